@@ -1,0 +1,181 @@
+// Package sqlstore implements the domain services of package shishi on
+// database/sql, for embedded SQLite (modernc.org/sqlite, pure Go) and for
+// PostgreSQL (pgx). Access scoping by unit subtree happens here, in SQL:
+// every query that returns rows of a unit carries the actor's reach as a
+// condition, so no handler can forget it.
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
+	"github.com/pressly/goose/v3"
+	_ "modernc.org/sqlite" // SQLite driver "sqlite"
+
+	"github.com/shishi-edu/shishi"
+	"github.com/shishi-edu/shishi/secret"
+)
+
+//go:embed migrations
+var migrations embed.FS
+
+// DB is the store. One value serves every service interface of the domain.
+type DB struct {
+	db       *sql.DB
+	postgres bool
+	keys     *secret.Keyring
+	auditKey []byte
+	dsn      string
+	// Now is the clock; tests move it.
+	Now func() time.Time
+}
+
+// Open connects to dsn: a PostgreSQL URL ("postgres://…") or a SQLite file
+// path (optionally "sqlite:" prefixed). SQLite is opened in WAL mode with
+// foreign keys on, a busy timeout, synchronous=FULL (an acknowledged write
+// survives a power cut) and immediate write transactions.
+func Open(ctx context.Context, dsn string, keys *secret.Keyring) (*DB, error) {
+	if keys == nil {
+		return nil, errors.New("sqlstore: no keyring")
+	}
+	d := &DB{keys: keys, auditKey: keys.AuditKey(), dsn: dsn, Now: func() time.Time { return time.Now().UTC() }}
+	var err error
+	if IsPostgres(dsn) {
+		d.postgres = true
+		d.db, err = sql.Open("pgx", dsn)
+		if err != nil {
+			return nil, err
+		}
+		d.db.SetMaxOpenConns(20)
+		d.db.SetMaxIdleConns(10)
+	} else {
+		path := strings.TrimPrefix(dsn, "sqlite:")
+		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+			return nil, err
+		}
+		q := url.Values{}
+		for _, p := range []string{"foreign_keys(1)", "journal_mode(WAL)", "busy_timeout(15000)", "synchronous(FULL)"} {
+			q.Add("_pragma", p)
+		}
+		q.Set("_txlock", "immediate")
+		d.db, err = sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+		if err != nil {
+			return nil, err
+		}
+		d.db.SetMaxOpenConns(8)
+	}
+	if err := d.db.PingContext(ctx); err != nil {
+		d.db.Close()
+		return nil, fmt.Errorf("sqlstore: connect: %w", err)
+	}
+	return d, nil
+}
+
+// IsPostgres reports whether dsn names a PostgreSQL server.
+func IsPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// Postgres reports the dialect.
+func (d *DB) Postgres() bool { return d.postgres }
+
+// SQL exposes the connection pool to tests and operations tooling.
+func (d *DB) SQL() *sql.DB { return d.db }
+
+// Close closes the pool.
+func (d *DB) Close() error { return d.db.Close() }
+
+// Ping checks that the database answers (for /readyz).
+func (d *DB) Ping(ctx context.Context) error { return d.db.PingContext(ctx) }
+
+// Migrate applies the embedded migrations of the dialect, each in its own
+// transaction, recording them in goose's version table.
+func (d *DB) Migrate(ctx context.Context) error {
+	dialect, dir := goose.DialectSQLite3, "migrations/sqlite"
+	if d.postgres {
+		dialect, dir = goose.DialectPostgres, "migrations/postgres"
+	}
+	sub, err := fs.Sub(migrations, dir)
+	if err != nil {
+		return err
+	}
+	p, err := goose.NewProvider(dialect, d.db, sub)
+	if err != nil {
+		return fmt.Errorf("sqlstore: migrations: %w", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("sqlstore: migrate: %w", err)
+	}
+	return nil
+}
+
+// tx runs fn in a transaction, committing when it returns nil.
+func (d *DB) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := d.db.BeginTx(ctx, nil)
+	if err != nil {
+		return shishi.Internal(err)
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return shishi.Internal(err)
+	}
+	return nil
+}
+
+// now returns the clock truncated to microseconds, the precision both
+// databases keep, so values read back equal values written.
+func (d *DB) now() time.Time { return d.Now().UTC().Truncate(time.Microsecond) }
+
+// args collects positional parameters; $N works in both dialects.
+type args []any
+
+func (a *args) add(v any) string {
+	*a = append(*a, v)
+	return fmt.Sprintf("$%d", len(*a))
+}
+
+// likeEscape escapes a user's search text for LIKE … ESCAPE '\'.
+func likeEscape(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return "%" + strings.ToLower(r.Replace(s)) + "%"
+}
+
+// isUnique reports whether err is a unique-constraint violation.
+func isUnique(err error) bool {
+	if err == nil {
+		return false
+	}
+	s := err.Error()
+	return strings.Contains(s, "UNIQUE constraint failed") || strings.Contains(s, "SQLSTATE 23505")
+}
+
+func clampLimit(n int) int {
+	switch {
+	case n <= 0:
+		return 50
+	case n > 500:
+		return 500
+	}
+	return n
+}
+
+func nullTime(t sql.NullTime) *time.Time {
+	if !t.Valid {
+		return nil
+	}
+	v := t.Time.UTC()
+	return &v
+}

@@ -1,0 +1,49 @@
+package sqlstore
+
+import (
+	"strings"
+
+	"github.com/shishi-edu/shishi"
+)
+
+// reach returns an SQL condition that holds when the unit whose path is the
+// SQL expression pathExpr lies in a subtree where the actor holds one of
+// roles (any role when none are named). The grants are read in the same
+// statement, so a revoked role or a moved unit takes effect at once.
+//
+// Every store query that returns or changes rows of a unit uses it; this is
+// where access by unit subtree is enforced.
+func reach(a *shishi.Actor, pathExpr string, q *args, roles ...shishi.Role) string {
+	if a == nil {
+		return "1=0"
+	}
+	if a.IsSystem() {
+		return "1=1"
+	}
+	var b strings.Builder
+	b.WriteString("EXISTS (SELECT 1 FROM user_roles g JOIN units gu ON gu.id = g.unit_id WHERE g.user_id = ")
+	b.WriteString(q.add(a.UserID))
+	b.WriteString(" AND ")
+	b.WriteString(pathExpr)
+	b.WriteString(" LIKE gu.path || '%'")
+	if len(roles) > 0 {
+		b.WriteString(" AND g.role IN (")
+		for i, r := range roles {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(q.add(string(r)))
+		}
+		b.WriteString(")")
+	}
+	b.WriteString(")")
+	return b.String()
+}
+
+// unitInReach returns a condition on a unit id column (not a path).
+func unitInReach(a *shishi.Actor, idExpr string, q *args, roles ...shishi.Role) string {
+	if a.IsSystem() {
+		return "1=1"
+	}
+	return "EXISTS (SELECT 1 FROM units ru WHERE ru.id = " + idExpr + " AND " + reach(a, "ru.path", q, roles...) + ")"
+}
