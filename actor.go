@@ -65,15 +65,17 @@ type Grant struct {
 // Actor is who performs a request: a signed-in user or an API token's user.
 // It travels in the context; the store reads it to scope every query.
 type Actor struct {
-	UserID   int64
-	Login    string
-	Name     string
-	UnitID   int64
-	Grants   []Grant
-	TokenID  int64  // set when acting through an API token
-	IP       string // client address, for the audit log
-	TOTPOK   bool   // second factor satisfied for this session
-	Language string
+	UserID  int64
+	Login   string
+	Name    string
+	UnitID  int64
+	Grants  []Grant
+	TokenID int64  // set when acting through an API token
+	IP      string // client address, for the audit log
+	TOTPOK  bool   // second factor satisfied (or still in grace) for this session
+	// TOTPEnrolled: the user has a second factor.
+	TOTPEnrolled bool
+	Language     string
 }
 
 // Has reports whether the actor holds role anywhere.

@@ -64,6 +64,8 @@ type AuthService interface {
 	// SessionActor resolves a cookie token, ending it when idle or too old.
 	// EUNAUTHORIZED.
 	SessionActor(ctx context.Context, token string) (*Actor, *Session, error)
+	// MarkSessionTOTP records that the session gave its second factor.
+	MarkSessionTOTP(ctx context.Context, token string) error
 	// DeleteSession signs out.
 	DeleteSession(ctx context.Context, token string) error
 	// TOTPSetup makes a new, not yet active secret for the actor and returns
@@ -82,4 +84,6 @@ type AuthService interface {
 	FindTokens(ctx context.Context, userID int64) ([]*Token, error)
 	// RevokeToken ends a token.
 	RevokeToken(ctx context.Context, id int64) error
+	// FindUserByLogin returns a user by login within the actor's reach.
+	FindUserByLogin(ctx context.Context, login string) (*User, error)
 }

@@ -198,6 +198,7 @@ type UnitFilter struct {
 	ParentID *int64 // direct children of this unit
 	Under    *int64 // the whole subtree of this unit, itself included
 	Kind     UnitKind
+	Code     string // exact code
 	Query    string // substring of name, English name or code
 	After    int64  // cursor: ids greater than this
 	Limit    int
@@ -231,4 +232,6 @@ type UnitService interface {
 	// UnitAncestors returns the chain from the root to the unit's parent
 	// (names only, as a breadcrumb), limited to units in reach.
 	UnitAncestors(ctx context.Context, id int64) ([]*Unit, error)
+	// UnitTree returns every unit in reach, parents before children.
+	UnitTree(ctx context.Context) ([]*Unit, error)
 }

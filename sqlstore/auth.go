@@ -184,7 +184,7 @@ func loginOf(ctx context.Context, tx *sql.Tx, userID int64) string {
 func (d *DB) actorFor(ctx context.Context, userID int64) (*shishi.Actor, error) {
 	a := &shishi.Actor{UserID: userID}
 	var disabled bool
-	err := d.db.QueryRowContext(ctx, `SELECT login, name, unit_id, disabled FROM users WHERE id = $1`, userID).Scan(&a.Login, &a.Name, &a.UnitID, &disabled)
+	err := d.db.QueryRowContext(ctx, `SELECT login, name, unit_id, disabled, totp_secret <> '' FROM users WHERE id = $1`, userID).Scan(&a.Login, &a.Name, &a.UnitID, &disabled, &a.TOTPEnrolled)
 	if errors.Is(err, sql.ErrNoRows) || disabled {
 		return nil, shishi.Errorf(shishi.EUNAUTHORIZED, "账号不存在或已停用 / account missing or disabled")
 	} else if err != nil {

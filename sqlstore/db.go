@@ -179,3 +179,11 @@ func nullTime(t sql.NullTime) *time.Time {
 	v := t.Time.UTC()
 	return &v
 }
+
+// The store implements every service of the domain.
+var (
+	_ shishi.UnitService  = (*DB)(nil)
+	_ shishi.UserService  = (*DB)(nil)
+	_ shishi.AuthService  = (*DB)(nil)
+	_ shishi.AuditService = (*DB)(nil)
+)

@@ -60,6 +60,9 @@ func (d *DB) FindUnits(ctx context.Context, f shishi.UnitFilter) ([]*shishi.Unit
 	if f.Kind != "" {
 		where += " AND u.kind = " + q.add(string(f.Kind))
 	}
+	if f.Code != "" {
+		where += " AND u.code = " + q.add(f.Code)
+	}
 	if f.Query != "" {
 		p := q.add(likeEscape(f.Query))
 		where += " AND (lower(u.name) LIKE " + p + ` ESCAPE '\' OR lower(u.name_en) LIKE ` + p + ` ESCAPE '\' OR u.code LIKE ` + p + ` ESCAPE '\')`

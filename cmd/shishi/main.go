@@ -1,0 +1,119 @@
+// Command shishi is the one binary of Shishi (实事): the server with its
+// embedded SQLite and the operator's commands. See CONTRACTS.md for the
+// forms other tools rely on.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/shishi-edu/shishi"
+	"github.com/shishi-edu/shishi/internal/app"
+)
+
+const usage = `shishi — 实事：“我为群众办实事”实践活动管理平台
+
+Usage:
+  shishi serve [--addr HOST:PORT] [--data DIR | --db URL] [--demo] [--public-url URL]
+  shishi migrate [--data DIR | --db URL]
+  shishi unit add [--data DIR | --db URL] --code CODE --name NAME --kind KIND [--parent CODE] [--name-en NAME]
+  shishi user add [--data DIR | --db URL] --login LOGIN --name NAME --unit CODE --role ROLE[,ROLE] [--password-stdin]
+  shishi token create [--data DIR | --db URL] --user LOGIN [--name NAME] [--scope open311] [--days N]
+  shishi audit verify [--data DIR | --db URL]
+  shishi version
+
+Environment: SHISHI_ADDR, SHISHI_DATA, SHISHI_DB, SHISHI_PUBLIC_URL, SHISHI_MASTER_KEYS.
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// run executes one command and returns the exit status: 0 ok, 1 failure,
+// 2 usage error.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	cmd, rest := args[0], args[1:]
+	if len(rest) > 0 && (cmd == "user" || cmd == "token" || cmd == "audit" || cmd == "unit") {
+		cmd, rest = cmd+" "+rest[0], rest[1:]
+	}
+	var err error
+	switch cmd {
+	case "serve":
+		err = serve(ctx, rest, stdout)
+	case "migrate":
+		err = migrate(ctx, rest, stdout)
+	case "unit add":
+		err = unitAdd(ctx, rest, stdout)
+	case "user add":
+		err = userAdd(ctx, rest, stdin, stdout)
+	case "token create":
+		err = tokenCreate(ctx, rest, stdout)
+	case "audit verify":
+		err = auditVerify(ctx, rest, stdout)
+	case "version", "--version", "-v":
+		fmt.Fprintln(stdout, "shishi", shishi.Version)
+	case "help", "--help", "-h":
+		fmt.Fprint(stdout, usage)
+	default:
+		fmt.Fprintf(stderr, "shishi: unknown command %q\n\n%s", cmd, usage)
+		return 2
+	}
+	var ue usageError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &ue):
+		fmt.Fprintf(stderr, "shishi %s: %s\n", cmd, ue.msg)
+		return 2
+	case errors.Is(err, flag.ErrHelp):
+		return 0
+	default:
+		fmt.Fprintf(stderr, "shishi %s: %s\n", cmd, describe(err))
+		for _, f := range shishi.ErrorFields(err) {
+			fmt.Fprintf(stderr, "  %s: %s\n", f.Field, f.Message)
+		}
+		return 1
+	}
+}
+
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func describe(err error) string {
+	if c := shishi.ErrorCode(err); c != shishi.EINTERNAL {
+		return shishi.ErrorMessage(err)
+	}
+	return err.Error()
+}
+
+// storeFlags are the --data / --db pair every command takes.
+func storeFlags(fs *flag.FlagSet, c *app.Config) {
+	fs.StringVar(&c.Data, "data", "", "data directory (default ./shishi-data; env SHISHI_DATA)")
+	fs.StringVar(&c.DB, "db", "", "PostgreSQL URL instead of SQLite (env SHISHI_DB); keys stay in --data")
+}
+
+func parse(fs *flag.FlagSet, args []string) error {
+	fs.SetOutput(io.Discard)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usageError{err.Error()}
+	}
+	return nil
+}

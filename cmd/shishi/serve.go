@@ -1,0 +1,56 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+
+	"github.com/shishi-edu/shishi"
+	"github.com/shishi-edu/shishi/internal/app"
+)
+
+func serve(ctx context.Context, args []string, stdout io.Writer) error {
+	var c app.Config
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	storeFlags(fs, &c)
+	fs.StringVar(&c.Addr, "addr", "", "listen address (default 127.0.0.1:8080; env SHISHI_ADDR)")
+	fs.StringVar(&c.PublicURL, "public-url", "", "public base URL (default http:// + the listen address)")
+	fs.BoolVar(&c.Demo, "demo", false, "seed the demo world into an empty database and print its accounts")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	m, err := app.Open(ctx, c, stdout, nil)
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	if c.Demo {
+		if err := m.SeedDemo(ctx); err != nil {
+			return err
+		}
+	}
+	if err := m.Listen(); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "shishi %s: %s\n", shishi.Version, m.Config.Masked())
+	fmt.Fprintf(stdout, "实事已启动 / Shishi is listening on %s\n", m.URL())
+	m.Log.Info("listening", "url", m.URL(), "config", m.Config.Masked())
+	return m.Serve(ctx)
+}
+
+func migrate(ctx context.Context, args []string, stdout io.Writer) error {
+	var c app.Config
+	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
+	storeFlags(fs, &c)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	m, err := app.Open(ctx, c, stdout, nil)
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	fmt.Fprintln(stdout, "migrations applied:", m.Config.Masked())
+	return nil
+}

@@ -1,0 +1,281 @@
+// Package app wires Shishi together: configuration, the store, the HTTP
+// server, the demo seeder. cmd/shishi is a thin command line over it and the
+// end-to-end tests run the very same wiring (DESIGN.md's Main type; it lives
+// here because a main package cannot be imported).
+package app
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/shishi-edu/shishi"
+	"github.com/shishi-edu/shishi/demo"
+	"github.com/shishi-edu/shishi/secret"
+	"github.com/shishi-edu/shishi/server"
+	"github.com/shishi-edu/shishi/sqlstore"
+)
+
+// Config is what the command line and the environment set.
+type Config struct {
+	Addr      string // listen address
+	Data      string // data directory: SQLite file, master keys, files
+	DB        string // PostgreSQL URL; empty for SQLite in Data
+	PublicURL string
+	Demo      bool
+	LogLevel  slog.Level
+}
+
+// DefaultAddr and DefaultData are the contract's defaults.
+const (
+	DefaultAddr = "127.0.0.1:8080"
+	DefaultData = "./shishi-data"
+)
+
+// Env fills unset fields from SHISHI_* variables.
+func (c *Config) Env() {
+	set := func(p *string, key string) {
+		if *p == "" {
+			*p = os.Getenv(key)
+		}
+	}
+	set(&c.Addr, "SHISHI_ADDR")
+	set(&c.Data, "SHISHI_DATA")
+	set(&c.DB, "SHISHI_DB")
+	set(&c.PublicURL, "SHISHI_PUBLIC_URL")
+	if c.Addr == "" {
+		c.Addr = DefaultAddr
+	}
+	if c.Data == "" {
+		c.Data = DefaultData
+	}
+}
+
+// DSN is the store's connection string.
+func (c *Config) DSN() string {
+	if c.DB != "" {
+		return c.DB
+	}
+	return filepath.Join(c.Data, "shishi.db")
+}
+
+// Masked returns the configuration for printing, secrets hidden.
+func (c *Config) Masked() string {
+	db := "sqlite:" + c.DSN()
+	if c.DB != "" {
+		db = maskURL(c.DB)
+	}
+	return fmt.Sprintf("addr=%s data=%s db=%s public_url=%s demo=%v", c.Addr, c.Data, db, c.PublicURL, c.Demo)
+}
+
+func maskURL(s string) string {
+	at := strings.LastIndex(s, "@")
+	scheme := strings.Index(s, "://")
+	if at < 0 || scheme < 0 {
+		return s
+	}
+	userinfo := s[scheme+3 : at]
+	if u, _, ok := strings.Cut(userinfo, ":"); ok {
+		return s[:scheme+3] + u + ":***" + s[at:]
+	}
+	return s
+}
+
+// Main is the running application.
+type Main struct {
+	Config Config
+	Out    io.Writer // where start-up messages go (stdout)
+	Log    *slog.Logger
+	Store  *sqlstore.DB
+	Server *server.Server
+	http   *http.Server
+	ln     net.Listener
+}
+
+// Open loads the keys, connects to the database and applies migrations.
+func Open(ctx context.Context, cfg Config, out io.Writer, log *slog.Logger) (*Main, error) {
+	cfg.Env()
+	if log == nil {
+		log = slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	}
+	if err := os.MkdirAll(cfg.Data, 0o700); err != nil {
+		return nil, fmt.Errorf("data directory: %w", err)
+	}
+	keys, err := secret.LoadKeyring(os.Getenv("SHISHI_MASTER_KEYS"), filepath.Join(cfg.Data, "master.keys"), true)
+	if err != nil {
+		return nil, err
+	}
+	db, err := sqlstore.Open(ctx, cfg.DSN(), keys)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return &Main{Config: cfg, Out: out, Log: log, Store: db}, nil
+}
+
+// Close releases the database.
+func (m *Main) Close() error {
+	if m.Server != nil {
+		m.Server.Close()
+	}
+	return m.Store.Close()
+}
+
+const demoFile = "demo-accounts.txt"
+
+// SeedDemo fills an empty database with the demo world and prints the
+// accounts; on a database seeded before it prints the saved accounts again.
+func (m *Main) SeedDemo(ctx context.Context) error {
+	path := filepath.Join(m.Config.Data, demoFile)
+	_, n, err := m.Store.FindUnits(shishi.WithActor(ctx, shishi.SystemActor()), shishi.UnitFilter{Limit: 1})
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			fmt.Fprintln(m.Out, "演示模式：数据库非空，未写入演示数据 / demo: database not empty, nothing seeded")
+			return nil
+		}
+		fmt.Fprintln(m.Out, "演示账号（首次写入时生成）/ demo accounts (as generated at seeding):")
+		m.Out.Write(b)
+		return nil
+	}
+	fmt.Fprintln(m.Out, "正在写入演示数据 / seeding demo data …")
+	bar := newProgress(m.Out, "单位 units")
+	accts, err := demo.Seed(ctx, m.Store, m.Store, bar.Update)
+	bar.Done()
+	if err != nil {
+		return err
+	}
+	var b strings.Builder
+	for _, a := range accts {
+		roles := make([]string, len(a.Roles))
+		for i, r := range a.Roles {
+			roles[i] = r.Label(false)
+		}
+		fmt.Fprintf(&b, "  %-11s %-22s %s（%s）\n", a.Login, a.Password, a.Name, strings.Join(roles, "、"))
+	}
+	if err := os.WriteFile(path, []byte(b.String()), 0o600); err != nil {
+		return err
+	}
+	fmt.Fprintln(m.Out, "演示账号 / demo accounts (login, password, name):")
+	fmt.Fprint(m.Out, b.String())
+	return nil
+}
+
+// Listen binds the address (":0" picks a free port) and builds the server.
+func (m *Main) Listen() error {
+	ln, err := net.Listen("tcp", m.Config.Addr)
+	if err != nil {
+		return err
+	}
+	m.ln = ln
+	if m.Config.PublicURL == "" {
+		m.Config.PublicURL = "http://" + ln.Addr().String()
+	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	srv, err := server.New(server.Services{Units: m.Store, Users: m.Store, Auth: m.Store, Audit: m.Store, Ready: m.Store.Ping},
+		server.Config{PublicURL: m.Config.PublicURL, Demo: m.Config.Demo}, m.Log, reg)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	m.Server = srv
+	m.http = &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second,
+		WriteTimeout: 120 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 64 << 10}
+	return nil
+}
+
+// URL is the server's base URL once listening.
+func (m *Main) URL() string { return "http://" + m.ln.Addr().String() }
+
+// Serve answers requests until ctx ends, then shuts down gracefully,
+// letting requests in flight finish for up to 20 seconds.
+func (m *Main) Serve(ctx context.Context) error {
+	errc := make(chan error, 1)
+	go func() { errc <- m.http.Serve(m.ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	m.Log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := m.http.Shutdown(sctx); err != nil {
+		return err
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// progress draws a one-line progress bar on a terminal-like writer.
+// On a terminal it redraws one line; into a file or pipe it writes a line
+// at every quarter, so logs stay readable.
+type progress struct {
+	w     io.Writer
+	label string
+	last  int
+	tty   bool
+}
+
+func newProgress(w io.Writer, label string) *progress {
+	p := &progress{w: w, label: label, last: -1}
+	if f, ok := w.(*os.File); ok {
+		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
+			p.tty = true
+		}
+	}
+	return p
+}
+
+func (p *progress) Update(done, total int) {
+	if total == 0 {
+		return
+	}
+	pct := done * 100 / total
+	if pct == p.last || (!p.tty && pct/25 == p.last/25 && p.last >= 0) {
+		return
+	}
+	p.last = pct
+	bar := strings.Repeat("█", pct/4) + strings.Repeat("░", 25-pct/4)
+	if p.tty {
+		fmt.Fprintf(p.w, "\r  %s [%s] %3d%% %d/%d", p.label, bar, pct, done, total)
+		return
+	}
+	fmt.Fprintf(p.w, "  %s [%s] %3d%% %d/%d\n", p.label, bar, pct, done, total)
+}
+
+func (p *progress) Done() {
+	if p.last >= 0 && p.tty {
+		fmt.Fprintln(p.w)
+	}
+}
+
+// ReadLine reads one line (for interactive password prompts).
+func ReadLine(r io.Reader) (string, error) {
+	s, err := bufio.NewReader(r).ReadString('\n')
+	if err != nil && !(errors.Is(err, io.EOF) && s != "") {
+		return "", err
+	}
+	return strings.TrimRight(s, "\r\n"), nil
+}

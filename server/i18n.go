@@ -1,0 +1,229 @@
+package server
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/shishi-edu/shishi"
+)
+
+// lang renders text for one request: Simplified Chinese first, English on
+// request (the lang cookie, set by the switch in the header).
+type lang struct{ EN bool }
+
+func langOf(r *http.Request) lang {
+	if c, err := r.Cookie("lang"); err == nil && c.Value == "en" {
+		return lang{EN: true}
+	}
+	return lang{}
+}
+
+// Code is the language's code for <html lang>.
+func (l lang) Code() string {
+	if l.EN {
+		return "en"
+	}
+	return "zh-CN"
+}
+
+// T returns the text of a catalogue key.
+func (l lang) T(key string) string {
+	m, ok := catalog[key]
+	if !ok {
+		return key
+	}
+	if l.EN {
+		return m[1]
+	}
+	return m[0]
+}
+
+// Msg picks this language's half of a domain message written "中文 / English".
+func (l lang) Msg(s string) string {
+	zh, en, ok := strings.Cut(s, " / ")
+	if !ok {
+		return s
+	}
+	if l.EN {
+		return en
+	}
+	return zh
+}
+
+// Time shows a UTC instant in Beijing time, as Chinese users read it.
+func (l lang) Time(t any) string {
+	var v time.Time
+	switch x := t.(type) {
+	case time.Time:
+		v = x
+	case *time.Time:
+		if x == nil {
+			return "—"
+		}
+		v = *x
+	default:
+		return ""
+	}
+	if v.IsZero() {
+		return "—"
+	}
+	v = v.In(beijing)
+	if l.EN {
+		return v.Format("2006-01-02 15:04")
+	}
+	return fmt.Sprintf("%d年%d月%d日 %s", v.Year(), int(v.Month()), v.Day(), v.Format("15:04"))
+}
+
+// Num formats an integer with thousands separators.
+func (l lang) Num(n int) string {
+	s := fmt.Sprint(n)
+	if n < 0 {
+		return "-" + l.Num(-n)
+	}
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+// Role and Kind label the domain's enumerations.
+func (l lang) Role(r shishi.Role) string     { return r.Label(l.EN) }
+func (l lang) Kind(k shishi.UnitKind) string { return k.Label(l.EN) }
+func (l lang) Name(zh, en string) string {
+	if l.EN && en != "" {
+		return en
+	}
+	return zh
+}
+
+var beijing = func() *time.Location {
+	loc, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		return time.FixedZone("CST", 8*3600)
+	}
+	return loc
+}()
+
+var catalog = map[string][2]string{
+	"app":                  {"实事", "Shishi"},
+	"app.long":             {"“我为群众办实事”实践活动管理平台", "Public-service commitment campaign platform"},
+	"login":                {"登录", "Sign in"},
+	"logout":               {"退出", "Sign out"},
+	"login.title":          {"工作人员登录", "Staff sign-in"},
+	"login.login":          {"登录名", "Login"},
+	"login.password":       {"密码", "Password"},
+	"login.submit":         {"登录", "Sign in"},
+	"login.public":         {"群众无需登录即可查询公开事项、提交举报诉求和核验电子证书。", "The public needs no account to read public items, submit complaints or verify certificates."},
+	"totp.title":           {"动态口令验证", "Second factor"},
+	"totp.code":            {"6 位动态口令", "6-digit code"},
+	"totp.help":            {"请打开身份验证器应用，输入当前显示的 6 位数字。", "Open your authenticator app and enter the 6-digit code it shows."},
+	"totp.submit":          {"验证", "Verify"},
+	"nav.home":             {"工作台", "Workbench"},
+	"nav.ledger":           {"清单台账", "Campaign ledger"},
+	"nav.supervision":      {"督查督导", "Supervision"},
+	"nav.complaints":       {"举报诉求", "Complaints"},
+	"nav.credentials":      {"电子证书", "Certificates"},
+	"nav.services":         {"网上办事", "Online services"},
+	"nav.portal":           {"宣传公开", "Public portal"},
+	"nav.org":              {"组织与权限", "Organisation"},
+	"nav.units":            {"单位管理", "Units"},
+	"nav.users":            {"用户管理", "Users"},
+	"nav.audit":            {"审计日志", "Audit log"},
+	"nav.profile":          {"个人设置", "My account"},
+	"nav.api":              {"接口文档", "API document"},
+	"module.empty":         {"本模块尚未启用。", "This module is not available yet."},
+	"module.planned":       {"计划功能", "Planned"},
+	"home.welcome":         {"您好", "Welcome"},
+	"home.unit":            {"所在单位", "Unit"},
+	"home.roles":           {"角色", "Roles"},
+	"home.modules":         {"业务模块", "Modules"},
+	"home.reach":           {"可见单位数", "Units in reach"},
+	"units.title":          {"单位管理", "Units"},
+	"units.tree":           {"单位树", "Unit tree"},
+	"units.search":         {"搜索单位名称或代码", "Search name or code"},
+	"units.new":            {"新建下级单位", "New child unit"},
+	"units.total":          {"共 %s 个单位", "%s units"},
+	"unit.name":            {"单位名称", "Name"},
+	"unit.name_en":         {"英文名称", "English name"},
+	"unit.code":            {"单位代码", "Code"},
+	"unit.kind":            {"单位类型", "Kind"},
+	"unit.credit_code":     {"统一社会信用代码", "Unified social credit code"},
+	"unit.parent":          {"上级单位", "Parent unit"},
+	"unit.children":        {"下级单位", "Child units"},
+	"unit.users":           {"本单位用户", "Users of this unit"},
+	"unit.history":         {"变更记录", "History"},
+	"unit.edit":            {"修改单位信息", "Edit unit"},
+	"unit.move":            {"调整隶属关系", "Move unit"},
+	"unit.move.to":         {"移动到（上级单位编号）", "Move under (parent id)"},
+	"unit.none":            {"无", "None"},
+	"users.title":          {"用户管理", "Users"},
+	"users.new":            {"新建用户", "New user"},
+	"user.login":           {"登录名", "Login"},
+	"user.name":            {"姓名", "Name"},
+	"user.email":           {"电子邮箱", "E-mail"},
+	"user.unit":            {"所属单位", "Unit"},
+	"user.unit_id":         {"所属单位编号", "Unit id"},
+	"user.roles":           {"角色", "Roles"},
+	"user.status":          {"状态", "Status"},
+	"user.active":          {"正常", "Active"},
+	"user.disabled":        {"已停用", "Disabled"},
+	"user.locked":          {"已锁定", "Locked"},
+	"user.totp":            {"动态口令", "Second factor"},
+	"user.totp.on":         {"已启用", "Enabled"},
+	"user.totp.off":        {"未启用", "Not enrolled"},
+	"user.last_login":      {"最近登录", "Last sign-in"},
+	"user.password":        {"初始密码", "Initial password"},
+	"user.disable":         {"停用账号", "Disable account"},
+	"user.enable":          {"启用账号", "Enable account"},
+	"user.unlock":          {"解除锁定", "Unlock"},
+	"user.reset":           {"重置密码", "Reset password"},
+	"user.save_roles":      {"保存角色", "Save roles"},
+	"save":                 {"保存", "Save"},
+	"create":               {"创建", "Create"},
+	"search":               {"查询", "Search"},
+	"actions":              {"操作", "Actions"},
+	"view":                 {"查看", "View"},
+	"prev":                 {"上一页", "Previous"},
+	"next":                 {"下一页", "Next"},
+	"none":                 {"暂无数据", "Nothing here yet"},
+	"profile.title":        {"个人设置", "My account"},
+	"profile.password":     {"修改密码", "Change password"},
+	"profile.old":          {"原密码", "Current password"},
+	"profile.new":          {"新密码", "New password"},
+	"profile.totp":         {"动态口令（双因素认证）", "Second factor (TOTP)"},
+	"profile.totp.on":      {"已启用动态口令。登录时需输入身份验证器中的 6 位数字。", "Your second factor is on: sign-in asks for the 6-digit code."},
+	"profile.totp.start":   {"生成新密钥", "Start enrolment"},
+	"profile.totp.scan":    {"用身份验证器应用扫描二维码（或手动输入密钥），然后输入显示的 6 位数字完成绑定。", "Scan the QR code with an authenticator app (or type the key), then enter the 6-digit code it shows."},
+	"profile.totp.must":    {"您的角色要求启用动态口令，请先完成绑定。", "Your role requires a second factor: enrol now to continue."},
+	"profile.totp.grace":   {"您的角色要求启用动态口令，请在 %s 前完成绑定。", "Your role requires a second factor: enrol before %s."},
+	"profile.tokens":       {"API 令牌", "API tokens"},
+	"profile.token.name":   {"令牌名称", "Token name"},
+	"profile.token.new":    {"新令牌（只显示一次，请妥善保存）", "New token (shown once: keep it safe)"},
+	"profile.token.revoke": {"吊销", "Revoke"},
+	"token.created":        {"创建时间", "Created"},
+	"token.expires":        {"到期时间", "Expires"},
+	"token.used":           {"最近使用", "Last used"},
+	"token.revoked":        {"已吊销", "Revoked"},
+	"audit.title":          {"审计日志", "Audit log"},
+	"audit.verify":         {"校验日志链", "Verify chain"},
+	"audit.ok":             {"审计日志链完整：已校验 %s 条记录。", "The audit chain is intact: %s entries checked."},
+	"audit.broken":         {"审计日志链在第 %d 条处断裂：%s", "The audit chain breaks at entry %d: %s"},
+	"audit.at":             {"时间", "Time"},
+	"audit.actor":          {"操作人", "Actor"},
+	"audit.action":         {"操作", "Action"},
+	"audit.entity":         {"对象", "Object"},
+	"audit.detail":         {"详情", "Detail"},
+	"audit.ip":             {"地址", "Address"},
+	"demo.banner":          {"演示环境：数据为根据公开报道构造的示例，请勿录入真实个人信息。", "Demo: sample data built from public reports; enter no real personal data."},
+	"error.title":          {"出错了", "Something went wrong"},
+	"error.back":           {"返回工作台", "Back to the workbench"},
+	"lang.switch":          {"English", "中文"},
+	"saved":                {"已保存。", "Saved."},
+	"csrf":                 {"表单已过期，请刷新页面后重试。", "The form has expired; reload the page and try again."},
+}
