@@ -26,7 +26,7 @@ func serve(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	defer m.Close()
 	if c.Demo {
-		if err := m.SeedDemo(ctx); err != nil {
+		if _, err := m.SeedDemo(ctx); err != nil {
 			return err
 		}
 	}

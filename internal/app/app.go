@@ -140,28 +140,28 @@ const demoFile = "demo-accounts.txt"
 
 // SeedDemo fills an empty database with the demo world and prints the
 // accounts; on a database seeded before it prints the saved accounts again.
-func (m *Main) SeedDemo(ctx context.Context) error {
+func (m *Main) SeedDemo(ctx context.Context) ([]demo.Account, error) {
 	path := filepath.Join(m.Config.Data, demoFile)
 	_, n, err := m.Store.FindUnits(shishi.WithActor(ctx, shishi.SystemActor()), shishi.UnitFilter{Limit: 1})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if n > 0 {
 		b, err := os.ReadFile(path)
 		if err != nil {
 			fmt.Fprintln(m.Out, "演示模式：数据库非空，未写入演示数据 / demo: database not empty, nothing seeded")
-			return nil
+			return nil, nil
 		}
 		fmt.Fprintln(m.Out, "演示账号（首次写入时生成）/ demo accounts (as generated at seeding):")
 		m.Out.Write(b)
-		return nil
+		return nil, nil
 	}
 	fmt.Fprintln(m.Out, "正在写入演示数据 / seeding demo data …")
 	bar := newProgress(m.Out, "单位 units")
 	accts, err := demo.Seed(ctx, m.Store, m.Store, bar.Update)
 	bar.Done()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var b strings.Builder
 	for _, a := range accts {
@@ -172,11 +172,11 @@ func (m *Main) SeedDemo(ctx context.Context) error {
 		fmt.Fprintf(&b, "  %-11s %-22s %s（%s）\n", a.Login, a.Password, a.Name, strings.Join(roles, "、"))
 	}
 	if err := os.WriteFile(path, []byte(b.String()), 0o600); err != nil {
-		return err
+		return nil, err
 	}
 	fmt.Fprintln(m.Out, "演示账号 / demo accounts (login, password, name):")
 	fmt.Fprint(m.Out, b.String())
-	return nil
+	return accts, nil
 }
 
 // Listen binds the address (":0" picks a free port) and builds the server.
