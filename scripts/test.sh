@@ -302,6 +302,13 @@ if [[ -z "${SHISHI_TEST_CHROMIUM:-}" && -x /usr/bin/chromium ]]; then
 fi
 note "SHISHI_TEST_CHROMIUM=${SHISHI_TEST_CHROMIUM:-(unset: browser tests skip unless they find chromium)}"
 
+section "build (CGO_ENABLED=0)"
+# The contract: one self-contained binary, no C toolchain needed.
+bin_dir="$(mktemp -d)"
+CGO_ENABLED=0 go build -o "$bin_dir/shishi" ./cmd/shishi
+note "$(du -h "$bin_dir/shishi" | cut -f1) $("$bin_dir/shishi" version)"
+rm -rf "$bin_dir"
+
 section "go test"
 # Extra arguments go to go test, before the package list.
 set +e

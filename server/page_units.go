@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -14,7 +15,20 @@ type treeNode struct {
 	Children  []*treeNode
 	Open      bool
 	KindLabel string
+	// Groups splits a long, mixed list of children by kind (the ministry's
+	// departments, affiliates, universities, provinces …) so the tree reads
+	// like the organisation chart people know.
+	Groups []kindGroup
 }
+
+type kindGroup struct {
+	Label    string
+	Children []*treeNode
+}
+
+// groupLimit is how many children a node shows before grouping them.
+const groupLimit = 12
+
 
 // buildTree nests a parents-first list; units whose parent is out of reach
 // become roots.
@@ -33,10 +47,51 @@ func buildTree(units []*shishi.Unit, l lang) []*treeNode {
 		n.Open = true
 		roots = append(roots, n)
 	}
+	for _, n := range byID {
+		if len(n.Children) <= groupLimit {
+			continue
+		}
+		idx := map[shishi.UnitKind]int{}
+		var groups []kindGroup
+		for _, c := range n.Children {
+			i, ok := idx[c.Kind]
+			if !ok {
+				i = len(groups)
+				idx[c.Kind] = i
+				groups = append(groups, kindGroup{Label: l.Kind(c.Kind)})
+			}
+			groups[i].Children = append(groups[i].Children, c)
+		}
+		if len(groups) > 1 {
+			n.Groups = groups
+		}
+	}
 	return roots
 }
 
+// unitOption is one entry of a unit picker, indented by depth.
+type unitOption struct {
+	ID    int64
+	Label string
+}
+
+// unitOptions lists the tree depth-first for a <select>, so a parent is
+// picked by name, not typed as an id.
+func unitOptions(roots []*treeNode) []unitOption {
+	var out []unitOption
+	var walk func(ns []*treeNode, depth int)
+	walk = func(ns []*treeNode, depth int) {
+		for _, n := range ns {
+			out = append(out, unitOption{ID: n.ID, Label: strings.Repeat("　", depth) + n.Name})
+			walk(n.Children, depth+1)
+		}
+	}
+	walk(roots, 0)
+	return out
+}
+
 type unitsData struct {
+	Options []unitOption
 	Tree    []*treeNode
 	Results []*shishi.Unit
 	Query   string
@@ -51,18 +106,23 @@ func (s *Server) unitsPage(w http.ResponseWriter, r *http.Request, v *view) erro
 func (s *Server) renderUnits(w http.ResponseWriter, r *http.Request, v *view, status int) error {
 	v.Title, v.Nav = v.L.T("units.title"), "units"
 	d := unitsData{Query: strings.TrimSpace(r.URL.Query().Get("q")), CanEdit: v.Actor.Has(shishi.RoleAdmin)}
+	all, err := s.Units.UnitTree(r.Context())
+	if err != nil {
+		return err
+	}
+	d.Tree, d.Total = buildTree(all, v.L), len(all)
+	if d.CanEdit {
+		d.Options = unitOptions(d.Tree)
+	}
 	if d.Query != "" {
 		res, total, err := s.Units.FindUnits(r.Context(), shishi.UnitFilter{Query: d.Query, Limit: 200})
 		if err != nil {
 			return err
 		}
 		d.Results, d.Total = res, total
-	} else {
-		all, err := s.Units.UnitTree(r.Context())
-		if err != nil {
-			return err
-		}
-		d.Tree, d.Total = buildTree(all, v.L), len(all)
+	}
+	if v.Form == nil && r.URL.Query().Get("parent") != "" {
+		v.Form = url.Values{"parent_id": {r.URL.Query().Get("parent")}}
 	}
 	v.Data = d
 	s.render(w, r, status, "units", v)
@@ -104,6 +164,7 @@ func (s *Server) unitCreate(w http.ResponseWriter, r *http.Request, v *view) err
 }
 
 type unitData struct {
+	Options   []unitOption
 	Unit      *shishi.Unit
 	Ancestors []*shishi.Unit
 	Children  []*shishi.Unit
@@ -137,6 +198,11 @@ func (s *Server) renderUnit(w http.ResponseWriter, r *http.Request, v *view, sta
 		return err
 	}
 	if d.CanEdit {
+		all, err := s.Units.UnitTree(ctx)
+		if err != nil {
+			return err
+		}
+		d.Options = unitOptions(buildTree(all, v.L))
 		users, _, err := s.Users.FindUsers(ctx, shishi.UserFilter{UnitID: &id, Limit: 100})
 		if err != nil {
 			return err

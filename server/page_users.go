@@ -9,6 +9,7 @@ import (
 )
 
 type usersData struct {
+	Options []unitOption
 	Users   []*shishi.User
 	Total   int
 	Query   string
@@ -36,6 +37,11 @@ func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, v *view, st
 		return err
 	}
 	d.Users, d.Total = users, total
+	all, err := s.Units.UnitTree(r.Context())
+	if err != nil {
+		return err
+	}
+	d.Options = unitOptions(buildTree(all, v.L))
 	if len(users) == f.Limit {
 		d.Next = strconv.FormatInt(users[len(users)-1].ID, 10)
 	}
