@@ -29,7 +29,6 @@ type kindGroup struct {
 // groupLimit is how many children a node shows before grouping them.
 const groupLimit = 12
 
-
 // buildTree nests a parents-first list; units whose parent is out of reach
 // become roots.
 func buildTree(units []*shishi.Unit, l lang) []*treeNode {
