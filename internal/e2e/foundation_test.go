@@ -312,3 +312,45 @@ func TestLoginRateLimitAndLockout(t *testing.T) {
 		t.Fatal("no Retry-After after 30 rapid logins")
 	}
 }
+
+// TestEveryPageRenders opens every back-office page as the roles that use
+// it, in Chinese and in English: a template fault shows here, not to a user.
+func TestEveryPageRenders(t *testing.T) {
+	e := start(t, testdb.SQLite(t))
+	zz := e.unitID("ha-zz")
+	admin, auditor, op := e.login("admin"), e.login("auditor"), e.login("zhengzhou")
+	u, _ := e.m.Store.FindUserByLogin(e.sys, "zhengzhou")
+	pages := []struct {
+		b    *browser
+		path string
+	}{
+		{admin, "/app"}, {admin, "/app/units"}, {admin, "/app/units?q=" + url.QueryEscape("郑州")}, {admin, fmt.Sprintf("/app/units/%d", zz)},
+		{admin, "/app/users"}, {admin, "/app/users?q=zh"}, {admin, fmt.Sprintf("/app/users/%d", u.ID)}, {admin, "/app/profile"},
+		{auditor, "/app/audit"}, {auditor, "/app/audit?verify=1"}, {auditor, "/app/audit?actor=admin"},
+		{op, "/app"}, {op, "/app/units"}, {op, "/app/profile"},
+	}
+	for _, m := range []string{"ledger", "supervision", "complaints", "credentials", "services", "portal"} {
+		pages = append(pages, struct {
+			b    *browser
+			path string
+		}{op, "/app/m/" + m})
+	}
+	for _, lang := range []string{"zh", "en"} {
+		for _, b := range []*browser{admin, auditor, op} {
+			b.get("/lang?to=" + lang)
+		}
+		for _, p := range pages {
+			r := p.b.get(p.path)
+			if r.status != 200 {
+				t.Errorf("%s %s: %d", lang, p.path, r.status)
+				continue
+			}
+			if d := r.doc(t); d.Find("main h1").Length() != 1 || d.Find("nav a").Length() < 8 {
+				t.Errorf("%s %s: no heading or navigation", lang, p.path)
+			}
+		}
+	}
+	if r := auditor.get("/app/audit?verify=1"); !strings.Contains(string(r.body), "entries checked") {
+		t.Errorf("verify on the audit page: %s", r.body)
+	}
+}

@@ -52,7 +52,8 @@ func start(t *testing.T, dsn string) *env {
 		t.Fatalf("start: unexpected DSN %q", dsn)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	// Server errors go to the test's log, so a 500 explains itself.
+	log := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelError}))
 	m, err := app.Open(ctx, cfg, io.Discard, log)
 	if err != nil {
 		t.Fatal(err)
@@ -211,4 +212,11 @@ func (e *env) login(login string) *browser {
 		e.t.Fatalf("login %s: %d → %q: %s", login, r.status, r.header.Get("Location"), r.body)
 	}
 	return b
+}
+
+type testWriter struct{ t *testing.T }
+
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimSpace(string(p)))
+	return len(p), nil
 }
