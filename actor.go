@@ -1,6 +1,9 @@
 package shishi
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // Role is what a user may do; a role is granted at a unit and reaches that
 // unit's whole subtree and nothing outside it.
@@ -70,9 +73,13 @@ type Actor struct {
 	Name    string
 	UnitID  int64
 	Grants  []Grant
-	TokenID int64  // set when acting through an API token
-	IP      string // client address, for the audit log
-	TOTPOK  bool   // second factor satisfied (or still in grace) for this session
+	TokenID int64 // set when acting through an API token
+	// TokenScope and TokenExpires describe that token, so a token can only
+	// make tokens no wider and no longer-lived than itself.
+	TokenScope   string
+	TokenExpires *time.Time
+	IP           string // client address, for the audit log
+	TOTPOK       bool   // second factor satisfied (or still in grace) for this session
 	// TOTPEnrolled: the user has a second factor.
 	TOTPEnrolled bool
 	Language     string

@@ -88,4 +88,12 @@ type AuditService interface {
 	// VerifyAudit walks the whole chain and returns the first break, or nil
 	// when intact, with the number of entries checked.
 	VerifyAudit(ctx context.Context) (*AuditBreak, int, error)
+	// AuditHead returns the newest entry's seq and hash: a checkpoint to keep
+	// outside the database. Someone who holds the database (and can drop
+	// its triggers) could cut the newest entries and roll the head back; a
+	// checkpoint kept elsewhere shows that. EINVALID when a checkpoint given
+	// to CheckAuditCheckpoint is not in the chain.
+	AuditHead(ctx context.Context) (int64, string, error)
+	// CheckAuditCheckpoint confirms entry seq still exists with that hash.
+	CheckAuditCheckpoint(ctx context.Context, seq int64, hash string) error
 }

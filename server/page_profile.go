@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/pquerna/otp"
 
@@ -70,7 +71,14 @@ func (s *Server) profileUpdate(w http.ResponseWriter, r *http.Request, v *view) 
 	d := profileData{}
 	switch f.Get("action") {
 	case "password":
-		err = s.Auth.ChangePassword(ctx, f.Get("old_password"), f.Get("new_password"))
+		// The change ends every session of the account; this browser gets
+		// a fresh one.
+		if err = s.Auth.ChangePassword(ctx, f.Get("old_password"), f.Get("new_password")); err == nil {
+			var tok string
+			if tok, err = s.Auth.CreateSession(ctx, v.Actor.UserID, v.Actor.TOTPOK); err == nil {
+				s.setCookie(w, sessionCookie, tok, int(shishi.SessionMaxAge/time.Second))
+			}
+		}
 	case "totp_setup":
 		if v.Actor.TOTPEnrolled {
 			return shishi.Errorf(shishi.ECONFLICT, "已启用动态口令 / a second factor is already enrolled")

@@ -92,9 +92,12 @@ func (s *Server) Close() {
 func (s *Server) routes() {
 	static, _ := fs.Sub(assets, "static")
 	s.mux.Handle("GET /static/", http.StripPrefix("/static/", cacheStatic(http.FileServerFS(static))))
-	s.mux.HandleFunc("GET /healthz", s.healthz)
-	s.mux.HandleFunc("GET /readyz", s.readyz)
-	s.mux.Handle("GET /metrics", s.metricsHandler())
+	// Probes and metrics answer without a login (load balancers and
+	// Prometheus scrape them) but, like every public endpoint, under the
+	// per-address rate limit.
+	s.mux.HandleFunc("GET /healthz", s.limit(s.apiLim, s.healthz))
+	s.mux.HandleFunc("GET /readyz", s.limit(s.apiLim, s.readyz))
+	s.mux.HandleFunc("GET /metrics", s.limit(s.apiLim, s.metricsHandler().ServeHTTP))
 	s.apiRoutes()
 	s.mux.HandleFunc("GET /api/openapi.json", s.openapi)
 	s.mux.HandleFunc("/api/", s.apiNotFound)

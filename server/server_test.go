@@ -114,7 +114,7 @@ func TestPageParams(t *testing.T) {
 }
 
 func TestSafeNext(t *testing.T) {
-	for in, want := range map[string]string{"": "/app", "/app/units": "/app/units", "//evil.example": "/app", "https://evil.example": "/app", `/\evil.example`: "/app", "app": "/app"} {
+	for in, want := range map[string]string{"": "/app", "/app/units": "/app/units", "//evil.example": "/app", "https://evil.example": "/app", `/\evil.example`: "/app", "app": "/app", "/\t/evil.example/x": "/app", "/\n/evil": "/app", "/ok?next=//x": "/ok?next=//x"} {
 		if got := safeNext(in); got != want {
 			t.Errorf("safeNext(%q) = %q, want %q", in, got, want)
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"strconv"
 	"strings"
 
@@ -172,4 +173,29 @@ func prefixCols(prefix, cols string) string {
 		parts[i] = prefix + strings.TrimSpace(c)
 	}
 	return strings.Join(parts, ", ")
+}
+
+// AuditHead implements shishi.AuditService.
+func (d *DB) AuditHead(ctx context.Context) (int64, string, error) {
+	var seq int64
+	var hash string
+	if err := d.db.QueryRowContext(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`).Scan(&seq, &hash); err != nil {
+		return 0, "", shishi.Internal(err)
+	}
+	return seq, hash, nil
+}
+
+// CheckAuditCheckpoint implements shishi.AuditService.
+func (d *DB) CheckAuditCheckpoint(ctx context.Context, seq int64, hash string) error {
+	var got string
+	err := d.db.QueryRowContext(ctx, `SELECT hash FROM audit_log WHERE seq = $1`, seq).Scan(&got)
+	if errors.Is(err, sql.ErrNoRows) {
+		return shishi.Errorf(shishi.EINVALID, "checkpoint entry %d is missing: the log was cut back", seq)
+	} else if err != nil {
+		return shishi.Internal(err)
+	}
+	if got != hash {
+		return shishi.Errorf(shishi.EINVALID, "checkpoint entry %d has another hash: the log was rewritten", seq)
+	}
+	return nil
 }

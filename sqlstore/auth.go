@@ -13,7 +13,9 @@ import (
 
 var errBadLogin = shishi.Errorf(shishi.EUNAUTHORIZED, "登录名或密码错误 / wrong login or password")
 
-// CheckPassword implements shishi.AuthService.
+// CheckPassword implements shishi.AuthService. Each attempt is reserved
+// (counted) in one statement before the slow password check, so a burst of
+// concurrent guesses gets no more tries than a patient guesser.
 func (d *DB) CheckPassword(ctx context.Context, login, password string) (*shishi.LoginResult, error) {
 	login = strings.ToLower(strings.TrimSpace(login))
 	var (
@@ -21,13 +23,11 @@ func (d *DB) CheckPassword(ctx context.Context, login, password string) (*shishi
 		unitID    int64
 		hash      string
 		disabled  bool
-		failed    int
-		locked    sql.NullTime
 		totp      string
 		createdAt time.Time
 	)
-	err := d.db.QueryRowContext(ctx, `SELECT id, unit_id, password_hash, disabled, failed_logins, locked_until, totp_secret, created_at FROM users WHERE login = $1`, login).
-		Scan(&id, &unitID, &hash, &disabled, &failed, &locked, &totp, &createdAt)
+	err := d.db.QueryRowContext(ctx, `SELECT id, unit_id, password_hash, disabled, totp_secret, created_at FROM users WHERE login = $1`, login).
+		Scan(&id, &unitID, &hash, &disabled, &totp, &createdAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		secret.BurnTime(password)
 		_ = d.Audit(ctx, "auth.login_failed", "user", 0, nil, map[string]string{"login": login, "reason": "unknown login"})
@@ -36,29 +36,25 @@ func (d *DB) CheckPassword(ctx context.Context, login, password string) (*shishi
 		return nil, shishi.Internal(err)
 	}
 	now := d.now()
-	if locked.Valid && locked.Time.After(now) {
+	n, err := d.reserveAttempt(ctx, id, now)
+	if err != nil {
 		secret.BurnTime(password)
 		_ = d.Audit(ctx, "auth.login_locked", "user", id, &unitID, map[string]string{"login": login})
-		return nil, shishi.Errorf(shishi.ETOOMANY, "登录失败次数过多，账号已锁定至 %s / too many failed logins; locked until then",
-			locked.Time.In(shanghai).Format("2006-01-02 15:04"))
+		return nil, err
 	}
 	ok, err := secret.CheckPassword(hash, password)
 	if err != nil {
 		return nil, shishi.Internal(err)
 	}
 	if !ok || disabled {
+		detail := map[string]any{"login": login, "failures": n}
+		if disabled {
+			detail["reason"] = "disabled"
+		}
 		err := d.tx(ctx, func(tx *sql.Tx) error {
-			var n int
-			if err := tx.QueryRowContext(ctx, `UPDATE users SET failed_logins = failed_logins + 1 WHERE id = $1 RETURNING failed_logins`, id).Scan(&n); err != nil {
-				return shishi.Internal(err)
-			}
-			detail := map[string]any{"login": login, "failures": n}
-			if disabled {
-				detail["reason"] = "disabled"
-			}
 			if n >= shishi.MaxFailedLogins {
-				if _, err := tx.ExecContext(ctx, `UPDATE users SET locked_until = $1, failed_logins = 0 WHERE id = $2`, now.Add(shishi.LockoutDuration), id); err != nil {
-					return shishi.Internal(err)
+				if err := lockUser(ctx, tx, id, now); err != nil {
+					return err
 				}
 				detail["locked"] = true
 			}
@@ -88,6 +84,44 @@ func (d *DB) CheckPassword(ctx context.Context, login, password string) (*shishi
 	return res, nil
 }
 
+// reserveAttempt counts one sign-in attempt (password or second factor)
+// and returns the count, or ETOOMANY while the account is locked or when
+// the attempt is one too many (the account is then locked).
+func (d *DB) reserveAttempt(ctx context.Context, userID int64, now time.Time) (int, error) {
+	var n int
+	err := d.db.QueryRowContext(ctx, `UPDATE users SET failed_logins = failed_logins + 1
+		WHERE id = $1 AND (locked_until IS NULL OR locked_until <= $2) RETURNING failed_logins`, userID, now).Scan(&n)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, d.lockedError(ctx, userID)
+	} else if err != nil {
+		return 0, shishi.Internal(err)
+	}
+	if n > shishi.MaxFailedLogins {
+		if err := d.tx(ctx, func(tx *sql.Tx) error { return lockUser(ctx, tx, userID, now) }); err != nil {
+			return 0, err
+		}
+		return 0, d.lockedError(ctx, userID)
+	}
+	return n, nil
+}
+
+func lockUser(ctx context.Context, tx *sql.Tx, userID int64, now time.Time) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE users SET locked_until = $1, failed_logins = 0 WHERE id = $2`, now.Add(shishi.LockoutDuration), userID); err != nil {
+		return shishi.Internal(err)
+	}
+	return nil
+}
+
+func (d *DB) lockedError(ctx context.Context, userID int64) error {
+	var until sql.NullTime
+	_ = d.db.QueryRowContext(ctx, `SELECT locked_until FROM users WHERE id = $1`, userID).Scan(&until)
+	when := "—"
+	if until.Valid {
+		when = until.Time.In(shanghai).Format("2006-01-02 15:04")
+	}
+	return shishi.Errorf(shishi.ETOOMANY, "登录失败次数过多，账号已锁定至 %s / too many failed attempts; the account is locked until %s", when, when)
+}
+
 func requiresTOTP(grants []shishi.Grant) bool {
 	for _, g := range grants {
 		if g.Role.RequiresTOTP() {
@@ -108,7 +142,14 @@ var shanghai = func() *time.Location {
 // CheckTOTP implements shishi.AuthService.
 func (d *DB) CheckTOTP(ctx context.Context, userID int64, code string) error {
 	var unitID int64
-	err := d.tx(ctx, func(tx *sql.Tx) error {
+	now := d.now()
+	// Codes count towards the same lock-out as passwords, so six digits
+	// cannot be walked through.
+	n, err := d.reserveAttempt(ctx, userID, now)
+	if err != nil {
+		return err
+	}
+	err = d.tx(ctx, func(tx *sql.Tx) error {
 		var sealed string
 		var last int64
 		if err := tx.QueryRowContext(ctx, `SELECT totp_secret, totp_last_step, unit_id FROM users WHERE id = $1`, userID).Scan(&sealed, &last, &unitID); err != nil {
@@ -121,18 +162,26 @@ func (d *DB) CheckTOTP(ctx context.Context, userID int64, code string) error {
 		if err != nil {
 			return shishi.Internal(err)
 		}
-		step := secret.MatchTOTP(string(sec), strings.TrimSpace(code), d.Now())
+		step := secret.MatchTOTP(string(sec), strings.TrimSpace(code), now)
 		if step == 0 || step <= last {
 			return errBadTOTP
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE users SET totp_last_step = $1 WHERE id = $2`, step, userID); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET totp_last_step = $1, failed_logins = 0 WHERE id = $2`, step, userID); err != nil {
 			return shishi.Internal(err)
 		}
 		return nil
 	})
 	if err == errBadTOTP {
 		// Recorded after the check's transaction: SQLite has one writer.
-		if aerr := d.Audit(ctx, "auth.totp_failed", "user", userID, &unitID, nil); aerr != nil {
+		aerr := d.tx(ctx, func(tx *sql.Tx) error {
+			if n >= shishi.MaxFailedLogins {
+				if err := lockUser(ctx, tx, userID, now); err != nil {
+					return err
+				}
+			}
+			return d.appendAudit(ctx, tx, "auth.totp_failed", "user", userID, &unitID, map[string]int{"failures": n})
+		})
+		if aerr != nil {
 			return aerr
 		}
 	}
@@ -332,6 +381,11 @@ func (d *DB) ChangePassword(ctx context.Context, old, new string) error {
 	}
 	return d.tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $1, password_changed_at = $2 WHERE id = $3`, nh, d.now(), a.UserID); err != nil {
+			return shishi.Internal(err)
+		}
+		// Every session of the account ends, wherever it was opened; the
+		// caller signs the person in again.
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, a.UserID); err != nil {
 			return shishi.Internal(err)
 		}
 		return d.appendAudit(ctx, tx, "auth.password_changed", "user", a.UserID, &a.UnitID, nil)

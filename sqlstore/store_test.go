@@ -165,7 +165,7 @@ func TestUnitMove(t *testing.T) {
 			t.Fatalf("zz still reaches moved unit: %v", err)
 		}
 		h, err := w.db.UnitHistory(ha, w.js.ID)
-		if err != nil || len(h) != 1 || h[0].Field != "parent" || h[0].Before != "郑州市教育局" || h[0].After != "洛阳市教育局" {
+		if err != nil || len(h) != 1 || h[0].Field != "parent" || !strings.HasPrefix(h[0].Before, "郑州市教育局 #") || !strings.HasPrefix(h[0].After, "洛阳市教育局 #") {
 			t.Fatalf("history %+v %v", h, err)
 		}
 		// A stale version is refused; a move under its own subtree too.
@@ -393,6 +393,118 @@ func TestTokens(t *testing.T) {
 		}
 		if _, _, err := w.db.TokenActor(context.Background(), plain+"x"); code(err) != shishi.EUNAUTHORIZED {
 			t.Fatalf("bad token: %v", err)
+		}
+	})
+}
+
+// TestReviewFixes covers the holes a security review found in the first
+// cut: tokens minted for others, admins managing wider accounts, the
+// auditor role in an admin's hands, separation across reach, moves between
+// same-named parents.
+func TestReviewFixes(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, dsn string) {
+		w := newWorld(t, dsn)
+		ha := w.as(t, w.haAdmin)
+		// A ministry admin whose home unit is in Zhengzhou: the Henan admin
+		// sees the account but must not act as it or reset it.
+		wide, err := w.db.CreateUser(w.sys, shishi.UserInput{Login: "wide", Name: "wide", UnitID: w.zz.ID, Password: pw,
+			Grants: []shishi.Grant{{Role: shishi.RoleAdmin, UnitID: w.moe.ID}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := w.db.CreateToken(ha, wide.ID, "x", "", time.Hour); code(err) != shishi.EFORBIDDEN {
+			t.Fatalf("admin mints a token for another user: %v", err)
+		}
+		newPW := "Another-Pass-77"
+		if _, err := w.db.UpdateUser(ha, wide.ID, 0, shishi.UserPatch{Password: &newPW}); code(err) != shishi.EFORBIDDEN {
+			t.Fatalf("admin resets a wider account: %v", err)
+		}
+		// No admin hands out the auditor role, not even to a plain user.
+		g := []shishi.Grant{{Role: shishi.RoleAuditor}}
+		if _, err := w.db.UpdateUser(ha, w.zzOp.ID, 0, shishi.UserPatch{Grants: &g}); code(err) != shishi.EFORBIDDEN {
+			t.Fatalf("admin grants auditor: %v", err)
+		}
+		if _, err := w.db.CreateUser(ha, shishi.UserInput{Login: "aud2", Name: "x", UnitID: w.zz.ID, Password: pw, Grants: g}); code(err) != shishi.EFORBIDDEN {
+			t.Fatalf("admin creates an auditor: %v", err)
+		}
+		// Separation holds over the whole set of grants, in reach or not.
+		bjAdmin, err := w.db.CreateUser(w.sys, shishi.UserInput{Login: "split", Name: "split", UnitID: w.zz.ID, Password: pw,
+			Grants: []shishi.Grant{{Role: shishi.RoleAdmin, UnitID: w.bj.ID}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		g = []shishi.Grant{{Role: shishi.RoleAuditor, UnitID: w.zz.ID}}
+		if _, err := w.db.UpdateUser(w.sys, bjAdmin.ID, 0, shishi.UserPatch{Grants: &g}); err != nil {
+			t.Fatalf("console replaces grants: %v", err)
+		}
+		g = []shishi.Grant{{Role: shishi.RoleAdmin, UnitID: w.bj.ID}, {Role: shishi.RoleAuditor, UnitID: w.zz.ID}}
+		if _, err := w.db.UpdateUser(w.sys, bjAdmin.ID, 0, shishi.UserPatch{Grants: &g}); code(err) != shishi.EINVALID {
+			t.Fatalf("admin and auditor on one account: %v", err)
+		}
+		// An Open311 token cannot make a full token.
+		plain, _, err := w.db.CreateToken(w.sys, w.zzOp.ID, "open311", sqlstore.ScopeOpen311, time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, _, err := w.db.TokenActor(context.Background(), plain)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tctx := shishi.WithActor(context.Background(), a)
+		if _, _, err := w.db.CreateToken(tctx, w.zzOp.ID, "wider", sqlstore.ScopeAll, 0); code(err) != shishi.EFORBIDDEN {
+			t.Fatalf("open311 token mints a full token: %v", err)
+		}
+		// A token's child lives no longer than the token.
+		if _, child, err := w.db.CreateToken(tctx, w.zzOp.ID, "same", sqlstore.ScopeOpen311, 48*time.Hour); err != nil || child.ExpiresAt.After(*a.TokenExpires) {
+			t.Fatalf("child token: %+v %v", child, err)
+		}
+		// Moving a unit between two parents of the same name is recorded.
+		p1, _ := w.db.CreateUnit(w.sys, shishi.UnitInput{ParentID: &w.zz.ID, Code: "jwc1", Name: "教务处", Kind: shishi.UnitDepartment})
+		p2, _ := w.db.CreateUnit(w.sys, shishi.UnitInput{ParentID: &w.ly.ID, Code: "jwc2", Name: "教务处", Kind: shishi.UnitDepartment})
+		c, _ := w.db.CreateUnit(w.sys, shishi.UnitInput{ParentID: &p1.ID, Code: "jwc-c", Name: "科", Kind: shishi.UnitDepartment})
+		moved, err := w.db.UpdateUnit(ha, c.ID, 0, shishi.UnitPatch{ParentID: &p2.ID})
+		if err != nil || moved.Version != c.Version+1 || !strings.HasPrefix(moved.Path, p2.Path) {
+			t.Fatalf("same-name move: %+v %v", moved, err)
+		}
+		if h, _ := w.db.UnitHistory(ha, c.ID); len(h) != 1 || h[0].Field != "parent" {
+			t.Fatalf("same-name move history: %+v", h)
+		}
+	})
+}
+
+// TestLoginBurst: concurrent guesses get no more password checks than the
+// lock-out allows, and second-factor codes count towards it too.
+func TestLoginBurst(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, dsn string) {
+		w := newWorld(t, dsn)
+		ctx := context.Background()
+		const n = 16
+		errs := make(chan error, n)
+		for i := 0; i < n; i++ {
+			go func() { _, err := w.db.CheckPassword(ctx, "zz-op", "Wrong-guess-99"); errs <- err }()
+		}
+		checked := 0
+		for i := 0; i < n; i++ {
+			switch c := code(<-errs); c {
+			case shishi.EUNAUTHORIZED:
+				checked++
+			case shishi.ETOOMANY:
+			default:
+				t.Fatalf("burst answer %s", c)
+			}
+		}
+		if checked > shishi.MaxFailedLogins {
+			t.Fatalf("%d guesses checked, limit %d", checked, shishi.MaxFailedLogins)
+		}
+		if _, err := w.db.CheckPassword(ctx, "zz-op", pw); code(err) != shishi.ETOOMANY {
+			t.Fatalf("right password after the burst: %v", err)
+		}
+		// Wrong second-factor codes lock as well.
+		for i := 0; i < shishi.MaxFailedLogins; i++ {
+			_ = w.db.CheckTOTP(ctx, w.admin.ID, "000000")
+		}
+		if err := w.db.CheckTOTP(ctx, w.admin.ID, "000000"); code(err) != shishi.ETOOMANY {
+			t.Fatalf("sixth wrong code: %v", err)
 		}
 	})
 }

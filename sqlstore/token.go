@@ -45,9 +45,16 @@ func (d *DB) CreateToken(ctx context.Context, userID int64, name, scope string, 
 	if err := v.Err(); err != nil {
 		return "", nil, err
 	}
+	// A token acts with all of its user's roles, so only the user (or the
+	// console) makes one: an administrator who could mint tokens for others
+	// could act as them. A token may make another no wider and no
+	// longer-lived than itself.
 	a := shishi.ActorFrom(ctx)
-	if a == nil || (!a.IsSystem() && a.UserID != userID && !a.Has(shishi.RoleAdmin)) {
-		return "", nil, shishi.Errorf(shishi.EFORBIDDEN, "无权为该用户创建令牌 / not allowed to create a token for this user")
+	if a == nil || (!a.IsSystem() && a.UserID != userID) {
+		return "", nil, shishi.Errorf(shishi.EFORBIDDEN, "只能为自己创建令牌 / you can create tokens for yourself only")
+	}
+	if a.TokenID != 0 && a.TokenScope != ScopeAll && scope != a.TokenScope {
+		return "", nil, shishi.Errorf(shishi.EFORBIDDEN, "令牌不能创建范围更大的令牌 / a token cannot make a wider token")
 	}
 	plain := TokenPrefix + secret.Token(32)
 	var out *shishi.Token
@@ -59,11 +66,17 @@ func (d *DB) CreateToken(ctx context.Context, userID int64, name, scope string, 
 		if u.Disabled {
 			return shishi.Invalid(shishi.FieldError{Field: "user", Message: "账号已停用 / the account is disabled"})
 		}
+		if !a.IsSystem() && requiresTOTP(u.Grants) && !u.TOTPEnabled {
+			return shishi.Errorf(shishi.EFORBIDDEN, "请先启用动态口令再创建令牌 / enrol a second factor before making tokens")
+		}
 		now := d.now()
 		var exp *time.Time
 		if ttl > 0 {
 			e := now.Add(ttl)
 			exp = &e
+		}
+		if a.TokenExpires != nil && (exp == nil || exp.After(*a.TokenExpires)) {
+			exp = a.TokenExpires
 		}
 		var id int64
 		if err := tx.QueryRowContext(ctx, `INSERT INTO api_tokens (user_id, name, scope, token_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
@@ -116,7 +129,7 @@ func (d *DB) TokenActor(ctx context.Context, token string) (*shishi.Actor, *shis
 		}
 		a.Grants = g
 	}
-	a.TokenID, a.TOTPOK = t.ID, true
+	a.TokenID, a.TokenScope, a.TokenExpires, a.TOTPOK = t.ID, t.Scope, t.ExpiresAt, true
 	if t.LastUsedAt == nil || now.Sub(*t.LastUsedAt) > time.Minute {
 		if _, err := d.db.ExecContext(ctx, `UPDATE api_tokens SET last_used_at = $1 WHERE id = $2`, now, t.ID); err != nil {
 			return nil, nil, shishi.Internal(err)

@@ -178,6 +178,14 @@ func (d *DB) UpdateUnit(ctx context.Context, id int64, version int64, p shishi.U
 	}
 	var out *shishi.Unit
 	err := d.tx(ctx, func(tx *sql.Tx) error {
+		if d.postgres {
+			// Unit writes take one lock: the version check must see the row
+			// as it will be written, and two crossing moves (A under B while
+			// B goes under A) must not both pass the cycle check.
+			if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7401)`); err != nil {
+				return shishi.Internal(err)
+			}
+		}
 		u, err := d.findUnit(ctx, tx, id, shishi.RoleAdmin)
 		if err != nil {
 			return err
@@ -208,6 +216,7 @@ func (d *DB) UpdateUnit(ctx context.Context, id int64, version int64, p shishi.U
 			set("credit_code", u.CreditCode, *p.CreditCode)
 			u.CreditCode = *p.CreditCode
 		}
+		moved := false
 		if p.ParentID != nil && (u.ParentID == nil || *u.ParentID != *p.ParentID) {
 			if u.ParentID == nil {
 				return shishi.Invalid(shishi.FieldError{Field: "parent_id", Message: "根单位不能移动 / a root unit cannot be moved"})
@@ -219,12 +228,13 @@ func (d *DB) UpdateUnit(ctx context.Context, id int64, version int64, p shishi.U
 			if len(np.Path) >= len(u.Path) && np.Path[:len(u.Path)] == u.Path {
 				return shishi.Invalid(shishi.FieldError{Field: "parent_id", Message: "不能移动到自身或下级单位之下 / cannot move a unit under itself or its own subtree"})
 			}
-			old, _ := d.findUnit(ctx, tx, *u.ParentID)
-			before := strconv.FormatInt(*u.ParentID, 10)
-			if old != nil {
-				before = old.Name
+			// Recorded by id as well as name: two parents may share a name.
+			before := "#" + strconv.FormatInt(*u.ParentID, 10)
+			if old, err := d.findUnit(ctx, tx, *u.ParentID); err == nil {
+				before = old.Name + " " + before
 			}
-			set("parent", before, np.Name)
+			changes = append(changes, shishi.UnitChange{Field: "parent", Before: before, After: np.Name + " #" + strconv.FormatInt(np.ID, 10)})
+			moved = true
 			newPath := np.Path + strconv.FormatInt(u.ID, 10) + "/"
 			if _, err := tx.ExecContext(ctx, `UPDATE units SET path = CAST($1 AS TEXT) || substr(path, $2), depth = depth + $3 WHERE path LIKE $4`,
 				newPath, len(u.Path)+1, np.Depth+1-u.Depth, u.Path+"%"); err != nil {
@@ -234,7 +244,7 @@ func (d *DB) UpdateUnit(ctx context.Context, id int64, version int64, p shishi.U
 				return shishi.Internal(err)
 			}
 		}
-		if len(changes) == 0 {
+		if len(changes) == 0 && !moved {
 			out = u
 			return nil
 		}

@@ -148,6 +148,22 @@ func (d *DB) setGrants(ctx context.Context, tx *sql.Tx, userID int64, grants []s
 	return nil
 }
 
+// checkAuditorGrant keeps the auditor out of the administrator's hands:
+// an administrator who could grant the auditor role could read the log
+// through an account of their own making, so auditor accounts are made
+// and changed at the console (the system actor) only.
+func checkAuditorGrant(a *shishi.Actor, grants []shishi.Grant) error {
+	if a.IsSystem() {
+		return nil
+	}
+	for _, g := range grants {
+		if g.Role == shishi.RoleAuditor {
+			return shishi.Errorf(shishi.EFORBIDDEN, "安全审计员账号只能在服务器控制台管理（三员分立）/ auditor accounts are managed at the console only")
+		}
+	}
+	return nil
+}
+
 // checkSeparation enforces 三员分立: one account is never both the system
 // administrator and the security auditor.
 func checkSeparation(grants []shishi.Grant) error {
@@ -173,6 +189,9 @@ func (d *DB) CreateUser(ctx context.Context, in shishi.UserInput) (*shishi.User,
 	a := shishi.ActorFrom(ctx)
 	if !a.IsSystem() && !a.Has(shishi.RoleAdmin) {
 		return nil, shishi.Errorf(shishi.EFORBIDDEN, "只有系统管理员可以管理用户 / only an administrator manages users")
+	}
+	if err := checkAuditorGrant(a, in.Grants); err != nil {
+		return nil, err
 	}
 	hash, err := secret.HashPassword(in.Password)
 	if err != nil {
@@ -210,6 +229,24 @@ func (d *DB) CreateUser(ctx context.Context, in shishi.UserInput) (*shishi.User,
 	return out, err
 }
 
+// checkManages refuses an administrator a user who holds a grant outside
+// the administrator's reach, or the auditor role: seeing a user (by home
+// unit) is not the power to reset a more powerful account.
+func (d *DB) checkManages(ctx context.Context, tx *sql.Tx, a *shishi.Actor, u *shishi.User) error {
+	if a.IsSystem() {
+		return nil
+	}
+	for _, g := range u.Grants {
+		if g.Role == shishi.RoleAuditor {
+			return shishi.Errorf(shishi.EFORBIDDEN, "安全审计员账号只能在服务器控制台管理（三员分立）/ auditor accounts are managed at the console only")
+		}
+		if _, err := d.findUnit(ctx, tx, g.UnitID, shishi.RoleAdmin); err != nil {
+			return shishi.Errorf(shishi.EFORBIDDEN, "该用户在您的管理范围之外还有授权 / the user holds grants outside your reach")
+		}
+	}
+	return nil
+}
+
 // UpdateUser implements shishi.UserService. Changing one's own roles is
 // refused, so no one raises their own privileges.
 func (d *DB) UpdateUser(ctx context.Context, id int64, version int64, p shishi.UserPatch) (*shishi.User, error) {
@@ -220,10 +257,25 @@ func (d *DB) UpdateUser(ctx context.Context, id int64, version int64, p shishi.U
 	if p.Grants != nil && id == a.UserID {
 		return nil, shishi.Errorf(shishi.EFORBIDDEN, "不能修改自己的角色 / you cannot change your own roles")
 	}
+	if p.Grants != nil {
+		if err := checkAuditorGrant(a, *p.Grants); err != nil {
+			return nil, err
+		}
+	}
 	var out *shishi.User
 	err := d.tx(ctx, func(tx *sql.Tx) error {
+		if d.postgres {
+			// Serialise writers of this user: the version check below must
+			// see the row as it will be written.
+			if _, err := tx.ExecContext(ctx, `SELECT id FROM users WHERE id = $1 FOR UPDATE`, id); err != nil {
+				return shishi.Internal(err)
+			}
+		}
 		u, err := d.findUser(ctx, tx, id)
 		if err != nil {
+			return err
+		}
+		if err := d.checkManages(ctx, tx, a, u); err != nil {
 			return err
 		}
 		if !a.IsSystem() && u.ID == a.UserID && (p.Disabled != nil || p.UnitID != nil) {
@@ -264,6 +316,10 @@ func (d *DB) UpdateUser(ctx context.Context, id int64, version int64, p shishi.U
 			if _, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $1, password_changed_at = $2 WHERE id = $3`, hash, now, u.ID); err != nil {
 				return shishi.Internal(err)
 			}
+			// A reset ends every credential the old password gave.
+			if _, err := tx.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL`, now, u.ID); err != nil {
+				return shishi.Internal(err)
+			}
 			detail["password"] = "(reset)"
 		}
 		if p.Unlock {
@@ -281,6 +337,15 @@ func (d *DB) UpdateUser(ctx context.Context, id int64, version int64, p shishi.U
 				return err
 			}
 			if err := d.setGrants(ctx, tx, u.ID, grants); err != nil {
+				return err
+			}
+			// Grants outside the actor's reach stayed: the whole set must
+			// still keep administrator and auditor apart.
+			all, err := d.grants(ctx, tx, u.ID)
+			if err != nil {
+				return err
+			}
+			if err := checkSeparation(all); err != nil {
 				return err
 			}
 			detail["grants"] = grants

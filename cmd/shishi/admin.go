@@ -170,10 +170,22 @@ func tokenCreate(ctx context.Context, args []string, stdout io.Writer) error {
 
 func auditVerify(ctx context.Context, args []string, stdout io.Writer) error {
 	var c app.Config
+	var checkpoint string
 	fs := flag.NewFlagSet("audit verify", flag.ContinueOnError)
 	storeFlags(fs, &c)
+	fs.StringVar(&checkpoint, "checkpoint", "", "SEQ:HASH printed by an earlier verify (or logged by the server): fails if the log no longer holds it")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	var cpSeq int64
+	var cpHash string
+	if checkpoint != "" {
+		s, h, ok := strings.Cut(checkpoint, ":")
+		n, err := strconv.ParseInt(s, 10, 64)
+		if !ok || err != nil || n <= 0 || len(h) != 64 {
+			return usageError{"--checkpoint wants SEQ:HASH (64 hex digits)"}
+		}
+		cpSeq, cpHash = n, h
 	}
 	m, err := app.Open(ctx, c, stdout, nil)
 	if err != nil {
@@ -187,6 +199,16 @@ func auditVerify(ctx context.Context, args []string, stdout io.Writer) error {
 	if b != nil {
 		return fmt.Errorf("audit log BROKEN at entry %d: %s (%d entries read)", b.Seq, b.Reason, n)
 	}
+	if cpSeq > 0 {
+		if err := m.Store.CheckAuditCheckpoint(ctx, cpSeq, cpHash); err != nil {
+			return fmt.Errorf("audit log BROKEN at entry %d: %s", cpSeq, shishi.ErrorMessage(err))
+		}
+	}
+	seq, hash, err := m.Store.AuditHead(ctx)
+	if err != nil {
+		return err
+	}
 	fmt.Fprintf(stdout, "audit log intact: %d entries verified\n", n)
+	fmt.Fprintf(stdout, "checkpoint (keep it outside this machine; verify --checkpoint shows a cut): %d:%s\n", seq, hash)
 	return nil
 }

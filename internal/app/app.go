@@ -211,6 +211,7 @@ func (m *Main) URL() string { return "http://" + m.ln.Addr().String() }
 func (m *Main) Serve(ctx context.Context) error {
 	errc := make(chan error, 1)
 	go func() { errc <- m.http.Serve(m.ln) }()
+	go m.logCheckpoints(ctx)
 	select {
 	case err := <-errc:
 		return err
@@ -226,6 +227,24 @@ func (m *Main) Serve(ctx context.Context) error {
 		return err
 	}
 	return nil
+}
+
+// logCheckpoints writes the audit chain's head to the log at start and
+// hourly: shipped to a log store, these lines are the outside checkpoints
+// that expose a database cut back to an earlier head.
+func (m *Main) logCheckpoints(ctx context.Context) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		if seq, hash, err := m.Store.AuditHead(ctx); err == nil {
+			m.Log.Info("audit checkpoint", "checkpoint", fmt.Sprintf("%d:%s", seq, hash))
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 // progress draws a one-line progress bar on a terminal-like writer.

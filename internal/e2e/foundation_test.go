@@ -165,12 +165,15 @@ func TestUnitLifecycleAPI(t *testing.T) {
 			t.Fatalf("create user: %d %s", r.status, r.body)
 		}
 		uid := int64(r.json(t)["id"].(float64))
-		r = e.api("POST", fmt.Sprintf("/api/v1/users/%d/tokens", uid), "admin", `{"name": "sync"}`)
-		if r.status != 201 {
-			t.Fatalf("create token: %d %s", r.status, r.body)
+		// Tokens are the user's own: the admin cannot mint one for them.
+		if r := e.api("POST", fmt.Sprintf("/api/v1/users/%d/tokens", uid), "admin", `{"name": "sync"}`); r.status != 403 {
+			t.Fatalf("admin mints a token for another user: %d %s", r.status, r.body)
 		}
-		tok := r.json(t)["token"].(string)
-		e.tokens["ly-op"] = tok
+		// The user's own full token can make a narrower one through the API.
+		r = e.api("POST", fmt.Sprintf("/api/v1/users/%d/tokens", uid), "ly-op", `{"name": "sync", "scope": "open311", "expires_in_days": 30}`)
+		if r.status != 201 || !strings.HasPrefix(r.json(t)["token"].(string), "shishi_") {
+			t.Fatalf("create own token: %d %s", r.status, r.body)
+		}
 		if r := e.api("GET", fmt.Sprintf("/api/v1/units/%d", zz), "ly-op", ""); r.status != 404 {
 			t.Fatalf("Luoyang reads Zhengzhou: %d", r.status)
 		}
@@ -276,6 +279,12 @@ func TestBackOffice(t *testing.T) {
 	d = b.get(r.header.Get("Location")).doc(t)
 	if !strings.Contains(d.Find("h1").Text(), "郑州市第一〇一中学") || !strings.Contains(d.Find(".crumbs").Text(), "郑州市教育局") {
 		t.Fatalf("unit page: %q / %q", d.Find("h1").Text(), d.Find(".crumbs").Text())
+	}
+	// No open redirect through the language switch or the login's next.
+	for _, back := range []string{"/%09/evil.example/x", "//evil.example", "https://evil.example", "/%5Cevil.example"} {
+		if r := anon.get("/lang?to=zh&back=" + back); r.header.Get("Location") != "/app" {
+			t.Errorf("back=%s redirects to %q", back, r.header.Get("Location"))
+		}
 	}
 	// English on request.
 	b.get("/lang?to=en&back=/app")
