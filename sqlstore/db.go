@@ -187,3 +187,9 @@ var (
 	_ shishi.AuthService  = (*DB)(nil)
 	_ shishi.AuditService = (*DB)(nil)
 )
+
+var (
+	_ shishi.CampaignService = (*DB)(nil)
+	_ shishi.ItemService     = (*DB)(nil)
+	_ shishi.ReportService   = (*DB)(nil)
+)

@@ -1,0 +1,202 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+
+	"github.com/shishi-edu/shishi"
+)
+
+// CreateItem implements shishi.ItemService: the campaign's office adds an
+// item with its targets in one transaction. The item starts as a draft and
+// reports from the campaign's first month.
+func (d *DB) CreateItem(ctx context.Context, campaignID int64, in shishi.ItemInput) (*shishi.Item, error) {
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	var out *shishi.Item
+	err := d.tx(ctx, func(tx *sql.Tx) error {
+		id, err := d.createItem(ctx, tx, campaignID, in)
+		if err != nil {
+			return err
+		}
+		out, err = d.findItem(shishi.WithActor(ctx, shishi.SystemActor()), tx, id)
+		return err
+	})
+	return out, err
+}
+
+// createItem is CreateItem's unit of work, reused by the spreadsheet
+// import so that a whole file lands in one transaction.
+func (d *DB) createItem(ctx context.Context, tx *sql.Tx, campaignID int64, in shishi.ItemInput) (int64, error) {
+	c, err := d.findCampaign(ctx, tx, campaignID)
+	if err != nil {
+		return 0, err
+	}
+	if ok, err := d.isOffice(ctx, tx, campaignID); err != nil {
+		return 0, err
+	} else if !ok {
+		return 0, shishi.Errorf(shishi.EFORBIDDEN, "只有活动办可以编制清单 / only the campaign office adds items")
+	}
+	tierOK := false
+	for _, t := range c.Tiers {
+		tierOK = tierOK || t.ID == in.TierID
+	}
+	if !tierOK {
+		return 0, shishi.Invalid(shishi.FieldError{Field: "tier_id", Message: "清单层级不属于本活动 / the tier is not one of this campaign's"})
+	}
+	sys := shishi.WithActor(ctx, shishi.SystemActor())
+	if _, err := d.findUnit(sys, tx, in.LeadUnitID); err != nil {
+		return 0, shishi.Invalid(shishi.FieldError{Field: "lead_unit_id", Message: "牵头单位不存在 / lead unit not found"})
+	}
+	for _, u := range in.CoopUnitIDs {
+		if _, err := d.findUnit(sys, tx, u); err != nil {
+			return 0, shishi.Invalid(shishi.FieldError{Field: "coop_unit_ids", Message: "配合单位不存在 / cooperating unit not found"})
+		}
+	}
+	if in.ParentID != nil {
+		var pc int64
+		if err := tx.QueryRowContext(ctx, `SELECT campaign_id FROM items WHERE id = $1`, *in.ParentID).Scan(&pc); err != nil || pc != campaignID {
+			return 0, shishi.Invalid(shishi.FieldError{Field: "parent_id", Message: "上级事项不属于本活动 / the parent item is not in this campaign"})
+		}
+	}
+	now := d.now()
+	var id int64
+	err = tx.QueryRowContext(ctx, `INSERT INTO items (campaign_id, tier_id, parent_id, code, title, description, leader_name, lead_unit_id, deadline, public, status, report_from, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id`,
+		campaignID, in.TierID, in.ParentID, in.Code, in.Title, in.Description, in.LeaderName, in.LeadUnitID, string(in.Deadline), in.Public,
+		string(shishi.StatusDraft), string(c.StartsOn.Period()), now).Scan(&id)
+	if isUnique(err) {
+		return 0, shishi.Invalid(shishi.FieldError{Field: "code", Message: "事项编号在本活动中已被使用 / code already used in this campaign"})
+	} else if err != nil {
+		return 0, shishi.Internal(err)
+	}
+	for _, u := range in.CoopUnitIDs {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO item_units (item_id, unit_id) VALUES ($1, $2)`, id, u); err != nil {
+			return 0, shishi.Internal(err)
+		}
+	}
+	for i, t := range in.Targets {
+		var tid int64
+		if err := tx.QueryRowContext(ctx, `INSERT INTO targets (item_id, position, name, kind, unit, baseline, target, down, weight) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+			id, i+1, t.Name, string(t.Kind), t.Unit, int64(t.Baseline), int64(t.Target), t.Down, t.Weight).Scan(&tid); err != nil {
+			return 0, shishi.Internal(err)
+		}
+		for _, p := range t.Plan {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO target_plan (target_id, period, value) VALUES ($1, $2, $3)`, tid, string(p.Period), int64(p.Value)); err != nil {
+				return 0, shishi.Internal(err)
+			}
+		}
+		for j, m := range t.Milestones {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO milestones (target_id, position, title, due, done_on) VALUES ($1, $2, $3, $4, $5)`, tid, j+1, m.Title, string(m.Due), string(m.DoneOn)); err != nil {
+				return 0, shishi.Internal(err)
+			}
+		}
+	}
+	if err := d.itemEvent(ctx, tx, id, "create", "", string(shishi.StatusDraft), ""); err != nil {
+		return 0, err
+	}
+	return id, d.appendAudit(ctx, tx, "item.create", "item", id, &in.LeadUnitID, map[string]any{"campaign": campaignID, "code": in.Code, "title": in.Title})
+}
+
+func (d *DB) itemEvent(ctx context.Context, tx *sql.Tx, itemID int64, action, from, to, note string) error {
+	a := shishi.ActorFrom(ctx)
+	login := "anonymous"
+	if a != nil {
+		login = a.Login
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO item_events (item_id, at, actor, action, from_status, to_status, note) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+		itemID, d.now(), login, action, from, to, note); err != nil {
+		return shishi.Internal(err)
+	}
+	return nil
+}
+
+// canOperate reports whether the actor acts for the item's lead unit (an
+// operator or leader over it) or runs its campaign.
+func (d *DB) canOperate(ctx context.Context, db queryer, it *shishi.Item) (bool, error) {
+	if ok, err := d.isOffice(ctx, db, it.CampaignID); err != nil || ok {
+		return ok, err
+	}
+	var q args
+	var n int
+	err := db.QueryRowContext(ctx, `SELECT count(*) FROM units u WHERE u.id = `+q.add(it.LeadUnit.ID)+` AND `+
+		reach(shishi.ActorFrom(ctx), "u.path", &q, shishi.RoleOperator, shishi.RoleLeader), q...).Scan(&n)
+	if err != nil {
+		return false, shishi.Internal(err)
+	}
+	return n > 0, nil
+}
+
+// TransitionItem implements shishi.ItemService.
+func (d *DB) TransitionItem(ctx context.Context, id int64, action, note string) (*shishi.Item, error) {
+	var out *shishi.Item
+	err := d.tx(ctx, func(tx *sql.Tx) error {
+		it, err := d.findItem(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		t, err := shishi.FindTransition(action, it.Status)
+		if err != nil {
+			return err
+		}
+		var v shishi.Validator
+		if t.NeedsNote {
+			v.Check(len([]rune(note)) >= 2 && len([]rune(note)) <= 2000, "note", "请填写说明（2–2000 字）/ a note of 2–2000 characters is required")
+		}
+		if err := v.Err(); err != nil {
+			return err
+		}
+		var allowed bool
+		if t.ByOffice {
+			allowed, err = d.isOffice(ctx, tx, it.CampaignID)
+		} else {
+			allowed, err = d.canOperate(ctx, tx, it)
+		}
+		if err != nil {
+			return err
+		}
+		if !allowed {
+			return shishi.Errorf(shishi.EFORBIDDEN, "无权执行该操作 / not allowed to %s this item", action)
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE items SET status = $1, version = version + 1, updated_at = $2 WHERE id = $3 AND status = $4`,
+			string(t.To), d.now(), id, string(it.Status))
+		if err != nil {
+			return shishi.Internal(err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return shishi.Errorf(shishi.ECONFLICT, "事项状态已变化，请刷新 / the item changed meanwhile; reload")
+		}
+		if err := d.itemEvent(ctx, tx, id, action, string(it.Status), string(t.To), note); err != nil {
+			return err
+		}
+		if err := d.appendAudit(ctx, tx, "item."+action, "item", id, &it.LeadUnit.ID, map[string]string{"from": string(it.Status), "to": string(t.To), "note": note}); err != nil {
+			return err
+		}
+		out, err = d.findItem(ctx, tx, id)
+		return err
+	})
+	return out, err
+}
+
+// ItemHistory implements shishi.ItemService.
+func (d *DB) ItemHistory(ctx context.Context, id int64) ([]shishi.ItemEvent, error) {
+	if _, err := d.FindItem(ctx, id); err != nil {
+		return nil, err
+	}
+	rows, err := d.db.QueryContext(ctx, `SELECT at, actor, action, from_status, to_status, note FROM item_events WHERE item_id = $1 ORDER BY id DESC`, id)
+	if err != nil {
+		return nil, shishi.Internal(err)
+	}
+	defer rows.Close()
+	out := []shishi.ItemEvent{}
+	for rows.Next() {
+		var e shishi.ItemEvent
+		if err := rows.Scan(&e.At, &e.Actor, &e.Action, &e.From, &e.To, &e.Note); err != nil {
+			return nil, shishi.Internal(err)
+		}
+		e.At = e.At.UTC()
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
