@@ -348,4 +348,3 @@ func (d *DB) evaluateBatch(ctx context.Context, db queryer, ids []int64, items m
 	}
 	return nil
 }
-
