@@ -15,6 +15,7 @@ func (s *Server) apiRoutes() {
 	s.unitRoutes()
 	s.userRoutes()
 	s.auditRoutes()
+	s.ledgerRoutes()
 	s.mountAPI()
 }
 

@@ -27,6 +27,10 @@ type Services struct {
 	Users shishi.UserService
 	Auth  shishi.AuthService
 	Audit shishi.AuditService
+	// The campaign ledger.
+	Campaigns shishi.CampaignService
+	Items     shishi.ItemService
+	Reports   shishi.ReportService
 	// Ready reports whether the database answers (for /readyz).
 	Ready func(ctx context.Context) error
 }
