@@ -118,6 +118,8 @@ type Target struct {
 	Weight     int         `json:"weight"`
 	Plan       []PlanPoint `json:"plan"`
 	Milestones []Milestone `json:"milestones,omitempty"`
+	// History is the reported value by month (derived), for the trajectory.
+	History []PlanPoint `json:"history"`
 }
 
 // UnitRef names a unit.

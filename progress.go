@@ -58,6 +58,10 @@ func Evaluate(it *Item, obs map[int64][]Observation, asOf Date, amberBelow, redB
 		for len(os) > 0 && os[len(os)-1].Period > ref {
 			os = os[:len(os)-1]
 		}
+		t.History = make([]PlanPoint, 0, len(os))
+		for _, o := range os {
+			t.History = append(t.History, PlanPoint{Period: o.Period, Value: o.Value})
+		}
 		var comp float64
 		rag := RAGGreen
 		switch t.Kind {

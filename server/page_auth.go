@@ -31,6 +31,7 @@ func (s *Server) pageRoutes() {
 	h("GET /app/profile", s.page(s.profilePage, pageOpts{enrol: true}))
 	h("POST /app/profile", s.page(s.profileUpdate, pageOpts{enrol: true}))
 	h("GET /app/audit", s.page(s.auditPage))
+	s.ledgerPageRoutes(h)
 }
 
 // root: the public portal will live here (the portal issue); until then an

@@ -18,10 +18,20 @@ import (
 type pages struct{ sets map[string]*template.Template }
 
 var funcs = template.FuncMap{
-	"printf":  fmt.Sprintf,
-	"hasRole": func(a *shishi.Actor, r string) bool { return a.Has(shishi.Role(r)) },
-	"roles":   func() []shishi.Role { return shishi.Roles },
-	"kinds":   func() []shishi.UnitKind { return shishi.UnitKinds },
+	"printf":   fmt.Sprintf,
+	"hasRole":  func(a *shishi.Actor, r string) bool { return a.Has(shishi.Role(r)) },
+	"roles":    func() []shishi.Role { return shishi.Roles },
+	"kinds":    func() []shishi.UnitKind { return shishi.UnitKinds },
+	"statuses": func() []shishi.ItemStatus { return shishi.ItemStatuses },
+	"ragKeys":  func() []string { return []string{"green", "amber", "red", "none"} },
+	"derefF": func(p *float64) float64 {
+		if p == nil {
+			return 0
+		}
+		return *p
+	},
+	"actionKey": func(a string) string { return "action." + a },
+	"statusOf":  func(s string) shishi.ItemStatus { return shishi.ItemStatus(s) },
 	"deref": func(p *int64) int64 {
 		if p == nil {
 			return 0

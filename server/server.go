@@ -58,6 +58,8 @@ type Server struct {
 	loginLim *limiter
 	apiLim   *limiter
 	started  time.Time
+	// now is the clock of the pages (the store has its own); tests move it.
+	now func() time.Time
 }
 
 // New builds a server. reg receives the server's metrics; it must already
@@ -69,7 +71,7 @@ func New(svc Services, cfg Config, log *slog.Logger, reg *prometheus.Registry) (
 	if cfg.APIRate == 0 {
 		cfg.APIRate = 50
 	}
-	s := &Server{Services: svc, cfg: cfg, log: log, registry: reg, mux: http.NewServeMux(), started: time.Now()}
+	s := &Server{Services: svc, cfg: cfg, log: log, registry: reg, mux: http.NewServeMux(), started: time.Now(), now: time.Now}
 	s.metrics = newMetrics(reg)
 	s.loginLim = newLimiter(float64(cfg.LoginRate)/60, cfg.LoginRate)
 	s.apiLim = newLimiter(float64(cfg.APIRate), cfg.APIRate*2)

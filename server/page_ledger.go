@@ -1,0 +1,447 @@
+package server
+
+import (
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/shishi-edu/shishi"
+	"github.com/shishi-edu/shishi/chart"
+)
+
+func (s *Server) ledgerPageRoutes(h func(string, http.HandlerFunc)) {
+	h("GET /app/ledger", s.page(s.ledgerHome))
+	h("GET /app/ledger/{id}", s.page(s.campaignPage))
+	h("GET /app/ledger/{id}/cockpit", s.page(s.cockpitPage))
+	h("GET /app/ledger/{id}/review", s.page(s.reviewPage))
+	h("POST /app/reports/{id}", s.page(s.reviewPost))
+	h("GET /app/items/{id}", s.page(s.itemPage))
+	h("POST /app/items/{id}", s.page(s.itemPost))
+}
+
+// ragColour is the chart colour of a RAG status.
+func ragColour(r shishi.RAG) string {
+	switch r {
+	case shishi.RAGGreen:
+		return chart.Green
+	case shishi.RAGAmber:
+		return chart.Amber
+	case shishi.RAGRed:
+		return chart.Red
+	}
+	return chart.Grey
+}
+
+func ragKey(r shishi.RAG) string {
+	if r == shishi.RAGNone {
+		return "none"
+	}
+	return string(r)
+}
+
+// campaignSummary counts a campaign's items by RAG, overdue and missing.
+type campaignSummary struct {
+	Campaign *shishi.Campaign
+	Items    int
+	RAG      map[string]int // by RAG, "none" for not rated
+	Overdue  int
+	Missing  int
+	Closed   int
+	Avg      float64
+	Donut    template.HTML
+}
+
+func (s *Server) summarise(r *http.Request, v *view, c *shishi.Campaign) (*campaignSummary, []*shishi.Item, error) {
+	items, _, err := s.Items.FindItems(r.Context(), shishi.ItemFilter{CampaignID: c.ID, HasRAG: false, Limit: 500})
+	if err != nil {
+		return nil, nil, err
+	}
+	// Beyond 500 items, the summary pages through the rest.
+	for len(items)%500 == 0 && len(items) > 0 {
+		more, _, err := s.Items.FindItems(r.Context(), shishi.ItemFilter{CampaignID: c.ID, After: items[len(items)-1].ID, Limit: 500})
+		if err != nil {
+			return nil, nil, err
+		}
+		if len(more) == 0 {
+			break
+		}
+		items = append(items, more...)
+	}
+	sum := &campaignSummary{Campaign: c, RAG: map[string]int{}}
+	var total float64
+	var rated int
+	for _, it := range items {
+		sum.Items++
+		sum.RAG[ragKey(it.RAG)]++
+		if it.Overdue {
+			sum.Overdue++
+		}
+		if len(it.Missing) > 0 {
+			sum.Missing++
+		}
+		if it.Status == shishi.StatusClosed {
+			sum.Closed++
+		}
+		if it.Completion != nil {
+			total += *it.Completion
+			rated++
+		}
+	}
+	if rated > 0 {
+		sum.Avg = shishi.Round2(total / float64(rated))
+	}
+	base := fmt.Sprintf("/app/ledger/%d?rag=", c.ID)
+	sum.Donut = template.HTML(chart.Donut(v.L.T("ledger.rag"), []chart.Part{
+		{Label: shishi.RAGGreen.Label(v.L.EN), Value: float64(sum.RAG["green"]), Colour: chart.Green, Href: base + "green"},
+		{Label: shishi.RAGAmber.Label(v.L.EN), Value: float64(sum.RAG["amber"]), Colour: chart.Amber, Href: base + "amber"},
+		{Label: shishi.RAGRed.Label(v.L.EN), Value: float64(sum.RAG["red"]), Colour: chart.Red, Href: base + "red"},
+		{Label: shishi.RAGNone.Label(v.L.EN), Value: float64(sum.RAG["none"]), Colour: chart.Grey, Href: base + "none"},
+	}, v.L.T("ledger.items"), 200))
+	return sum, items, nil
+}
+
+func (s *Server) ledgerHome(w http.ResponseWriter, r *http.Request, v *view) error {
+	cs, err := s.Campaigns.FindCampaigns(r.Context())
+	if err != nil {
+		return err
+	}
+	var sums []*campaignSummary
+	for _, c := range cs {
+		sum, _, err := s.summarise(r, v, c)
+		if err != nil {
+			return err
+		}
+		sums = append(sums, sum)
+	}
+	v.Title, v.Nav, v.Data = v.L.T("nav.ledger"), "ledger", sums
+	s.render(w, r, http.StatusOK, "ledger", v)
+	return nil
+}
+
+type campaignData struct {
+	Campaign *shishi.Campaign
+	Summary  *campaignSummary
+	Items    []*shishi.Item
+	Total    int
+	Filter   url.Values
+	Next     string
+	Office   bool
+	Tier     int64
+	Bars     map[int64]template.HTML
+}
+
+func (s *Server) campaignPage(w http.ResponseWriter, r *http.Request, v *view) error {
+	id, err := idParam(r)
+	if err != nil {
+		return err
+	}
+	c, err := s.Campaigns.FindCampaign(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	f, err := itemFilter(r)
+	if err != nil {
+		return err
+	}
+	f.CampaignID, f.Limit = c.ID, 50
+	f.After, _ = strconv.ParseInt(r.URL.Query().Get("after"), 10, 64)
+	items, total, err := s.Items.FindItems(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	sum, _, err := s.summarise(r, v, c)
+	if err != nil {
+		return err
+	}
+	d := campaignData{Campaign: c, Summary: sum, Items: items, Total: total, Filter: r.URL.Query(), Tier: f.TierID, Bars: map[int64]template.HTML{}}
+	for _, it := range items {
+		if it.Completion != nil {
+			d.Bars[it.ID] = template.HTML(chart.Progress(*it.Completion, ragColour(it.RAG), 90))
+		}
+	}
+	if len(items) == f.Limit {
+		q := r.URL.Query()
+		q.Set("after", strconv.FormatInt(items[len(items)-1].ID, 10))
+		d.Next = "?" + q.Encode()
+	}
+	v.Title, v.Nav, v.Data = c.Name, "ledger", d
+	s.render(w, r, http.StatusOK, "campaign", v)
+	return nil
+}
+
+type cockpitData struct {
+	Campaign *shishi.Campaign
+	Summary  *campaignSummary
+	ByTier   template.HTML
+	ByUnit   template.HTML
+	Red      []*shishi.Item
+}
+
+// cockpitPage is the 领导驾驶舱: the campaign at a glance, with drill-down
+// from every chart to the items behind it.
+func (s *Server) cockpitPage(w http.ResponseWriter, r *http.Request, v *view) error {
+	id, err := idParam(r)
+	if err != nil {
+		return err
+	}
+	c, err := s.Campaigns.FindCampaign(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	sum, items, err := s.summarise(r, v, c)
+	if err != nil {
+		return err
+	}
+	d := cockpitData{Campaign: c, Summary: sum}
+	type agg struct {
+		sum   float64
+		n     int
+		label string
+		id    int64
+	}
+	tiers := map[int64]*agg{}
+	units := map[int64]*agg{}
+	for _, it := range items {
+		if it.Completion == nil {
+			continue
+		}
+		if tiers[it.TierID] == nil {
+			tiers[it.TierID] = &agg{label: it.TierName, id: it.TierID}
+		}
+		if units[it.LeadUnit.ID] == nil {
+			units[it.LeadUnit.ID] = &agg{label: it.LeadUnit.Name, id: it.LeadUnit.ID}
+		}
+		for _, a := range []*agg{tiers[it.TierID], units[it.LeadUnit.ID]} {
+			a.sum += *it.Completion
+			a.n++
+		}
+		if it.RAG == shishi.RAGRed || it.Overdue {
+			d.Red = append(d.Red, it)
+		}
+	}
+	var tb []chart.Bar
+	for _, t := range c.Tiers {
+		if a := tiers[t.ID]; a != nil {
+			tb = append(tb, chart.Bar{Label: a.label, Value: a.sum / float64(a.n), Href: fmt.Sprintf("/app/ledger/%d?tier=%d", c.ID, t.ID)})
+		}
+	}
+	d.ByTier = template.HTML(chart.Bars(v.L.T("cockpit.by_tier"), tb, 100, nil, 640))
+	var ub []chart.Bar
+	for _, a := range units {
+		avg := a.sum / float64(a.n)
+		col := chart.Green
+		if avg < 50 {
+			col = chart.Amber
+		}
+		ub = append(ub, chart.Bar{Label: a.label, Value: avg, Colour: col, Href: fmt.Sprintf("/app/ledger/%d?unit=%d", c.ID, a.id)})
+	}
+	sort.Slice(ub, func(i, j int) bool { return ub[i].Value < ub[j].Value || ub[i].Value == ub[j].Value && ub[i].Label < ub[j].Label })
+	if len(ub) > 15 {
+		ub = ub[:15]
+	}
+	d.ByUnit = template.HTML(chart.Bars(v.L.T("cockpit.by_unit"), ub, 100, nil, 640))
+	v.Title, v.Nav, v.Data = v.L.T("cockpit.title")+" · "+c.Name, "ledger", d
+	s.render(w, r, http.StatusOK, "cockpit", v)
+	return nil
+}
+
+type itemData struct {
+	Item     *shishi.Item
+	Campaign *shishi.Campaign
+	Charts   []template.HTML
+	Bars     map[int64]template.HTML
+	Reports  []*shishi.Report
+	History  []shishi.ItemEvent
+	Actions  []shishi.Transition
+	CanFile  bool
+	Office   bool
+	Periods  []shishi.Period
+	TargetOf map[int64]string
+}
+
+func (s *Server) itemPage(w http.ResponseWriter, r *http.Request, v *view) error {
+	return s.renderItem(w, r, v, http.StatusOK)
+}
+
+func (s *Server) renderItem(w http.ResponseWriter, r *http.Request, v *view, status int) error {
+	id, err := idParam(r)
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	it, err := s.Items.FindItem(ctx, id)
+	if err != nil {
+		return err
+	}
+	c, err := s.Campaigns.FindCampaign(ctx, it.CampaignID)
+	if err != nil {
+		return err
+	}
+	d := itemData{Item: it, Campaign: c, Bars: map[int64]template.HTML{}, TargetOf: map[int64]string{}}
+	for _, t := range it.Targets {
+		d.TargetOf[t.ID] = t.Name
+		d.Bars[t.ID] = template.HTML(chart.Progress(t.Completion, ragColour(it.RAG), 120))
+		if t.Kind != shishi.TargetQuantity || (len(t.Plan) == 0 && len(t.History) == 0) {
+			continue
+		}
+		d.Charts = append(d.Charts, template.HTML(trajectory(v.L, c, t)))
+	}
+	if d.Reports, err = s.Reports.FindReports(ctx, shishi.ReportFilter{ItemID: id, Limit: 200}); err != nil {
+		return err
+	}
+	if d.History, err = s.Items.ItemHistory(ctx, id); err != nil {
+		return err
+	}
+	for _, t := range shishi.Transitions {
+		for _, f := range t.From {
+			if f == it.Status {
+				d.Actions = append(d.Actions, t)
+			}
+		}
+	}
+	d.CanFile = (it.Status == shishi.StatusApproved || it.Status == shishi.StatusInProgress) &&
+		(v.Actor.Has(shishi.RoleOperator) || v.Actor.Has(shishi.RoleOffice) || v.Actor.Has(shishi.RoleLeader))
+	d.Office = v.Actor.Has(shishi.RoleOffice)
+	today := shishi.DateOf(s.now())
+	last := today.Period()
+	if c.EndsOn.Period() < last {
+		last = c.EndsOn.Period()
+	}
+	d.Periods = shishi.Periods(c.StartsOn.Period(), last)
+	for i, j := 0, len(d.Periods)-1; i < j; i, j = i+1, j-1 {
+		d.Periods[i], d.Periods[j] = d.Periods[j], d.Periods[i]
+	}
+	if r.URL.Query().Get("saved") != "" && v.Error == "" {
+		v.Flash = v.L.T("saved")
+	}
+	v.Title, v.Nav, v.Data = it.Title, "ledger", d
+	s.render(w, r, status, "item", v)
+	return nil
+}
+
+// trajectory charts a quantity target: the plan dashed, the reported
+// values solid, over the campaign's months.
+func trajectory(l lang, c *shishi.Campaign, t shishi.Target) string {
+	last := c.EndsOn.Period()
+	months := shishi.Periods(c.StartsOn.Period(), last)
+	plan := chart.Series{Name: l.T("chart.plan"), Colour: chart.LightBlue, Dashed: true}
+	actual := chart.Series{Name: l.T("chart.actual"), Colour: chart.Blue}
+	hist := map[shishi.Period]shishi.Decimal{}
+	for _, h := range t.History {
+		hist[h.Period] = h.Value
+	}
+	for _, m := range months {
+		label := string(m)[2:]
+		pv, ok := t.Planned(m)
+		plan.Points = append(plan.Points, chart.Point{Label: label, Value: pv.Float(), Missing: !ok})
+		hv, ok := hist[m]
+		actual.Points = append(actual.Points, chart.Point{Label: label, Value: hv.Float(), Missing: !ok})
+	}
+	target := chart.Series{Name: l.T("chart.target"), Colour: chart.Grey, Dashed: true}
+	for _, m := range months {
+		target.Points = append(target.Points, chart.Point{Label: string(m)[2:], Value: t.Target.Float()})
+	}
+	return chart.Line(t.Name, t.Unit, []chart.Series{target, plan, actual}, 640, 260)
+}
+
+func (s *Server) itemPost(w http.ResponseWriter, r *http.Request, v *view) error {
+	id, err := idParam(r)
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	f := r.PostForm
+	switch action := f.Get("action"); action {
+	case "report":
+		in := shishi.ReportInput{Period: shishi.Period(f.Get("period")), Narrative: f.Get("narrative"), Reason: f.Get("reason")}
+		var verr shishi.Validator
+		for k, vals := range f {
+			tid, ok := strings.CutPrefix(k, "value_")
+			if !ok || strings.TrimSpace(vals[0]) == "" {
+				continue
+			}
+			n, perr := strconv.ParseInt(tid, 10, 64)
+			val, derr := shishi.ParseDecimal(vals[0])
+			if perr != nil || derr != nil {
+				verr.Add(k, "须为数字（可用“万”）/ must be a number (万 allowed)")
+				continue
+			}
+			in.Values = append(in.Values, shishi.ReportValue{TargetID: n, Value: val})
+		}
+		sort.Slice(in.Values, func(i, j int) bool { return in.Values[i].TargetID < in.Values[j].TargetID })
+		err = verr.Err()
+		if err == nil {
+			_, err = s.Reports.FileReport(ctx, id, in)
+		}
+	default:
+		_, err = s.Items.TransitionItem(ctx, id, action, strings.TrimSpace(f.Get("note")))
+	}
+	if err == nil {
+		http.Redirect(w, r, "/app/items/"+strconv.FormatInt(id, 10)+"?saved=1", http.StatusSeeOther)
+		return nil
+	}
+	if c := shishi.ErrorCode(err); c != shishi.EINVALID && c != shishi.ECONFLICT {
+		return err
+	}
+	formError(v, r, err)
+	return s.renderItem(w, r, v, Status(err))
+}
+
+type reviewData struct {
+	Campaign *shishi.Campaign
+	Reports  []*shishi.Report
+	TargetOf map[int64]string
+}
+
+func (s *Server) reviewPage(w http.ResponseWriter, r *http.Request, v *view) error {
+	id, err := idParam(r)
+	if err != nil {
+		return err
+	}
+	c, err := s.Campaigns.FindCampaign(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	rs, err := s.Reports.FindReports(r.Context(), shishi.ReportFilter{CampaignID: id, Status: shishi.ReportSubmitted, Limit: 200})
+	if err != nil {
+		return err
+	}
+	d := reviewData{Campaign: c, Reports: rs, TargetOf: map[int64]string{}}
+	for _, rep := range rs {
+		it, err := s.Items.FindItem(r.Context(), rep.ItemID)
+		if err != nil {
+			return err
+		}
+		for _, t := range it.Targets {
+			d.TargetOf[t.ID] = t.Name + "（" + t.Unit + "）"
+		}
+	}
+	if r.URL.Query().Get("saved") != "" && v.Error == "" {
+		v.Flash = v.L.T("saved")
+	}
+	v.Title, v.Nav, v.Data = v.L.T("review.title")+" · "+c.Name, "ledger", d
+	s.render(w, r, http.StatusOK, "review", v)
+	return nil
+}
+
+func (s *Server) reviewPost(w http.ResponseWriter, r *http.Request, v *view) error {
+	id, err := idParam(r)
+	if err != nil {
+		return err
+	}
+	f := r.PostForm
+	rep, err := s.Reports.ReviewReport(r.Context(), id, f.Get("action") == "accept", strings.TrimSpace(f.Get("comment")))
+	if err != nil {
+		return err
+	}
+	it, err := s.Items.FindItem(r.Context(), rep.ItemID)
+	if err != nil {
+		return err
+	}
+	http.Redirect(w, r, fmt.Sprintf("/app/ledger/%d/review?saved=1", it.CampaignID), http.StatusSeeOther)
+	return nil
+}
