@@ -28,6 +28,7 @@ type operation struct {
 	Status  int  // success status (200 when zero)
 	ETag    bool // the response carries an ETag; PATCH honours If-Match
 	Public  bool // no token needed
+	Upload  bool // the body is multipart/form-data with a file field
 	handle  func(w http.ResponseWriter, r *http.Request) error
 }
 

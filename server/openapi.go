@@ -16,6 +16,7 @@ func (s *Server) apiRoutes() {
 	s.userRoutes()
 	s.auditRoutes()
 	s.ledgerRoutes()
+	s.excelRoutes()
 	s.mountAPI()
 }
 
@@ -47,6 +48,10 @@ func (s *Server) OpenAPI() map[string]any {
 		}
 		if params != nil {
 			o["parameters"] = params
+		}
+		if op.Upload {
+			o["requestBody"] = map[string]any{"required": true, "content": map[string]any{"multipart/form-data": map[string]any{"schema": map[string]any{
+				"type": "object", "required": []string{"file"}, "properties": map[string]any{"file": map[string]any{"type": "string", "contentMediaType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}}}}}}
 		}
 		if op.Body != nil {
 			o["requestBody"] = map[string]any{"required": true, "content": map[string]any{

@@ -239,7 +239,9 @@ func (s *Server) cockpitPage(w http.ResponseWriter, r *http.Request, v *view) er
 		}
 		ub = append(ub, chart.Bar{Label: a.label, Value: avg, Colour: col, Href: fmt.Sprintf("/app/ledger/%d?unit=%d", c.ID, a.id)})
 	}
-	sort.Slice(ub, func(i, j int) bool { return ub[i].Value < ub[j].Value || ub[i].Value == ub[j].Value && ub[i].Label < ub[j].Label })
+	sort.Slice(ub, func(i, j int) bool {
+		return ub[i].Value < ub[j].Value || ub[i].Value == ub[j].Value && ub[i].Label < ub[j].Label
+	})
 	if len(ub) > 15 {
 		ub = ub[:15]
 	}

@@ -31,6 +31,7 @@ type Services struct {
 	Campaigns shishi.CampaignService
 	Items     shishi.ItemService
 	Reports   shishi.ReportService
+	Import    shishi.ImportService
 	// Ready reports whether the database answers (for /readyz).
 	Ready func(ctx context.Context) error
 }

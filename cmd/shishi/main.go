@@ -25,7 +25,9 @@ Usage:
   shishi unit add [--data DIR | --db URL] --code CODE --name NAME --kind KIND [--parent CODE] [--name-en NAME]
   shishi user add [--data DIR | --db URL] --login LOGIN --name NAME --unit CODE --role ROLE[,ROLE] [--password-stdin]
   shishi token create [--data DIR | --db URL] --user LOGIN [--name NAME] [--scope open311] [--days N]
-  shishi audit verify [--data DIR | --db URL]
+  shishi audit verify [--data DIR | --db URL] [--checkpoint SEQ:HASH]
+  shishi import items [--data DIR | --db URL] --campaign ID FILE.xlsx
+  shishi export ledger [--data DIR | --db URL] --campaign ID FILE.xlsx
   shishi version
 
 Environment: SHISHI_ADDR, SHISHI_DATA, SHISHI_DB, SHISHI_PUBLIC_URL, SHISHI_MASTER_KEYS.
@@ -47,7 +49,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return 2
 	}
 	cmd, rest := args[0], args[1:]
-	if len(rest) > 0 && (cmd == "user" || cmd == "token" || cmd == "audit" || cmd == "unit") {
+	if len(rest) > 0 && (cmd == "user" || cmd == "token" || cmd == "audit" || cmd == "unit" || cmd == "import" || cmd == "export") {
 		cmd, rest = cmd+" "+rest[0], rest[1:]
 	}
 	var err error
@@ -64,6 +66,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = tokenCreate(ctx, rest, stdout)
 	case "audit verify":
 		err = auditVerify(ctx, rest, stdout)
+	case "import items":
+		err = importItems(ctx, rest, stdout)
+	case "export ledger":
+		err = exportLedger(ctx, rest, stdout)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "shishi", shishi.Version)
 	case "help", "--help", "-h":
@@ -84,13 +90,19 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	default:
 		fmt.Fprintf(stderr, "shishi %s: %s\n", cmd, describe(err))
 		for _, f := range shishi.ErrorFields(err) {
-			fmt.Fprintf(stderr, "  %s: %s\n", f.Field, f.Message)
+			if f.Row > 0 {
+				fmt.Fprintf(stderr, "  第 %d 行 row %d, %s: %s\n", f.Row, f.Row, f.Field, f.Message)
+			} else {
+				fmt.Fprintf(stderr, "  %s: %s\n", f.Field, f.Message)
+			}
 		}
 		return 1
 	}
 }
 
 type usageError struct{ msg string }
+
+type appConfig = app.Config
 
 func (e usageError) Error() string { return e.msg }
 
