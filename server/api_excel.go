@@ -75,6 +75,11 @@ func readSheet(w http.ResponseWriter, r *http.Request) ([]shishi.ItemRow, error)
 	if err := r.ParseMultipartForm(maxSheet); err != nil {
 		return nil, shishi.Invalid(shishi.FieldError{Field: "file", Message: "须以 multipart/form-data 上传，且不超过 10 MiB / upload as multipart/form-data, at most 10 MiB"})
 	}
+	return readSheetForm(r)
+}
+
+// readSheetForm reads the "file" field of a parsed multipart form.
+func readSheetForm(r *http.Request) ([]shishi.ItemRow, error) {
 	f, _, err := r.FormFile("file")
 	if err != nil {
 		return nil, shishi.Invalid(shishi.FieldError{Field: "file", Message: "缺少文件字段 file / the file field is missing"})

@@ -18,6 +18,8 @@ func (s *Server) ledgerPageRoutes(h func(string, http.HandlerFunc)) {
 	h("GET /app/ledger/{id}", s.page(s.campaignPage))
 	h("GET /app/ledger/{id}/cockpit", s.page(s.cockpitPage))
 	h("GET /app/ledger/{id}/review", s.page(s.reviewPage))
+	h("POST /app/ledger/{id}/import", s.page(s.importPost))
+	h("GET /app/ledger/{id}/ledger.xlsx", s.page(func(w http.ResponseWriter, r *http.Request, _ *view) error { return s.exportLedger(w, r) }))
 	h("POST /app/reports/{id}", s.page(s.reviewPost))
 	h("GET /app/items/{id}", s.page(s.itemPage))
 	h("POST /app/items/{id}", s.page(s.itemPost))
@@ -135,6 +137,10 @@ type campaignData struct {
 }
 
 func (s *Server) campaignPage(w http.ResponseWriter, r *http.Request, v *view) error {
+	return s.renderCampaign(w, r, v, http.StatusOK)
+}
+
+func (s *Server) renderCampaign(w http.ResponseWriter, r *http.Request, v *view, status int) error {
 	id, err := idParam(r)
 	if err != nil {
 		return err
@@ -168,8 +174,12 @@ func (s *Server) campaignPage(w http.ResponseWriter, r *http.Request, v *view) e
 		q.Set("after", strconv.FormatInt(items[len(items)-1].ID, 10))
 		d.Next = "?" + q.Encode()
 	}
+	d.Office = v.Actor.Has(shishi.RoleOffice)
+	if n := r.URL.Query().Get("imported"); n != "" && v.Error == "" {
+		v.Flash = fmt.Sprintf(v.L.T("import.done"), n)
+	}
 	v.Title, v.Nav, v.Data = c.Name, "ledger", d
-	s.render(w, r, http.StatusOK, "campaign", v)
+	s.render(w, r, status, "campaign", v)
 	return nil
 }
 
@@ -446,4 +456,27 @@ func (s *Server) reviewPost(w http.ResponseWriter, r *http.Request, v *view) err
 	}
 	http.Redirect(w, r, fmt.Sprintf("/app/ledger/%d/review?saved=1", it.CampaignID), http.StatusSeeOther)
 	return nil
+}
+
+// importPost takes an item list from the campaign page's upload form.
+func (s *Server) importPost(w http.ResponseWriter, r *http.Request, v *view) error {
+	id, err := idParam(r)
+	if err != nil {
+		return err
+	}
+	rows, err := readSheetForm(r)
+	if err == nil {
+		var n int
+		if n, err = s.Import.ImportItems(r.Context(), id, rows); err == nil {
+			http.Redirect(w, r, fmt.Sprintf("/app/ledger/%d?imported=%d", id, n), http.StatusSeeOther)
+			return nil
+		}
+	}
+	if shishi.ErrorCode(err) != shishi.EINVALID {
+		return err
+	}
+	v.Error = v.L.Msg(shishi.ErrorMessage(err))
+	v.Faults = shishi.ErrorFields(err)
+	r.URL.RawQuery = ""
+	return s.renderCampaign(w, r, v, http.StatusUnprocessableEntity)
 }

@@ -70,8 +70,9 @@ type view struct {
 	Demo     bool
 	Flash    string
 	Error    string
-	Fields   map[string]string // field → message, for forms
-	Form     url.Values        // the submitted form, to refill it
+	Fields   map[string]string   // field → message, for forms
+	Faults   []shishi.FieldError // row-by-row faults of an uploaded file
+	Form     url.Values          // the submitted form, to refill it
 	Path     string
 	Data     any
 	NoChrome bool // login pages: no navigation
@@ -183,8 +184,15 @@ func (s *Server) page(h pageFunc, opts ...pageOpts) http.HandlerFunc {
 		v.Actor, v.CSRF = a, sess.CSRF
 		r = r.WithContext(shishi.WithActor(r.Context(), a))
 		if r.Method == http.MethodPost {
-			r.Body = http.MaxBytesReader(w, r.Body, maxBody)
-			if err := r.ParseForm(); err != nil {
+			var err error
+			if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+				r.Body = http.MaxBytesReader(w, r.Body, maxSheet+1<<20)
+				err = r.ParseMultipartForm(maxSheet)
+			} else {
+				r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+				err = r.ParseForm()
+			}
+			if err != nil {
 				s.fail(w, r, v, shishi.Invalid(shishi.FieldError{Field: "form", Message: "表单无法解析 / unreadable form"}))
 				return
 			}

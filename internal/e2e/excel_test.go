@@ -3,6 +3,7 @@ package e2e
 import (
 	"bytes"
 	"fmt"
+	"github.com/shishi-edu/shishi/internal/testdb"
 	"mime/multipart"
 	"net/http"
 	"strings"
@@ -146,4 +147,45 @@ func milestones(t map[string]any) string {
 		out = append(out, fmt.Sprint(x["title"], x["due"], x["done_on"]))
 	}
 	return strings.Join(out, ";")
+}
+
+// TestLedgerExcelPages: the office exports from the campaign page and
+// uploads a list through it; a bad file lists its faults by row.
+func TestLedgerExcelPages(t *testing.T) {
+	e := start(t, testdb.SQLite(t))
+	src := e.newCampaign("henan", "页面活动")
+	tier := int64(e.api("GET", fmt.Sprintf("/api/v1/campaigns/%d", src), "henan", "").json(t)["tiers"].([]any)[0].(map[string]any)["id"].(float64))
+	e.api("POST", fmt.Sprintf("/api/v1/campaigns/%d/items", src), "henan", fmt.Sprintf(`{"tier_id": %d, "title": "特岗教师招聘", "lead_unit_id": %d, "deadline": "2021-09-01", "targets": [{"name": "招聘", "unit": "人", "target": 16000}]}`, tier, e.unitID("ha")))
+	b := e.login("henan")
+	x := b.get(fmt.Sprintf("/app/ledger/%d/ledger.xlsx", src))
+	if x.status != 200 || !bytes.HasPrefix(x.body, []byte("PK")) {
+		t.Fatalf("export from the page: %d", x.status)
+	}
+	dst := e.newCampaign("henan", "页面导入")
+	post := func(file []byte) response {
+		var body bytes.Buffer
+		mw := multipart.NewWriter(&body)
+		mw.WriteField("_csrf", b.csrf(fmt.Sprintf("/app/ledger/%d", dst)))
+		fw, _ := mw.CreateFormFile("file", "清单.xlsx")
+		fw.Write(file)
+		mw.Close()
+		req, _ := http.NewRequest("POST", fmt.Sprintf("%s/app/ledger/%d/import", e.url, dst), &body)
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		req.Header.Set("Origin", e.url)
+		return do(t, b.c, req)
+	}
+	f, _ := excelize.OpenReader(bytes.NewReader(x.body))
+	f.SetCellValue("台账", "I3", "不是日期")
+	var bad bytes.Buffer
+	f.Write(&bad)
+	r := post(bad.Bytes())
+	if d := r.doc(t); r.status != 422 || !strings.Contains(d.Find("table.faults").Text(), "完成时限") || !strings.Contains(d.Find("table.faults").Text(), "3") {
+		t.Fatalf("bad upload: %d %q", r.status, r.doc(t).Find(".flash.err").Text())
+	}
+	if r := post(x.body); r.status != 303 || !strings.Contains(r.header.Get("Location"), "imported=1") {
+		t.Fatalf("upload: %d %s", r.status, r.header.Get("Location"))
+	}
+	if d := b.get(fmt.Sprintf("/app/ledger/%d?imported=1", dst)).doc(t); !strings.Contains(d.Find("table.items").Text(), "特岗教师招聘") {
+		t.Fatal("imported item missing from the campaign page")
+	}
 }
