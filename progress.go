@@ -78,8 +78,10 @@ func Evaluate(it *Item, obs map[int64][]Observation, asOf Date, amberBelow, redB
 			if len(t.Milestones) > 0 {
 				comp = Round2(float64(done) / float64(len(t.Milestones)) * 100)
 			}
+			// A checklist counts its steps: target is how many, actual how
+			// many are done.
 			a := DecimalOf(int64(done))
-			t.Actual = &a
+			t.Actual, t.Target = &a, DecimalOf(int64(len(t.Milestones)))
 			if due > 0 {
 				rag = judge(float64(done)/float64(due)*100, amberBelow, redBelow)
 			}

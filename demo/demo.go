@@ -23,24 +23,28 @@ type Account struct {
 	Roles    []shishi.Role
 }
 
-// accountSpec is who gets an account, where, holding what.
+// accountSpec is who gets an account, where, holding what; grantAt, when
+// set, is the unit the roles are held at (the ministry's campaign office
+// sits in the General Office but runs the whole ministry's campaign).
 type accountSpec struct {
 	login, name, unit string
 	roles             []shishi.Role
+	grantAt           string
 }
 
 var accounts = []accountSpec{
-	{"admin", "系统管理员", "moe", []shishi.Role{shishi.RoleAdmin}},
-	{"auditor", "安全审计员", "moe", []shishi.Role{shishi.RoleAuditor}},
-	{"office", "部活动办 王敏", "moe-bgt", []shishi.Role{shishi.RoleOffice}},
-	{"leader", "部领导 陈立", "moe", []shishi.Role{shishi.RoleLeader}},
-	{"operator", "基础教育司填报员 李娜", "moe-jcs", []shishi.Role{shishi.RoleOperator}},
-	{"supervisor", "督导局督查员 张强", "moe-ddj", []shishi.Role{shishi.RoleSupervisor}},
-	{"handler", "举报受理员 刘洋", "moe-ddj", []shishi.Role{shishi.RoleHandler}},
-	{"reviewer", "评审专家 赵磊", "nies", []shishi.Role{shishi.RoleReviewer}},
-	{"issuer", "考试中心签发员 孙静", "neea", []shishi.Role{shishi.RoleIssuer}},
-	{"henan", "河南省教育厅活动办 周华", "ha", []shishi.Role{shishi.RoleOffice, shishi.RoleOperator}},
-	{"zhengzhou", "郑州市教育局填报员 吴婷", "ha-zz", []shishi.Role{shishi.RoleOperator, shishi.RoleHandler}},
+	{"admin", "系统管理员", "moe", []shishi.Role{shishi.RoleAdmin}, ""},
+	{"auditor", "安全审计员", "moe", []shishi.Role{shishi.RoleAuditor}, ""},
+	{"office", "部活动办 王敏", "moe-bgt", []shishi.Role{shishi.RoleOffice}, "moe"},
+	{"leader", "部领导 陈立", "moe", []shishi.Role{shishi.RoleLeader}, ""},
+	{"operator", "基础教育司填报员 李娜", "moe-jcs", []shishi.Role{shishi.RoleOperator}, ""},
+	{"supervisor", "督导局督查员 张强", "moe-ddj", []shishi.Role{shishi.RoleSupervisor}, "moe"},
+	{"handler", "举报受理员 刘洋", "moe-ddj", []shishi.Role{shishi.RoleHandler}, "moe"},
+	{"reviewer", "评审专家 赵磊", "nies", []shishi.Role{shishi.RoleReviewer}, ""},
+	{"issuer", "考试中心签发员 孙静", "neea", []shishi.Role{shishi.RoleIssuer}, ""},
+	{"henan", "河南省教育厅活动办 周华", "ha", []shishi.Role{shishi.RoleOffice, shishi.RoleOperator}, ""},
+	{"zhengzhou", "郑州市教育局填报员 吴婷", "ha-zz", []shishi.Role{shishi.RoleOperator, shishi.RoleHandler}, ""},
+	{"pku", "北京大学填报员 郑洁", "pku", []shishi.Role{shishi.RoleOperator}, ""},
 }
 
 // Seed creates the demo world through svc as the system actor. It refuses
@@ -83,8 +87,14 @@ func Seed(ctx context.Context, units shishi.UnitService, users shishi.UserServic
 			return nil, fmt.Errorf("demo account %s: no unit %q", a.login, a.unit)
 		}
 		in := shishi.UserInput{Login: a.login, Name: a.name, UnitID: unitID, Password: Password()}
+		at := unitID
+		if a.grantAt != "" {
+			if at, ok = ids[a.grantAt]; !ok {
+				return nil, fmt.Errorf("demo account %s: no unit %q", a.login, a.grantAt)
+			}
+		}
 		for _, r := range a.roles {
-			in.Grants = append(in.Grants, shishi.Grant{Role: r})
+			in.Grants = append(in.Grants, shishi.Grant{Role: r, UnitID: at})
 		}
 		if _, err := users.CreateUser(ctx, in); err != nil {
 			return nil, fmt.Errorf("demo account %s: %w", a.login, err)

@@ -208,7 +208,7 @@ func (d *DB) evaluate(ctx context.Context, db queryer, rows []itemRow) error {
 		}
 		asOf := d.asOf(c)
 		shishi.Evaluate(r.Item, r.obs, asOf, c.AmberBelow, c.RedBelow)
-		if r.Status == shishi.StatusInProgress || r.Status == shishi.StatusApproved {
+		if r.Status == shishi.StatusInProgress {
 			if m := shishi.MissingPeriods(r.reportFrom, asOf, c.ReportDue, r.reported); m != nil {
 				r.Missing = m
 			}

@@ -144,7 +144,7 @@ func dropTriggers(t *testing.T, db *sql.DB, dsn string) {
 func TestTokenCreateWhileServing(t *testing.T) {
 	data := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
-	m, err := app.Open(ctx, app.Config{Addr: "127.0.0.1:0", Data: data}, io.Discard, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	m, err := app.Open(ctx, app.Config{Addr: "127.0.0.1:0", Data: data, DemoWithoutLedger: true}, io.Discard, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}

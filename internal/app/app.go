@@ -35,7 +35,10 @@ type Config struct {
 	DB        string // PostgreSQL URL; empty for SQLite in Data
 	PublicURL string
 	Demo      bool
-	LogLevel  slog.Level
+	// DemoWithoutLedger seeds only units and accounts (fast, for tests
+	// that need no campaign).
+	DemoWithoutLedger bool
+	LogLevel          slog.Level
 }
 
 // DefaultAddr and DefaultData are the contract's defaults.
@@ -162,6 +165,22 @@ func (m *Main) SeedDemo(ctx context.Context) ([]demo.Account, error) {
 	bar.Done()
 	if err != nil {
 		return nil, err
+	}
+	if !m.Config.DemoWithoutLedger {
+		real := m.Store.Now
+		bar = newProgress(m.Out, "事项 items")
+		err = demo.SeedLedger(ctx, demo.LedgerServices{Units: m.Store, Campaigns: m.Store, Items: m.Store, Reports: m.Store,
+			SetClock: func(t time.Time) {
+				if t.IsZero() {
+					m.Store.Now = real
+				} else {
+					m.Store.Now = func() time.Time { return t }
+				}
+			}}, bar.Update)
+		bar.Done()
+		if err != nil {
+			return nil, err
+		}
 	}
 	var b strings.Builder
 	for _, a := range accts {

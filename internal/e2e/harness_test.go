@@ -40,9 +40,15 @@ func eachDB(t *testing.T, fn func(t *testing.T, e *env)) {
 	})
 }
 
-func start(t *testing.T, dsn string) *env {
+// start runs a server with the demo units and accounts; startFull adds the
+// demo campaigns (slower: a few seconds of seeding).
+func start(t *testing.T, dsn string) *env { t.Helper(); return startWith(t, dsn, false) }
+
+func startFull(t *testing.T, dsn string) *env { t.Helper(); return startWith(t, dsn, true) }
+
+func startWith(t *testing.T, dsn string, ledger bool) *env {
 	t.Helper()
-	cfg := app.Config{Addr: "127.0.0.1:0", Data: t.TempDir(), Demo: true}
+	cfg := app.Config{Addr: "127.0.0.1:0", Data: t.TempDir(), Demo: true, DemoWithoutLedger: !ledger}
 	switch {
 	case strings.HasPrefix(dsn, "postgres"):
 		cfg.DB = dsn
