@@ -122,6 +122,7 @@ func seedItem(ctx context.Context, svc LedgerServices, c *shishi.Campaign, tierI
 		}
 		in.Targets = append(in.Targets, t)
 	}
+	svc.SetClock(beijingTime(c.StartsOn, 9))
 	it, err := svc.Items.CreateItem(ctx, c.ID, in)
 	if err != nil {
 		return err

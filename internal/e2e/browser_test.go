@@ -121,3 +121,41 @@ func TestBrowserLogin(t *testing.T) {
 	}
 	shot(t, ctx, "03-units")
 }
+
+// TestBrowserLedger walks the ledger as the Henan office would: the
+// campaign list, the campaign, the dormitory item with its trajectory
+// chart, the cockpit.
+func TestBrowserLedger(t *testing.T) {
+	ctx := browserCtx(t)
+	e := startFull(t, testdb.SQLite(t))
+	step(t, ctx, "sign in",
+		chromedp.Navigate(e.url+"/login"),
+		chromedp.SendKeys(chromedp.CSS(`input[name=login]`), "henan"),
+		chromedp.SendKeys(chromedp.CSS(`input[name=password]`), e.password["henan"]),
+		chromedp.Click(chromedp.CSS(`button.primary`)),
+		chromedp.WaitVisible(chromedp.CSS(`.modules`)),
+		chromedp.Click(chromedp.CSS(`a[href="/app/ledger"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`.campaign-card`)))
+	shot(t, ctx, "10-ledger")
+	step(t, ctx, "open the campaign",
+		chromedp.Click(chromedp.CSS(`.campaign-card h2 a`)),
+		chromedp.WaitVisible(chromedp.CSS(`table.items`)))
+	shot(t, ctx, "11-campaign")
+	rows := read(t, ctx, chromedp.TextContent(chromedp.CSS(`table.items`)))
+	if !strings.Contains(rows, "周转宿舍") {
+		t.Fatalf("campaign table lacks the dormitory item")
+	}
+	step(t, ctx, "open the dormitory item",
+		chromedp.Click(chromedp.Search(`//a[contains(., "周转宿舍")]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#targets`)),
+		chromedp.WaitVisible(chromedp.CSS(`.chart svg`)))
+	targets := read(t, ctx, chromedp.TextContent(chromedp.CSS(`#targets`)))
+	if !strings.Contains(targets, "48.06%") || !strings.Contains(targets, "3364") {
+		t.Fatalf("targets: %q", targets)
+	}
+	shot(t, ctx, "12-item")
+	step(t, ctx, "open the cockpit",
+		chromedp.Navigate(e.url+"/app/ledger/2/cockpit"),
+		chromedp.WaitVisible(chromedp.CSS(`.chart svg`)))
+	shot(t, ctx, "13-cockpit")
+}
