@@ -215,3 +215,79 @@ func MissingPeriods(start Period, asOf Date, dueDay int, reported map[Period]boo
 	}
 	return out
 }
+
+// RollUp derives a parent item's figures from its children when the
+// parent has no targets of its own (a provincial item split into city
+// items). Quantity targets of the same name, unit and direction are summed
+// — 3364 dormitories built of 7000 is the sum of the cities' counts, not
+// the average of their percentages — and milestone checklists are carried
+// over. The parent's RAG is the worst of its children's; it is overdue
+// when any open child is. Draft children do not count yet.
+func RollUp(parent *Item, children []*Item) {
+	if len(parent.Targets) > 0 || len(children) == 0 {
+		return
+	}
+	type key struct {
+		name, unit string
+		down       bool
+	}
+	idx := map[key]int{}
+	var targets []Target
+	worst, rated := RAGGreen, false
+	for _, c := range children {
+		if c.Status == StatusDraft {
+			continue
+		}
+		if c.RAG != RAGNone {
+			worst, rated = worse(worst, c.RAG), true
+		}
+		parent.Overdue = parent.Overdue || c.Overdue
+		for _, t := range c.Targets {
+			if t.Kind == TargetMilestone {
+				m := t
+				m.ID, m.Weight = 0, 1
+				targets = append(targets, m)
+				continue
+			}
+			// A child that has not reported stands at its baseline.
+			actual := t.Baseline
+			if t.Actual != nil {
+				actual = *t.Actual
+			}
+			k := key{t.Name, t.Unit, t.Down}
+			i, ok := idx[k]
+			if !ok {
+				zero := Decimal(0)
+				idx[k], i = len(targets), len(targets)
+				targets = append(targets, Target{Name: t.Name, Kind: TargetQuantity, Unit: t.Unit, Down: t.Down, Weight: 1,
+					Actual: &zero, Plan: []PlanPoint{}, History: []PlanPoint{}})
+			}
+			s := &targets[i]
+			s.Baseline += t.Baseline
+			s.Target += t.Target
+			*s.Actual += actual
+		}
+	}
+	var wsum, csum float64
+	for i := range targets {
+		t := &targets[i]
+		if t.Kind == TargetQuantity {
+			t.Completion = t.CompletionOf(*t.Actual)
+		}
+		wsum++
+		csum += math.Min(t.Completion, 100)
+	}
+	parent.Targets = targets
+	if wsum > 0 {
+		c := Round2(csum / wsum)
+		parent.Completion = &c
+	}
+	switch {
+	case parent.Status == StatusDraft:
+		parent.RAG = RAGNone
+	case parent.Status == StatusClosed:
+		parent.RAG = RAGGreen
+	case rated:
+		parent.RAG = worst
+	}
+}

@@ -115,3 +115,27 @@ func FuzzParseDecimal(f *testing.F) {
 		}
 	})
 }
+
+// Count targets roll up by summing counts: two cities building 3000 and
+// 4000 dormitories, with 2000 and 1364 built, are 3364 of 7000 = 48.06 %,
+// not the 50.38 % average of 66.67 % and 34.10 %.
+func TestRollUpSumsCounts(t *testing.T) {
+	a1, a2 := dec(t, "2000"), dec(t, "1364")
+	zz := &shishi.Item{Title: "郑州", Status: shishi.StatusInProgress, RAG: shishi.RAGGreen, Targets: []shishi.Target{{Name: "周转宿舍建成", Unit: "套", Kind: shishi.TargetQuantity, Target: dec(t, "3000"), Actual: &a1}}}
+	ly := &shishi.Item{Title: "洛阳", Status: shishi.StatusInProgress, RAG: shishi.RAGAmber, Overdue: true, Targets: []shishi.Target{{Name: "周转宿舍建成", Unit: "套", Kind: shishi.TargetQuantity, Target: dec(t, "4000"), Actual: &a2}}}
+	draft := &shishi.Item{Title: "草稿", Status: shishi.StatusDraft, Targets: []shishi.Target{{Name: "周转宿舍建成", Unit: "套", Kind: shishi.TargetQuantity, Target: dec(t, "999")}}}
+	p := &shishi.Item{Status: shishi.StatusInProgress}
+	shishi.RollUp(p, []*shishi.Item{zz, ly, draft})
+	if len(p.Targets) != 1 || p.Targets[0].Target != dec(t, "7000") || *p.Targets[0].Actual != dec(t, "3364") || p.Targets[0].Completion != 48.06 {
+		t.Fatalf("rolled-up target %+v", p.Targets)
+	}
+	if *p.Completion != 48.06 || p.RAG != shishi.RAGAmber || !p.Overdue {
+		t.Fatalf("parent completion %v RAG %s overdue %v", *p.Completion, p.RAG, p.Overdue)
+	}
+	// A parent with targets of its own keeps them.
+	own := &shishi.Item{Targets: []shishi.Target{{Name: "x"}}}
+	shishi.RollUp(own, []*shishi.Item{zz})
+	if len(own.Targets) != 1 || own.Targets[0].Name != "x" {
+		t.Fatal("own targets replaced")
+	}
+}

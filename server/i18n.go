@@ -279,6 +279,8 @@ var catalog = map[string][2]string{
 	"item.trajectory":        {"计划进度与实际进度", "Plan and actual"},
 	"item.actions":           {"办理", "Actions"},
 	"item.note":              {"说明", "Note"},
+	"item.children":          {"下级事项", "Child items"},
+	"item.rollup":            {"本事项未设指标，完成情况由下级事项汇总：同名同单位的数量指标按数量相加。", "This item has no targets of its own: its figures sum its child items' counts."},
 	"item.history":           {"办理记录", "History"},
 	"item.overdue":           {"已逾期", "Overdue"},
 	"target.name":            {"指标名称", "Target"},

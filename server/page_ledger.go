@@ -263,6 +263,7 @@ func (s *Server) cockpitPage(w http.ResponseWriter, r *http.Request, v *view) er
 
 type itemData struct {
 	Item     *shishi.Item
+	Children []*shishi.Item
 	Campaign *shishi.Campaign
 	Charts   []template.HTML
 	Bars     map[int64]template.HTML
@@ -301,6 +302,11 @@ func (s *Server) renderItem(w http.ResponseWriter, r *http.Request, v *view, sta
 			continue
 		}
 		d.Charts = append(d.Charts, template.HTML(trajectory(v.L, c, t)))
+	}
+	if it.ChildCount > 0 {
+		if d.Children, _, err = s.Items.FindItems(ctx, shishi.ItemFilter{ParentID: &it.ID, Limit: 500}); err != nil {
+			return err
+		}
 	}
 	if d.Reports, err = s.Reports.FindReports(ctx, shishi.ReportFilter{ItemID: id, Limit: 200}); err != nil {
 		return err

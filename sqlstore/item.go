@@ -208,10 +208,27 @@ func (d *DB) evaluate(ctx context.Context, db queryer, rows []itemRow) error {
 		}
 		asOf := d.asOf(c)
 		shishi.Evaluate(r.Item, r.obs, asOf, c.AmberBelow, c.RedBelow)
-		if r.Status == shishi.StatusInProgress {
+		if r.Status == shishi.StatusInProgress && len(r.Targets) > 0 {
 			if m := shishi.MissingPeriods(r.reportFrom, asOf, c.ReportDue, r.reported); m != nil {
 				r.Missing = m
 			}
+		}
+		// A parent without targets of its own takes its figures from its
+		// children, whoever is looking: the figure belongs to the item.
+		if r.ChildCount > 0 && len(r.Targets) == 0 {
+			var q args
+			children, err := d.loadItems(ctx, db, `SELECT `+itemCols+itemFrom+`WHERE i.parent_id = `+q.add(r.ID)+` ORDER BY i.id`, q)
+			if err != nil {
+				return err
+			}
+			if err := d.evaluate(ctx, db, children); err != nil {
+				return err
+			}
+			items := make([]*shishi.Item, len(children))
+			for i, ch := range children {
+				items[i] = ch.Item
+			}
+			shishi.RollUp(r.Item, items)
 		}
 	}
 	return nil

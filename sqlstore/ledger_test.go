@@ -157,3 +157,47 @@ func TestLedger(t *testing.T) {
 		}
 	})
 }
+
+// TestParentRollUp: a provincial item split into city items takes its
+// figures from them, summing counts.
+func TestParentRollUp(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, dsn string) {
+		w := newWorld(t, dsn)
+		w.db.Now = func() time.Time { return time.Date(2021, 10, 3, 2, 0, 0, 0, time.UTC) }
+		c, err := w.db.CreateCampaign(w.sys, shishi.CampaignInput{UnitID: w.ha.ID, Name: "河南", StartsOn: "2021-09-01", EndsOn: "2021-12-31", Tiers: []string{"重点事项"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		parent, err := w.db.CreateItem(w.sys, c.ID, shishi.ItemInput{TierID: c.Tiers[0].ID, Title: "全省周转宿舍", LeadUnitID: w.ha.ID, Deadline: "2021-12-31"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, x := range []struct {
+			unit          *shishi.Unit
+			target, built string
+		}{{w.zz, "3000", "2000"}, {w.ly, "4000", "1364"}} {
+			ch, err := w.db.CreateItem(w.sys, c.ID, shishi.ItemInput{TierID: c.Tiers[0].ID, ParentID: &parent.ID, Title: x.unit.Name + "周转宿舍", LeadUnitID: x.unit.ID,
+				Deadline: "2021-12-31", Targets: []shishi.TargetInput{{Name: "周转宿舍建成", Unit: "套", Target: d(t, x.target)}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := w.db.TransitionItem(w.sys, ch.ID, "approve", ""); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := w.db.FileReport(w.sys, ch.ID, shishi.ReportInput{Period: "2021-09", Narrative: "月报", Values: []shishi.ReportValue{{TargetID: ch.Targets[0].ID, Value: d(t, x.built)}}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		p, err := w.db.FindItem(w.sys, parent.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.ChildCount != 2 || len(p.Targets) != 1 || *p.Targets[0].Actual != d(t, "3364") || p.Targets[0].Target != d(t, "7000") || *p.Completion != 48.06 {
+			t.Fatalf("parent: %d children, targets %+v, completion %v", p.ChildCount, p.Targets, p.Completion)
+		}
+		// The tier counts top-level items only.
+		if cc, _ := w.db.FindCampaign(w.sys, c.ID); cc.Tiers[0].ItemCount != 1 {
+			t.Fatalf("tier count %d", cc.Tiers[0].ItemCount)
+		}
+	})
+}
