@@ -76,6 +76,17 @@ func (l lang) Time(t any) string {
 	return fmt.Sprintf("%d年%d月%d日 %s", v.Year(), int(v.Month()), v.Day(), v.Format("15:04"))
 }
 
+// Bytes shows a file size.
+func (l lang) Bytes(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.0f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}
+
 // Num formats an integer with thousands separators.
 func (l lang) Num(n int) string {
 	s := fmt.Sprint(n)
@@ -296,6 +307,7 @@ var catalog = map[string][2]string{
 	"report.reason":          {"更正原因（同月再次填报时必填）", "Correction reason (required for a second report of the month)"},
 	"report.values":          {"指标累计值", "Cumulative values"},
 	"report.submit":          {"提交填报", "Submit"},
+	"report.evidence":        {"佐证材料（图片、PDF、Office 文档，每个不超过 20 MiB）", "Evidence (images, PDF, Office; 20 MiB each)"},
 	"report.history":         {"填报记录", "Reports"},
 	"report.version":         {"版本", "Version"},
 	"report.status":          {"审核", "Review"},

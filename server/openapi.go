@@ -17,6 +17,7 @@ func (s *Server) apiRoutes() {
 	s.auditRoutes()
 	s.ledgerRoutes()
 	s.excelRoutes()
+	s.evidenceRoutes()
 	s.mountAPI()
 }
 

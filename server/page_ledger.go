@@ -22,6 +22,7 @@ func (s *Server) ledgerPageRoutes(h func(string, http.HandlerFunc)) {
 	h("GET /app/ledger/{id}/ledger.xlsx", s.page(func(w http.ResponseWriter, r *http.Request, _ *view) error { return s.exportLedger(w, r) }))
 	h("POST /app/reports/{id}", s.page(s.reviewPost))
 	h("GET /app/items/{id}", s.page(s.itemPage))
+	h("GET /app/evidence/{id}", s.page(func(w http.ResponseWriter, r *http.Request, _ *view) error { return s.downloadEvidence(w, r) }))
 	h("POST /app/items/{id}", s.page(s.itemPost))
 }
 
@@ -268,6 +269,7 @@ type itemData struct {
 	Charts   []template.HTML
 	Bars     map[int64]template.HTML
 	Reports  []*shishi.Report
+	Evidence map[int64][]*shishi.Evidence // by report
 	History  []shishi.ItemEvent
 	Actions  []shishi.Transition
 	CanFile  bool
@@ -310,6 +312,14 @@ func (s *Server) renderItem(w http.ResponseWriter, r *http.Request, v *view, sta
 	}
 	if d.Reports, err = s.Reports.FindReports(ctx, shishi.ReportFilter{ItemID: id, Limit: 200}); err != nil {
 		return err
+	}
+	d.Evidence = map[int64][]*shishi.Evidence{}
+	if es, err := s.Evidence.FindEvidence(ctx, id); err != nil {
+		return err
+	} else {
+		for _, e := range es {
+			d.Evidence[e.ReportID] = append(d.Evidence[e.ReportID], e)
+		}
 	}
 	if d.History, err = s.Items.ItemHistory(ctx, id); err != nil {
 		return err
@@ -392,8 +402,33 @@ func (s *Server) itemPost(w http.ResponseWriter, r *http.Request, v *view) error
 		}
 		sort.Slice(in.Values, func(i, j int) bool { return in.Values[i].TargetID < in.Values[j].TargetID })
 		err = verr.Err()
+		// Evidence files are stored first: a refused file stops the report.
+		var files []shishi.Evidence
+		if err == nil && r.MultipartForm != nil {
+			for _, fh := range r.MultipartForm.File["evidence"] {
+				if fh.Size == 0 && fh.Filename == "" {
+					continue
+				}
+				e, ferr := s.storeUpload(fh)
+				if ferr != nil {
+					err = ferr
+					break
+				}
+				files = append(files, e)
+			}
+		}
+		if err == nil && len(files) > 10 {
+			err = shishi.Invalid(shishi.FieldError{Field: "evidence", Message: "一次最多上传 10 个文件 / at most 10 files at once"})
+		}
 		if err == nil {
-			_, err = s.Reports.FileReport(ctx, id, in)
+			var rep *shishi.Report
+			if rep, err = s.Reports.FileReport(ctx, id, in); err == nil {
+				for _, e := range files {
+					if _, err = s.Evidence.AttachEvidence(ctx, rep.ID, e); err != nil {
+						break
+					}
+				}
+			}
 		}
 	default:
 		_, err = s.Items.TransitionItem(ctx, id, action, strings.TrimSpace(f.Get("note")))

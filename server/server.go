@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/shishi-edu/shishi"
+	"github.com/shishi-edu/shishi/blob"
 )
 
 //go:embed templates static
@@ -32,6 +33,9 @@ type Services struct {
 	Items     shishi.ItemService
 	Reports   shishi.ReportService
 	Import    shishi.ImportService
+	Evidence  shishi.EvidenceService
+	// Blobs keeps uploaded files by content hash.
+	Blobs *blob.Store
 	// Ready reports whether the database answers (for /readyz).
 	Ready func(ctx context.Context) error
 }

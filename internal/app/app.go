@@ -22,6 +22,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/shishi-edu/shishi"
+	"github.com/shishi-edu/shishi/blob"
 	"github.com/shishi-edu/shishi/demo"
 	"github.com/shishi-edu/shishi/secret"
 	"github.com/shishi-edu/shishi/server"
@@ -208,10 +209,15 @@ func (m *Main) Listen() error {
 	if m.Config.PublicURL == "" {
 		m.Config.PublicURL = "http://" + ln.Addr().String()
 	}
+	blobs, err := blob.New(filepath.Join(m.Config.Data, "files"))
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	srv, err := server.New(server.Services{Units: m.Store, Users: m.Store, Auth: m.Store, Audit: m.Store, Ready: m.Store.Ping,
-		Campaigns: m.Store, Items: m.Store, Reports: m.Store, Import: m.Store},
+		Campaigns: m.Store, Items: m.Store, Reports: m.Store, Import: m.Store, Evidence: m.Store, Blobs: blobs},
 		server.Config{PublicURL: m.Config.PublicURL, Demo: m.Config.Demo}, m.Log, reg)
 	if err != nil {
 		ln.Close()

@@ -1,0 +1,99 @@
+package server
+
+import (
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/shishi-edu/shishi"
+)
+
+func (s *Server) evidenceRoutes() {
+	s.api(&operation{Method: "POST", Path: "/api/v1/reports/{id}/evidence", ID: "attachEvidence", Tag: "ledger",
+		Summary: "Attach an evidence file (multipart field file; images, PDF, Office, text; at most 20 MiB) to a report awaiting review",
+		Params:  []param{pathID()}, Upload: true, Resp: shishi.Evidence{}, Status: http.StatusCreated, handle: s.attachEvidence})
+	s.api(&operation{Method: "GET", Path: "/api/v1/items/{id}/evidence", ID: "listEvidence", Tag: "ledger", Summary: "An item's evidence files, newest first",
+		Params: []param{pathID()}, Resp: shishi.Evidence{}, List: true, handle: s.listEvidence})
+	s.api(&operation{Method: "GET", Path: "/api/v1/evidence/{id}", ID: "getEvidence", Tag: "ledger", Summary: "The bytes of an evidence file",
+		Params: []param{pathID()}, handle: s.downloadEvidence})
+}
+
+// storeUpload puts one uploaded file into the blob store.
+func (s *Server) storeUpload(fh *multipart.FileHeader) (shishi.Evidence, error) {
+	f, err := fh.Open()
+	if err != nil {
+		return shishi.Evidence{}, shishi.Invalid(shishi.FieldError{Field: "file", Message: "无法读取上传的文件 / unreadable upload"})
+	}
+	defer f.Close()
+	hash, size, mime, err := s.Blobs.Put(f, fh.Filename, shishi.MaxEvidence)
+	if err != nil {
+		return shishi.Evidence{}, err
+	}
+	return shishi.Evidence{Name: fh.Filename, Hash: hash, Size: size, Mime: mime}, nil
+}
+
+func (s *Server) attachEvidence(w http.ResponseWriter, r *http.Request) error {
+	id, err := idParam(r)
+	if err != nil {
+		return err
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, shishi.MaxEvidence+1<<20)
+	if err := r.ParseMultipartForm(8 << 20); err != nil {
+		return shishi.Invalid(shishi.FieldError{Field: "file", Message: "须以 multipart/form-data 上传，且不超过 20 MiB / upload as multipart/form-data, at most 20 MiB"})
+	}
+	fhs := r.MultipartForm.File["file"]
+	if len(fhs) != 1 {
+		return shishi.Invalid(shishi.FieldError{Field: "file", Message: "须上传一个文件 / exactly one file is required"})
+	}
+	e, err := s.storeUpload(fhs[0])
+	if err != nil {
+		return err
+	}
+	out, err := s.Evidence.AttachEvidence(r.Context(), id, e)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, out)
+}
+
+func (s *Server) listEvidence(w http.ResponseWriter, r *http.Request) error {
+	id, err := idParam(r)
+	if err != nil {
+		return err
+	}
+	es, err := s.Evidence.FindEvidence(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	if es == nil {
+		es = []*shishi.Evidence{}
+	}
+	return writeJSON(w, http.StatusOK, listBody[*shishi.Evidence]{Items: es, Total: len(es)})
+}
+
+// downloadEvidence serves a file as an attachment, with its sniffed type,
+// under a sandboxing CSP so that nothing in it runs in our origin.
+func (s *Server) downloadEvidence(w http.ResponseWriter, r *http.Request) error {
+	id, err := idParam(r)
+	if err != nil {
+		return err
+	}
+	e, err := s.Evidence.GetEvidence(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	f, err := s.Blobs.Open(e.Hash)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	w.Header().Set("Content-Type", e.Mime)
+	w.Header().Set("Content-Length", strconv.FormatInt(e.Size, 10))
+	w.Header().Set("Content-Disposition", "attachment; filename=\"evidence-"+strconv.FormatInt(e.ID, 10)+"\"; filename*=UTF-8''"+url.PathEscape(e.Name))
+	w.Header().Set("Content-Security-Policy", "sandbox; default-src 'none'")
+	w.Header().Set("Cache-Control", "private, max-age=3600")
+	w.Header().Set("ETag", `"`+e.Hash+`"`)
+	http.ServeContent(w, r, "", e.UploadedAt, f)
+	return nil
+}
