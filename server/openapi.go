@@ -18,6 +18,7 @@ func (s *Server) apiRoutes() {
 	s.ledgerRoutes()
 	s.excelRoutes()
 	s.evidenceRoutes()
+	s.coordinationRoutes()
 	s.mountAPI()
 }
 

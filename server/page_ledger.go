@@ -22,6 +22,8 @@ func (s *Server) ledgerPageRoutes(h func(string, http.HandlerFunc)) {
 	h("GET /app/ledger/{id}/ledger.xlsx", s.page(func(w http.ResponseWriter, r *http.Request, _ *view) error { return s.exportLedger(w, r) }))
 	h("POST /app/reports/{id}", s.page(s.reviewPost))
 	h("GET /app/items/{id}", s.page(s.itemPage))
+	h("GET /app/notices", s.page(s.noticesPage))
+	h("POST /app/notices", s.page(s.noticesRead))
 	h("GET /app/evidence/{id}", s.page(func(w http.ResponseWriter, r *http.Request, _ *view) error { return s.downloadEvidence(w, r) }))
 	h("POST /app/items/{id}", s.page(s.itemPost))
 }
@@ -270,6 +272,9 @@ type itemData struct {
 	Bars     map[int64]template.HTML
 	Reports  []*shishi.Report
 	Evidence map[int64][]*shishi.Evidence // by report
+	Comments []*shishi.Comment
+	Tasks    []*shishi.Task
+	LeadOps  bool // the viewer may hand out tasks
 	History  []shishi.ItemEvent
 	Actions  []shishi.Transition
 	CanFile  bool
@@ -321,6 +326,13 @@ func (s *Server) renderItem(w http.ResponseWriter, r *http.Request, v *view, sta
 			d.Evidence[e.ReportID] = append(d.Evidence[e.ReportID], e)
 		}
 	}
+	if d.Comments, err = s.Coord.FindComments(ctx, id); err != nil {
+		return err
+	}
+	if d.Tasks, err = s.Coord.FindTasks(ctx, id); err != nil {
+		return err
+	}
+	d.LeadOps = len(it.CoopUnits) > 0 && (v.Actor.Has(shishi.RoleOperator) || v.Actor.Has(shishi.RoleOffice))
 	if d.History, err = s.Items.ItemHistory(ctx, id); err != nil {
 		return err
 	}
@@ -384,6 +396,14 @@ func (s *Server) itemPost(w http.ResponseWriter, r *http.Request, v *view) error
 	ctx := r.Context()
 	f := r.PostForm
 	switch action := f.Get("action"); action {
+	case "comment":
+		_, err = s.Coord.AddComment(ctx, id, f.Get("body"))
+	case "task":
+		unit, _ := strconv.ParseInt(f.Get("unit_id"), 10, 64)
+		_, err = s.Coord.AddTask(ctx, id, shishi.TaskInput{UnitID: unit, Title: f.Get("title"), Due: shishi.Date(f.Get("due"))})
+	case "task_done":
+		task, _ := strconv.ParseInt(f.Get("task"), 10, 64)
+		_, err = s.Coord.CompleteTask(ctx, task, f.Get("note"))
 	case "report":
 		in := shishi.ReportInput{Period: shishi.Period(f.Get("period")), Narrative: f.Get("narrative"), Reason: f.Get("reason")}
 		var verr shishi.Validator
@@ -437,7 +457,7 @@ func (s *Server) itemPost(w http.ResponseWriter, r *http.Request, v *view) error
 		http.Redirect(w, r, "/app/items/"+strconv.FormatInt(id, 10)+"?saved=1", http.StatusSeeOther)
 		return nil
 	}
-	if c := shishi.ErrorCode(err); c != shishi.EINVALID && c != shishi.ECONFLICT {
+	if c := shishi.ErrorCode(err); c != shishi.EINVALID && c != shishi.ECONFLICT && c != shishi.EFORBIDDEN {
 		return err
 	}
 	formError(v, r, err)
@@ -520,4 +540,23 @@ func (s *Server) importPost(w http.ResponseWriter, r *http.Request, v *view) err
 	v.Faults = shishi.ErrorFields(err)
 	r.URL.RawQuery = ""
 	return s.renderCampaign(w, r, v, http.StatusUnprocessableEntity)
+}
+
+func (s *Server) noticesPage(w http.ResponseWriter, r *http.Request, v *view) error {
+	ns, _, err := s.Coord.FindNotices(r.Context(), 200)
+	if err != nil {
+		return err
+	}
+	v.Title, v.Nav, v.Data = v.L.T("notices.title"), "notices", ns
+	s.render(w, r, http.StatusOK, "notices", v)
+	return nil
+}
+
+func (s *Server) noticesRead(w http.ResponseWriter, r *http.Request, v *view) error {
+	id, _ := strconv.ParseInt(r.PostForm.Get("id"), 10, 64)
+	if err := s.Coord.ReadNotice(r.Context(), id); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/app/notices", http.StatusSeeOther)
+	return nil
 }

@@ -76,6 +76,7 @@ type view struct {
 	Path     string
 	Data     any
 	NoChrome bool // login pages: no navigation
+	Unread   int  // unread notices, for the header
 }
 
 // Field returns the error message of a form field.
@@ -199,6 +200,11 @@ func (s *Server) page(h pageFunc, opts ...pageOpts) http.HandlerFunc {
 			if subtle.ConstantTimeCompare([]byte(r.PostForm.Get("_csrf")), []byte(sess.CSRF)) != 1 {
 				s.fail(w, r, v, shishi.Errorf(shishi.EFORBIDDEN, "表单已过期，请刷新页面后重试 / the form has expired; reload the page and try again"))
 				return
+			}
+		}
+		if s.Coord != nil && r.Method == http.MethodGet {
+			if _, n, err := s.Coord.FindNotices(r.Context(), 1); err == nil {
+				v.Unread = n
 			}
 		}
 		if err := h(w, r, v); err != nil {

@@ -34,6 +34,7 @@ type Services struct {
 	Reports   shishi.ReportService
 	Import    shishi.ImportService
 	Evidence  shishi.EvidenceService
+	Coord     shishi.CoordinationService
 	// Blobs keeps uploaded files by content hash.
 	Blobs *blob.Store
 	// Ready reports whether the database answers (for /readyz).

@@ -1,0 +1,351 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+
+	"github.com/shishi-edu/shishi"
+)
+
+// takesPart reports whether the actor works on the item: lead or
+// cooperating unit in reach, or a campaign-wide role (public readers do
+// not comment).
+func (d *DB) takesPart(ctx context.Context, db queryer, a *shishi.Actor, itemID int64) (bool, error) {
+	var q args
+	var n int
+	err := db.QueryRowContext(ctx, `SELECT count(*)`+itemFrom+`WHERE i.id = `+q.add(itemID)+` AND `+staffItemReach(a, &q), q...).Scan(&n)
+	if err != nil {
+		return false, shishi.Internal(err)
+	}
+	return n > 0, nil
+}
+
+// notify writes a notice; a non-empty dedup key sends it once per user.
+func (d *DB) notify(ctx context.Context, tx *sql.Tx, userID int64, kind string, itemID int64, text, dedup string) error {
+	var item any
+	if itemID > 0 {
+		item = itemID
+	}
+	q := `INSERT INTO notices (user_id, kind, item_id, text, at, dedup) VALUES ($1, $2, $3, $4, $5, $6)`
+	if dedup != "" {
+		q += ` ON CONFLICT (user_id, dedup) WHERE dedup <> '' DO NOTHING`
+	}
+	if _, err := tx.ExecContext(ctx, q, userID, kind, item, text, d.now(), dedup); err != nil {
+		return shishi.Internal(err)
+	}
+	return nil
+}
+
+// AddComment implements shishi.CoordinationService.
+func (d *DB) AddComment(ctx context.Context, itemID int64, body string) (*shishi.Comment, error) {
+	body = strings.TrimSpace(body)
+	if n := len([]rune(body)); n < 1 || n > 5000 {
+		return nil, shishi.Invalid(shishi.FieldError{Field: "body", Message: "留言须为 1–5000 字 / a comment must be 1–5000 characters"})
+	}
+	a := shishi.ActorFrom(ctx)
+	var out *shishi.Comment
+	err := d.tx(ctx, func(tx *sql.Tx) error {
+		it, err := d.findItem(ctx, tx, itemID)
+		if err != nil {
+			return err
+		}
+		if ok, err := d.takesPart(ctx, tx, a, itemID); err != nil {
+			return err
+		} else if !ok && !a.IsSystem() {
+			return shishi.Errorf(shishi.EFORBIDDEN, "只有牵头单位、配合单位和活动办可以留言 / only the lead and cooperating units and the office comment")
+		}
+		var notified []string
+		for _, login := range shishi.Mentions(body) {
+			var uid int64
+			if err := tx.QueryRowContext(ctx, `SELECT id FROM users WHERE login = $1 AND disabled = $2`, login, false).Scan(&uid); err != nil {
+				continue // not a user: the text stays as written
+			}
+			other, err := d.actorForTx(ctx, tx, uid)
+			if err != nil {
+				continue
+			}
+			// Only someone who may see the item hears of it.
+			if ok, err := d.takesPart(ctx, tx, other, itemID); err != nil {
+				return err
+			} else if !ok {
+				continue
+			}
+			if err := d.notify(ctx, tx, uid, "mention", itemID, a.Name+" 在“"+it.Title+"”中提到了您："+truncate(body, 120), ""); err != nil {
+				return err
+			}
+			notified = append(notified, login)
+		}
+		var id int64
+		now := d.now()
+		if err := tx.QueryRowContext(ctx, `INSERT INTO item_comments (item_id, user_id, body, mentions, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+			itemID, a.UserID, body, strings.Join(notified, ","), now).Scan(&id); err != nil {
+			return shishi.Internal(err)
+		}
+		if err := d.appendAudit(ctx, tx, "item.comment", "item", itemID, &it.LeadUnit.ID, map[string]any{"comment": id, "mentions": notified}); err != nil {
+			return err
+		}
+		out = &shishi.Comment{ID: id, ItemID: itemID, Author: a.Login, AuthorName: a.Name, Body: body, Mentions: notified, CreatedAt: now}
+		if out.Mentions == nil {
+			out.Mentions = []string{}
+		}
+		return nil
+	})
+	return out, err
+}
+
+func truncate(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n]) + "…"
+}
+
+// actorForTx loads a user as an actor inside a transaction.
+func (d *DB) actorForTx(ctx context.Context, tx *sql.Tx, userID int64) (*shishi.Actor, error) {
+	a := &shishi.Actor{UserID: userID}
+	if err := tx.QueryRowContext(ctx, `SELECT login, name, unit_id FROM users WHERE id = $1`, userID).Scan(&a.Login, &a.Name, &a.UnitID); err != nil {
+		return nil, shishi.Internal(err)
+	}
+	g, err := d.grants(ctx, tx, userID)
+	a.Grants = g
+	return a, err
+}
+
+// FindComments implements shishi.CoordinationService.
+func (d *DB) FindComments(ctx context.Context, itemID int64) ([]*shishi.Comment, error) {
+	a := shishi.ActorFrom(ctx)
+	if ok, err := d.takesPart(ctx, d.db, a, itemID); err != nil {
+		return nil, err
+	} else if !ok && !a.IsSystem() {
+		return []*shishi.Comment{}, nil
+	}
+	rows, err := d.db.QueryContext(ctx, `SELECT c.id, c.item_id, u.login, u.name, un.name, c.body, c.mentions, c.created_at
+		FROM item_comments c JOIN users u ON u.id = c.user_id JOIN units un ON un.id = u.unit_id WHERE c.item_id = $1 ORDER BY c.id`, itemID)
+	if err != nil {
+		return nil, shishi.Internal(err)
+	}
+	defer rows.Close()
+	out := []*shishi.Comment{}
+	for rows.Next() {
+		var c shishi.Comment
+		var mentions string
+		if err := rows.Scan(&c.ID, &c.ItemID, &c.Author, &c.AuthorName, &c.UnitName, &c.Body, &mentions, &c.CreatedAt); err != nil {
+			return nil, shishi.Internal(err)
+		}
+		c.Mentions = []string{}
+		if mentions != "" {
+			c.Mentions = strings.Split(mentions, ",")
+		}
+		c.CreatedAt = c.CreatedAt.UTC()
+		out = append(out, &c)
+	}
+	return out, rows.Err()
+}
+
+// AddTask implements shishi.CoordinationService.
+func (d *DB) AddTask(ctx context.Context, itemID int64, in shishi.TaskInput) (*shishi.Task, error) {
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	var out *shishi.Task
+	err := d.tx(ctx, func(tx *sql.Tx) error {
+		it, err := d.findItem(ctx, tx, itemID)
+		if err != nil {
+			return err
+		}
+		if ok, err := d.canOperate(ctx, tx, it); err != nil {
+			return err
+		} else if !ok {
+			return shishi.Errorf(shishi.EFORBIDDEN, "只有牵头单位或活动办可以交办任务 / only the lead unit or the office hands out tasks")
+		}
+		coop := false
+		for _, u := range it.CoopUnits {
+			coop = coop || u.ID == in.UnitID
+		}
+		if !coop {
+			return shishi.Invalid(shishi.FieldError{Field: "unit_id", Message: "只能交办给本事项的配合单位 / tasks go to the item's cooperating units"})
+		}
+		a := shishi.ActorFrom(ctx)
+		now := d.now()
+		var id int64
+		if err := tx.QueryRowContext(ctx, `INSERT INTO item_tasks (item_id, unit_id, title, due, status, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+			itemID, in.UnitID, in.Title, string(in.Due), string(shishi.TaskOpen), a.Login, now).Scan(&id); err != nil {
+			return shishi.Internal(err)
+		}
+		if err := d.itemEvent(ctx, tx, itemID, "task", "", "", "交办："+in.Title); err != nil {
+			return err
+		}
+		// The unit's operators hear of it.
+		rows, err := tx.QueryContext(ctx, `SELECT DISTINCT g.user_id FROM user_roles g JOIN users u ON u.id = g.user_id WHERE g.unit_id = $1 AND g.role = $2 AND u.disabled = $3`,
+			in.UnitID, string(shishi.RoleOperator), false)
+		if err != nil {
+			return shishi.Internal(err)
+		}
+		var users []int64
+		for rows.Next() {
+			var u int64
+			if err := rows.Scan(&u); err != nil {
+				rows.Close()
+				return shishi.Internal(err)
+			}
+			users = append(users, u)
+		}
+		rows.Close()
+		for _, u := range users {
+			if err := d.notify(ctx, tx, u, "task", itemID, "“"+it.Title+"”交办任务："+in.Title+"（"+string(in.Due)+" 前）", ""); err != nil {
+				return err
+			}
+		}
+		if err := d.appendAudit(ctx, tx, "item.task", "item", itemID, &in.UnitID, in); err != nil {
+			return err
+		}
+		out, err = d.findTask(ctx, tx, id)
+		return err
+	})
+	return out, err
+}
+
+const taskCols = `t.id, t.item_id, t.unit_id, u.name, t.title, t.due, t.status, t.created_by, t.created_at, t.done_by, t.done_at, t.note`
+
+func scanTask(s interface{ Scan(...any) error }) (*shishi.Task, error) {
+	var t shishi.Task
+	var done sql.NullTime
+	if err := s.Scan(&t.ID, &t.ItemID, &t.Unit.ID, &t.Unit.Name, &t.Title, &t.Due, &t.Status, &t.CreatedBy, &t.CreatedAt, &t.DoneBy, &done, &t.Note); err != nil {
+		return nil, err
+	}
+	t.CreatedAt, t.DoneAt = t.CreatedAt.UTC(), nullTime(done)
+	return &t, nil
+}
+
+func (d *DB) findTask(ctx context.Context, db queryer, id int64) (*shishi.Task, error) {
+	t, err := scanTask(db.QueryRowContext(ctx, `SELECT `+taskCols+` FROM item_tasks t JOIN units u ON u.id = t.unit_id WHERE t.id = $1`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, shishi.Errorf(shishi.ENOTFOUND, "任务不存在 / task %d not found", id)
+	} else if err != nil {
+		return nil, shishi.Internal(err)
+	}
+	return t, nil
+}
+
+// CompleteTask implements shishi.CoordinationService.
+func (d *DB) CompleteTask(ctx context.Context, taskID int64, note string) (*shishi.Task, error) {
+	note = strings.TrimSpace(note)
+	if len([]rune(note)) > 2000 {
+		return nil, shishi.Invalid(shishi.FieldError{Field: "note", Message: "说明不能超过 2000 字 / at most 2000 characters"})
+	}
+	var out *shishi.Task
+	err := d.tx(ctx, func(tx *sql.Tx) error {
+		t, err := d.findTask(ctx, tx, taskID)
+		if err != nil {
+			return err
+		}
+		it, err := d.findItem(ctx, tx, t.ItemID)
+		if err != nil {
+			return shishi.Errorf(shishi.ENOTFOUND, "任务不存在 / task %d not found", taskID)
+		}
+		a := shishi.ActorFrom(ctx)
+		office, err := d.isOffice(ctx, tx, it.CampaignID)
+		if err != nil {
+			return err
+		}
+		var q args
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM units u WHERE u.id = `+q.add(t.Unit.ID)+` AND `+reach(a, "u.path", &q, shishi.RoleOperator), q...).Scan(&n); err != nil {
+			return shishi.Internal(err)
+		}
+		if !office && n == 0 {
+			return shishi.Errorf(shishi.EFORBIDDEN, "只有承办单位可以办结任务 / only the task's unit completes it")
+		}
+		if t.Status == shishi.TaskDone {
+			return shishi.Errorf(shishi.ECONFLICT, "任务已办结 / the task is done already")
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE item_tasks SET status = $1, done_by = $2, done_at = $3, note = $4 WHERE id = $5`,
+			string(shishi.TaskDone), a.Login, d.now(), note, taskID); err != nil {
+			return shishi.Internal(err)
+		}
+		if err := d.itemEvent(ctx, tx, t.ItemID, "task_done", "", "", "办结："+t.Title+"。"+note); err != nil {
+			return err
+		}
+		if err := d.appendAudit(ctx, tx, "item.task_done", "item", t.ItemID, &t.Unit.ID, map[string]any{"task": taskID, "note": note}); err != nil {
+			return err
+		}
+		out, err = d.findTask(ctx, tx, taskID)
+		return err
+	})
+	return out, err
+}
+
+// FindTasks implements shishi.CoordinationService.
+func (d *DB) FindTasks(ctx context.Context, itemID int64) ([]*shishi.Task, error) {
+	a := shishi.ActorFrom(ctx)
+	if ok, err := d.takesPart(ctx, d.db, a, itemID); err != nil {
+		return nil, err
+	} else if !ok && !a.IsSystem() {
+		return []*shishi.Task{}, nil
+	}
+	rows, err := d.db.QueryContext(ctx, `SELECT `+taskCols+` FROM item_tasks t JOIN units u ON u.id = t.unit_id WHERE t.item_id = $1 ORDER BY t.id`, itemID)
+	if err != nil {
+		return nil, shishi.Internal(err)
+	}
+	defer rows.Close()
+	out := []*shishi.Task{}
+	for rows.Next() {
+		t, err := scanTask(rows)
+		if err != nil {
+			return nil, shishi.Internal(err)
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// FindNotices implements shishi.CoordinationService.
+func (d *DB) FindNotices(ctx context.Context, limit int) ([]*shishi.Notice, int, error) {
+	a := shishi.ActorFrom(ctx)
+	if a == nil || a.UserID == 0 {
+		return []*shishi.Notice{}, 0, nil
+	}
+	var unread int
+	if err := d.db.QueryRowContext(ctx, `SELECT count(*) FROM notices WHERE user_id = $1 AND read_at IS NULL`, a.UserID).Scan(&unread); err != nil {
+		return nil, 0, shishi.Internal(err)
+	}
+	rows, err := d.db.QueryContext(ctx, `SELECT id, kind, item_id, text, at, read_at FROM notices WHERE user_id = $1 ORDER BY id DESC LIMIT $2`, a.UserID, clampLimit(limit))
+	if err != nil {
+		return nil, 0, shishi.Internal(err)
+	}
+	defer rows.Close()
+	out := []*shishi.Notice{}
+	for rows.Next() {
+		var n shishi.Notice
+		var item sql.NullInt64
+		var read sql.NullTime
+		if err := rows.Scan(&n.ID, &n.Kind, &item, &n.Text, &n.At, &read); err != nil {
+			return nil, 0, shishi.Internal(err)
+		}
+		n.ItemID, n.At, n.ReadAt = item.Int64, n.At.UTC(), nullTime(read)
+		out = append(out, &n)
+	}
+	return out, unread, rows.Err()
+}
+
+// ReadNotice implements shishi.CoordinationService.
+func (d *DB) ReadNotice(ctx context.Context, id int64) error {
+	a := shishi.ActorFrom(ctx)
+	if a == nil || a.UserID == 0 {
+		return shishi.Errorf(shishi.EUNAUTHORIZED, "请先登录 / please sign in")
+	}
+	q, params := `UPDATE notices SET read_at = $1 WHERE user_id = $2 AND read_at IS NULL`, []any{d.now(), a.UserID}
+	if id > 0 {
+		q += ` AND id = $3`
+		params = append(params, id)
+	}
+	if _, err := d.db.ExecContext(ctx, q, params...); err != nil {
+		return shishi.Internal(err)
+	}
+	return nil
+}
+
+var _ shishi.CoordinationService = (*DB)(nil)
