@@ -2,6 +2,7 @@ package sqlstore_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -198,6 +199,39 @@ func TestParentRollUp(t *testing.T) {
 		// The tier counts top-level items only.
 		if cc, _ := w.db.FindCampaign(w.sys, c.ID); cc.Tiers[0].ItemCount != 1 {
 			t.Fatalf("tier count %d", cc.Tiers[0].ItemCount)
+		}
+	})
+}
+
+// TestReminders: the lead unit's operator hears of missing months and an
+// approaching deadline once, however often the job runs.
+func TestReminders(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, dsn string) {
+		w := newWorld(t, dsn)
+		w.db.Now = func() time.Time { return time.Date(2021, 12, 10, 2, 0, 0, 0, time.UTC) }
+		c, _ := w.db.CreateCampaign(w.sys, shishi.CampaignInput{UnitID: w.ha.ID, Name: "河南", StartsOn: "2021-09-01", EndsOn: "2021-12-31", Tiers: []string{"重点事项"}})
+		it, err := w.db.CreateItem(w.sys, c.ID, shishi.ItemInput{TierID: c.Tiers[0].ID, Title: "周转宿舍", LeadUnitID: w.zz.ID, Deadline: "2021-12-20",
+			Targets: []shishi.TargetInput{{Name: "建成", Target: d(t, "7000")}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.db.TransitionItem(w.sys, it.ID, "approve", "")
+		w.db.TransitionItem(w.sys, it.ID, "start", "")
+		n, err := w.db.SendReminders(context.Background(), 14*24*time.Hour)
+		// September, October, November are due and missing; the deadline is near.
+		if err != nil || n != 4 {
+			t.Fatalf("first run: %d notices, %v", n, err)
+		}
+		if n, _ := w.db.SendReminders(context.Background(), 14*24*time.Hour); n != 0 {
+			t.Fatalf("second run sent %d more", n)
+		}
+		ns, unread, _ := w.db.FindNotices(w.as(t, w.zzOp), 10)
+		if unread != 4 || !strings.Contains(ns[len(ns)-1].Text+ns[0].Text, "催") {
+			t.Fatalf("zz's notices: %d unread %+v", unread, ns)
+		}
+		// Nobody outside the lead unit is told.
+		if _, unread, _ := w.db.FindNotices(w.as(t, w.admin), 10); unread != 0 {
+			t.Fatalf("admin got %d notices", unread)
 		}
 	})
 }

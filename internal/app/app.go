@@ -24,6 +24,7 @@ import (
 	"github.com/shishi-edu/shishi"
 	"github.com/shishi-edu/shishi/blob"
 	"github.com/shishi-edu/shishi/demo"
+	"github.com/shishi-edu/shishi/jobs"
 	"github.com/shishi-edu/shishi/secret"
 	"github.com/shishi-edu/shishi/server"
 	"github.com/shishi-edu/shishi/sqlstore"
@@ -238,6 +239,7 @@ func (m *Main) Serve(ctx context.Context) error {
 	errc := make(chan error, 1)
 	go func() { errc <- m.http.Serve(m.ln) }()
 	go m.logCheckpoints(ctx)
+	m.scheduler().Start(ctx)
 	select {
 	case err := <-errc:
 		return err
@@ -253,6 +255,19 @@ func (m *Main) Serve(ctx context.Context) error {
 		return err
 	}
 	return nil
+}
+
+// scheduler lists the periodic jobs: the ledger's reminders (催报 for
+// missing months, 催办 for deadlines within two weeks, 督办 once overdue)
+// run daily.
+func (m *Main) scheduler() *jobs.Scheduler {
+	s := &jobs.Scheduler{Store: m.Store, Log: m.Log}
+	s.Add(jobs.Job{Name: "ledger.reminders", Every: 24 * time.Hour, Lease: 30 * time.Minute, Run: func(ctx context.Context) error {
+		n, err := m.Store.SendReminders(ctx, 14*24*time.Hour)
+		m.Log.Info("reminders", "notices", n)
+		return err
+	}})
+	return s
 }
 
 // logCheckpoints writes the audit chain's head to the log at start and

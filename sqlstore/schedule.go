@@ -1,0 +1,126 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/shishi-edu/shishi"
+)
+
+// ClaimRun implements shishi.ScheduleService with one conditional UPDATE:
+// whichever process's statement matches the row first holds the lease.
+func (d *DB) ClaimRun(ctx context.Context, name string, every, lease time.Duration) (bool, error) {
+	now := d.now()
+	if _, err := d.db.ExecContext(ctx, `INSERT INTO job_runs (name) VALUES ($1) ON CONFLICT (name) DO NOTHING`, name); err != nil {
+		return false, shishi.Internal(err)
+	}
+	res, err := d.db.ExecContext(ctx, `UPDATE job_runs SET lease_until = $1
+		WHERE name = $2 AND (lease_until IS NULL OR lease_until < $3) AND (last_run_at IS NULL OR last_run_at <= $4)`,
+		now.Add(lease), name, now, now.Add(-every))
+	if err != nil {
+		return false, shishi.Internal(err)
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
+}
+
+// FinishRun implements shishi.ScheduleService.
+func (d *DB) FinishRun(ctx context.Context, name string, runErr error) error {
+	msg := ""
+	if runErr != nil {
+		msg = runErr.Error()
+	}
+	_, err := d.db.ExecContext(ctx, `UPDATE job_runs SET last_run_at = $1, lease_until = NULL, last_error = $2 WHERE name = $3`, d.now(), msg, name)
+	if err != nil {
+		return shishi.Internal(err)
+	}
+	return nil
+}
+
+// SendReminders implements shishi.ReminderService. For each item in
+// progress it tells the lead unit's operators of months due and not
+// reported (催报) and of a deadline within soon (催办); a notice's dedup key
+// (item, subject, month) keeps it to one per user however often this runs.
+func (d *DB) SendReminders(ctx context.Context, soon time.Duration) (int, error) {
+	sys := shishi.WithActor(ctx, shishi.SystemActor())
+	var after int64
+	sent := 0
+	for {
+		items, _, err := d.FindItems(sys, shishi.ItemFilter{Status: shishi.StatusInProgress, After: after, Limit: 500})
+		if err != nil {
+			return sent, err
+		}
+		for _, it := range items {
+			after = it.ID
+			var msgs [][3]string // text, dedup, kind
+			for _, p := range it.Missing {
+				msgs = append(msgs, [3]string{fmt.Sprintf("催报：“%s”%s 月进展尚未填报。", it.Title, p), fmt.Sprintf("missing:%d:%s", it.ID, p), "reminder"})
+			}
+			c, err := d.findCampaign(sys, d.db, it.CampaignID)
+			if err != nil {
+				return sent, err
+			}
+			asOf := d.asOf(c)
+			if !it.Overdue && it.Deadline.Valid() && it.Deadline.Time().Sub(asOf.Time()) <= soon {
+				msgs = append(msgs, [3]string{fmt.Sprintf("催办：“%s”将于 %s 到期，当前完成 %s。", it.Title, it.Deadline, pct(it.Completion)), fmt.Sprintf("deadline:%d:%s", it.ID, it.Deadline), "reminder"})
+			}
+			if it.Overdue {
+				msgs = append(msgs, [3]string{fmt.Sprintf("督办：“%s”已超过完成时限 %s，当前完成 %s。", it.Title, it.Deadline, pct(it.Completion)), fmt.Sprintf("overdue:%d:%s", it.ID, it.Deadline), "reminder"})
+			}
+			if len(msgs) == 0 {
+				continue
+			}
+			err = d.tx(ctx, func(tx *sql.Tx) error {
+				rows, err := tx.QueryContext(ctx, `SELECT DISTINCT g.user_id FROM user_roles g JOIN users u ON u.id = g.user_id
+					JOIN units gu ON gu.id = g.unit_id JOIN units lu ON lu.id = $1
+					WHERE g.role = $2 AND u.disabled = $3 AND lu.path LIKE gu.path || '%' AND gu.depth >= lu.depth - 1`, it.LeadUnit.ID, string(shishi.RoleOperator), false)
+				if err != nil {
+					return shishi.Internal(err)
+				}
+				var users []int64
+				for rows.Next() {
+					var u int64
+					if err := rows.Scan(&u); err != nil {
+						rows.Close()
+						return shishi.Internal(err)
+					}
+					users = append(users, u)
+				}
+				rows.Close()
+				for _, u := range users {
+					for _, m := range msgs {
+						res, err := tx.ExecContext(ctx, `INSERT INTO notices (user_id, kind, item_id, text, at, dedup) VALUES ($1, $2, $3, $4, $5, $6)
+							ON CONFLICT (user_id, dedup) WHERE dedup <> '' DO NOTHING`, u, m[2], it.ID, m[0], d.now(), m[1])
+						if err != nil {
+							return shishi.Internal(err)
+						}
+						if n, _ := res.RowsAffected(); n == 1 {
+							sent++
+						}
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				return sent, err
+			}
+		}
+		if len(items) < 500 {
+			return sent, nil
+		}
+	}
+}
+
+func pct(c *float64) string {
+	if c == nil {
+		return "—"
+	}
+	return fmt.Sprintf("%.2f%%", *c)
+}
+
+var (
+	_ shishi.ScheduleService = (*DB)(nil)
+	_ shishi.ReminderService = (*DB)(nil)
+)
