@@ -77,7 +77,7 @@ func Bars(title string, bars []Bar, max float64, format func(float64) string, wi
 		valueW = math.Max(valueW, textWidth(values[i], valueFont))
 	}
 	barX := barPad + math.Ceil(labelW) + 16
-	barMax := w - barPad - math.Min(math.Ceil(valueW)+8, w*0.25) - barX
+	barMax := w - barPad - math.Min(math.Ceil(valueW)+14, w*0.25) - barX
 	if barMax < 40 {
 		barMax = 40
 	}
@@ -94,12 +94,10 @@ func Bars(title string, bars []Bar, max float64, format func(float64) string, wi
 		return c.close()
 	}
 
-	// The axis at zero and a faint mark at max: a bar that reaches the
-	// mark is complete.
+	// The axis at zero. There is no mark at max: a value written at the end
+	// of a shorter bar would cross it, and a full bar shows max by itself.
 	c.printf(`<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="%s" stroke-width="1"/>`+"\n",
 		num(barX-0.5), num(barPad), num(barX-0.5), num(h-barPad), axisColour)
-	c.printf(`<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="%s" stroke-width="1" stroke-dasharray="3 3"/>`+"\n",
-		num(math.Round(barX+barMax)+0.5), num(barPad), num(math.Round(barX+barMax)+0.5), num(h-barPad), axisColour)
 
 	for i, b := range bars {
 		top := barPad + float64(i*barRow)

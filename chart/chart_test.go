@@ -128,6 +128,17 @@ func TestFormatValueAndPercent(t *testing.T) {
 			t.Errorf("formatValue(%v) = %q, want %q", tt.v, got, tt.want)
 		}
 	}
+	compact := []struct {
+		v    float64
+		want string
+	}{
+		{19, "19"}, {9999, "9,999"}, {34000, "3.4万"}, {1.2e9, "12亿"}, {1.000001e15, "1,000万亿"}, {-5e4, "-5万"},
+	}
+	for _, tt := range compact {
+		if got := compactCN(tt.v); got != tt.want {
+			t.Errorf("compactCN(%v) = %q, want %q", tt.v, got, tt.want)
+		}
+	}
 	percents := []struct {
 		v    float64
 		want string

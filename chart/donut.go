@@ -1,6 +1,9 @@
 package chart
 
-import "math"
+import (
+	"math"
+	"strings"
+)
 
 // Part is one slice of a donut: a label (for example "绿" or "已完成"), a
 // count, its colour (empty: from the palette by position) and an optional
@@ -125,16 +128,22 @@ func Donut(title string, parts []Part, centreLabel string, size int) string {
 	// The total in the centre, sized to the hole; the label below it.
 	// The figure must fit the hole: about 0.56 em per digit, within 80% of
 	// the hole's diameter.
+	// A figure too long for the hole at 12px is written in 万 or 亿, as
+	// Chinese reports do; the exact total stays in the description.
 	hole := r - thick/2
-	digits := float64(len([]rune(formatValue(total))))
-	big := math.Max(10, math.Round(math.Min(d*0.15, 1.6*hole/(0.56*digits))))
+	fit := func(s string) float64 { return 1.6 * hole / (0.56 * float64(len([]rune(s)))) }
+	centre := formatValue(total)
+	if fit(centre) < 12 {
+		centre = compactCN(total)
+	}
+	big := math.Max(10, math.Round(math.Min(d*0.15, fit(centre))))
 	if centreLabel != "" {
 		c.printf(`<text x="%s" y="%s" text-anchor="middle" font-size="%s" font-weight="600" fill="%s">%s</text>`+"\n",
-			num(cx), num(cy+big*0.2), num(big), inkColour, esc(formatValue(total)))
+			num(cx), num(cy+big*0.2), num(big), inkColour, esc(centre))
 		c.text(cx, cy+big*0.2+16, "middle", 12, mutedColour, esc(truncate(centreLabel, 6)))
 	} else {
 		c.printf(`<text x="%s" y="%s" text-anchor="middle" font-size="%s" font-weight="600" fill="%s">%s</text>`+"\n",
-			num(cx), num(cy+big*0.35), num(big), inkColour, esc(formatValue(total)))
+			num(cx), num(cy+big*0.35), num(big), inkColour, esc(centre))
 	}
 
 	// Legend rows, vertically centred beside the ring.
@@ -174,4 +183,20 @@ func donutSummary(parts []Part, counts []string, total float64, centreLabel stri
 		s += "；"
 	}
 	return s + "合计 " + formatValue(total) + " " + centreLabel
+}
+
+// compactCN writes a large number with the Chinese myriad units, 万 (10^4),
+// 亿 (10^8) and 万亿 (10^12), and at most one decimal: "3.4万", "12亿".
+func compactCN(v float64) string {
+	units := []struct {
+		size float64
+		name string
+	}{{1e12, "万亿"}, {1e8, "亿"}, {1e4, "万"}}
+	for _, u := range units {
+		if math.Abs(v) >= u.size {
+			s := formatNumber(v/u.size, 1)
+			return strings.TrimSuffix(s, ".0") + u.name
+		}
+	}
+	return formatValue(v)
 }

@@ -161,14 +161,16 @@ func Line(title, unit string, series []Series, width, height int) string {
 	}
 
 	for _, l := range lines {
-		c.series(l, labels, unit, x, y)
+		c.series(l, labels, unit, band >= 10, x, y)
 	}
 	return c.close()
 }
 
 // series draws one line: a path broken at missing values, dots, and for an
 // actual its latest value, which is the figure a reader looks for first.
-func (c *svg) series(l plotted, labels []string, unit string, x func(int) float64, y func(float64) float64) {
+// With dots false (points closer than a dot's width, where dots would merge
+// into a thick smear) only isolated values and the latest one get a dot.
+func (c *svg) series(l plotted, labels []string, unit string, dots bool, x func(int) float64, y func(float64) float64) {
 	var d strings.Builder
 	pen := false
 	for i, ok := range l.ok {
@@ -202,7 +204,8 @@ func (c *svg) series(l plotted, labels []string, unit string, x func(int) float6
 		}
 		last = i
 		alone := (i == 0 || !l.ok[i-1]) && (i == len(l.ok)-1 || !l.ok[i+1])
-		if l.dashed && !alone {
+		latest := !l.dashed && i == lastOK(l.ok)
+		if !alone && (l.dashed || !dots && !latest) {
 			continue // a plan is a line; only an isolated value needs a mark
 		}
 		// The tooltip names month, series and value: hovering a dot is
@@ -215,6 +218,16 @@ func (c *svg) series(l plotted, labels []string, unit string, x func(int) float6
 		c.printf(`<text x="%s" y="%s" text-anchor="middle" font-size="12" font-weight="600" fill="%s">%s</text>`+"\n",
 			num(x(last)), num(y(l.vals[last])-10), l.colour, esc(formatValue(l.vals[last])))
 	}
+}
+
+// lastOK is the index of the last reported value, or -1.
+func lastOK(ok []bool) int {
+	for i := len(ok) - 1; i >= 0; i-- {
+		if ok[i] {
+			return i
+		}
+	}
+	return -1
 }
 
 // legendItem is one series in the legend, placed at x on a row.
