@@ -23,7 +23,8 @@ func (d *DB) takesPart(ctx context.Context, db queryer, a *shishi.Actor, itemID 
 }
 
 // notify writes a notice; a non-empty dedup key sends it once per user.
-func (d *DB) notify(ctx context.Context, tx *sql.Tx, userID int64, kind string, itemID int64, text, dedup string) error {
+// It reports whether a notice was written.
+func (d *DB) notify(ctx context.Context, tx *sql.Tx, userID int64, kind string, itemID int64, text, dedup string) (bool, error) {
 	var item any
 	if itemID > 0 {
 		item = itemID
@@ -32,10 +33,37 @@ func (d *DB) notify(ctx context.Context, tx *sql.Tx, userID int64, kind string, 
 	if dedup != "" {
 		q += ` ON CONFLICT (user_id, dedup) WHERE dedup <> '' DO NOTHING`
 	}
-	if _, err := tx.ExecContext(ctx, q, userID, kind, item, text, d.now(), dedup); err != nil {
-		return shishi.Internal(err)
+	res, err := tx.ExecContext(ctx, q, userID, kind, item, text, d.now(), dedup)
+	if err != nil {
+		return false, shishi.Internal(err)
 	}
-	return nil
+	n, _ := res.RowsAffected()
+	return n == 1, nil
+}
+
+// operatorsOf lists the active operators who hold their role at the unit
+// itself or, with parent, at its parent too: the people who act for it.
+func (d *DB) operatorsOf(ctx context.Context, tx *sql.Tx, unitID int64, parent bool) ([]int64, error) {
+	depth := "gu.depth = lu.depth"
+	if parent {
+		depth = "gu.depth >= lu.depth - 1"
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT g.user_id FROM user_roles g JOIN users u ON u.id = g.user_id
+		JOIN units gu ON gu.id = g.unit_id JOIN units lu ON lu.id = $1
+		WHERE g.role = $2 AND u.disabled = $3 AND lu.path LIKE gu.path || '%' AND `+depth+` ORDER BY g.user_id`, unitID, string(shishi.RoleOperator), false)
+	if err != nil {
+		return nil, shishi.Internal(err)
+	}
+	defer rows.Close()
+	var users []int64
+	for rows.Next() {
+		var u int64
+		if err := rows.Scan(&u); err != nil {
+			return nil, shishi.Internal(err)
+		}
+		users = append(users, u)
+	}
+	return users, rows.Err()
 }
 
 // AddComment implements shishi.CoordinationService.
@@ -72,7 +100,7 @@ func (d *DB) AddComment(ctx context.Context, itemID int64, body string) (*shishi
 			} else if !ok {
 				continue
 			}
-			if err := d.notify(ctx, tx, uid, "mention", itemID, a.Name+" 在“"+it.Title+"”中提到了您："+truncate(body, 120), ""); err != nil {
+			if _, err := d.notify(ctx, tx, uid, "mention", itemID, a.Name+" 在“"+it.Title+"”中提到了您："+truncate(body, 120), ""); err != nil {
 				return err
 			}
 			notified = append(notified, login)
@@ -179,23 +207,12 @@ func (d *DB) AddTask(ctx context.Context, itemID int64, in shishi.TaskInput) (*s
 			return err
 		}
 		// The unit's operators hear of it.
-		rows, err := tx.QueryContext(ctx, `SELECT DISTINCT g.user_id FROM user_roles g JOIN users u ON u.id = g.user_id WHERE g.unit_id = $1 AND g.role = $2 AND u.disabled = $3`,
-			in.UnitID, string(shishi.RoleOperator), false)
+		users, err := d.operatorsOf(ctx, tx, in.UnitID, false)
 		if err != nil {
-			return shishi.Internal(err)
+			return err
 		}
-		var users []int64
-		for rows.Next() {
-			var u int64
-			if err := rows.Scan(&u); err != nil {
-				rows.Close()
-				return shishi.Internal(err)
-			}
-			users = append(users, u)
-		}
-		rows.Close()
 		for _, u := range users {
-			if err := d.notify(ctx, tx, u, "task", itemID, "“"+it.Title+"”交办任务："+in.Title+"（"+string(in.Due)+" 前）", ""); err != nil {
+			if _, err := d.notify(ctx, tx, u, "task", itemID, "“"+it.Title+"”交办任务："+in.Title+"（"+string(in.Due)+" 前）", ""); err != nil {
 				return err
 			}
 		}

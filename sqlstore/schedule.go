@@ -73,30 +73,17 @@ func (d *DB) SendReminders(ctx context.Context, soon time.Duration) (int, error)
 				continue
 			}
 			err = d.tx(ctx, func(tx *sql.Tx) error {
-				rows, err := tx.QueryContext(ctx, `SELECT DISTINCT g.user_id FROM user_roles g JOIN users u ON u.id = g.user_id
-					JOIN units gu ON gu.id = g.unit_id JOIN units lu ON lu.id = $1
-					WHERE g.role = $2 AND u.disabled = $3 AND lu.path LIKE gu.path || '%' AND gu.depth >= lu.depth - 1`, it.LeadUnit.ID, string(shishi.RoleOperator), false)
+				users, err := d.operatorsOf(ctx, tx, it.LeadUnit.ID, true)
 				if err != nil {
-					return shishi.Internal(err)
+					return err
 				}
-				var users []int64
-				for rows.Next() {
-					var u int64
-					if err := rows.Scan(&u); err != nil {
-						rows.Close()
-						return shishi.Internal(err)
-					}
-					users = append(users, u)
-				}
-				rows.Close()
 				for _, u := range users {
 					for _, m := range msgs {
-						res, err := tx.ExecContext(ctx, `INSERT INTO notices (user_id, kind, item_id, text, at, dedup) VALUES ($1, $2, $3, $4, $5, $6)
-							ON CONFLICT (user_id, dedup) WHERE dedup <> '' DO NOTHING`, u, m[2], it.ID, m[0], d.now(), m[1])
+						wrote, err := d.notify(ctx, tx, u, m[2], it.ID, m[0], m[1])
 						if err != nil {
-							return shishi.Internal(err)
+							return err
 						}
-						if n, _ := res.RowsAffected(); n == 1 {
+						if wrote {
 							sent++
 						}
 					}
