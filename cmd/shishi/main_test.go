@@ -7,6 +7,8 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -214,4 +216,20 @@ func TestAuditCheckpoint(t *testing.T) {
 		t.Fatalf("cut with checkpoint: %q", out)
 	}
 	must(t, 2, "", with("audit", "verify", "--checkpoint", "nonsense")...)
+}
+
+// TestMissingKeys: a database with data and no master keys beside it is
+// refused, rather than verified (or served) with fresh keys.
+func TestMissingKeys(t *testing.T) {
+	data := t.TempDir()
+	must(t, 0, "", "unit", "add", "--data", data, "--code", "moe", "--name", "教育部", "--kind", "ministry")
+	if err := os.Remove(filepath.Join(data, "master.keys")); err != nil {
+		t.Fatal(err)
+	}
+	if out := must(t, 1, "", "audit", "verify", "--data", data); !strings.Contains(out, "master.keys is missing") {
+		t.Fatalf("missing keys: %q", out)
+	}
+	if _, err := os.Stat(filepath.Join(data, "master.keys")); !os.IsNotExist(err) {
+		t.Fatal("a fresh key file was left behind")
+	}
 }

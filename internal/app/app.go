@@ -118,7 +118,10 @@ func Open(ctx context.Context, cfg Config, out io.Writer, log *slog.Logger) (*Ma
 	if err := os.MkdirAll(cfg.Data, 0o700); err != nil {
 		return nil, fmt.Errorf("data directory: %w", err)
 	}
-	keys, err := secret.LoadKeyring(os.Getenv("SHISHI_MASTER_KEYS"), filepath.Join(cfg.Data, "master.keys"), true)
+	keyFile := filepath.Join(cfg.Data, "master.keys")
+	_, statErr := os.Stat(keyFile)
+	newKeys := os.Getenv("SHISHI_MASTER_KEYS") == "" && os.IsNotExist(statErr)
+	keys, err := secret.LoadKeyring(os.Getenv("SHISHI_MASTER_KEYS"), keyFile, true)
 	if err != nil {
 		return nil, err
 	}
@@ -129,6 +132,19 @@ func Open(ctx context.Context, cfg Config, out io.Writer, log *slog.Logger) (*Ma
 	if err := db.Migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
+	}
+	// Fresh keys belong to a fresh database only: keys made now for a
+	// database that already has an audit log would read its chain as
+	// forged and could not open its personal data.
+	if newKeys {
+		if seq, _, err := db.AuditHead(ctx); err != nil || seq > 0 {
+			db.Close()
+			os.Remove(keyFile)
+			if err == nil {
+				err = fmt.Errorf("the database holds data but %s is missing: restore the master keys (or set SHISHI_MASTER_KEYS) before starting", keyFile)
+			}
+			return nil, err
+		}
 	}
 	return &Main{Config: cfg, Out: out, Log: log, Store: db}, nil
 }
