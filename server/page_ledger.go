@@ -192,6 +192,20 @@ type cockpitData struct {
 	ByTier   template.HTML
 	ByUnit   template.HTML
 	Red      []*shishi.Item
+	ByStatus []statusRow
+	ByLeader []leaderRow
+}
+
+// statusRow and leaderRow are the cockpit's roll-up tables.
+type statusRow struct {
+	Status shishi.ItemStatus
+	Count  int
+}
+
+type leaderRow struct {
+	Leader          string
+	Items, Red, Due int
+	Avg             float64
 }
 
 // cockpitPage is the 领导驾驶舱: the campaign at a glance, with drill-down
@@ -236,6 +250,41 @@ func (s *Server) cockpitPage(w http.ResponseWriter, r *http.Request, v *view) er
 			d.Red = append(d.Red, it)
 		}
 	}
+	statuses := map[shishi.ItemStatus]int{}
+	leaders := map[string]*leaderRow{}
+	for _, it := range items {
+		statuses[it.Status]++
+		name := it.LeaderName
+		if name == "" {
+			name = "—"
+		}
+		l := leaders[name]
+		if l == nil {
+			l = &leaderRow{Leader: name}
+			leaders[name] = l
+		}
+		l.Items++
+		if it.RAG == shishi.RAGRed {
+			l.Red++
+		}
+		if it.Overdue || len(it.Missing) > 0 {
+			l.Due++
+		}
+		if it.Completion != nil {
+			l.Avg += *it.Completion
+		}
+	}
+	for _, st := range shishi.ItemStatuses {
+		d.ByStatus = append(d.ByStatus, statusRow{Status: st, Count: statuses[st]})
+	}
+	for _, l := range leaders {
+		l.Avg = shishi.Round2(l.Avg / float64(l.Items))
+		d.ByLeader = append(d.ByLeader, *l)
+	}
+	sort.Slice(d.ByLeader, func(i, j int) bool {
+		a, b := d.ByLeader[i], d.ByLeader[j]
+		return a.Red > b.Red || a.Red == b.Red && (a.Avg < b.Avg || a.Avg == b.Avg && a.Leader < b.Leader)
+	})
 	var tb []chart.Bar
 	for _, t := range c.Tiers {
 		if a := tiers[t.ID]; a != nil {
