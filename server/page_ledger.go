@@ -137,6 +137,7 @@ type campaignData struct {
 	Office   bool
 	Tier     int64
 	Bars     map[int64]template.HTML
+	Units    []shishi.UnitRef // the lead units of the campaign, for the filter
 }
 
 func (s *Server) campaignPage(w http.ResponseWriter, r *http.Request, v *view) error {
@@ -162,11 +163,20 @@ func (s *Server) renderCampaign(w http.ResponseWriter, r *http.Request, v *view,
 	if err != nil {
 		return err
 	}
-	sum, _, err := s.summarise(r, v, c)
+	sum, all, err := s.summarise(r, v, c)
 	if err != nil {
 		return err
 	}
-	d := campaignData{Campaign: c, Summary: sum, Items: items, Total: total, Filter: r.URL.Query(), Tier: f.TierID, Bars: map[int64]template.HTML{}}
+	seen := map[int64]bool{}
+	var units []shishi.UnitRef
+	for _, it := range all {
+		if !seen[it.LeadUnit.ID] {
+			seen[it.LeadUnit.ID] = true
+			units = append(units, it.LeadUnit)
+		}
+	}
+	sort.Slice(units, func(i, j int) bool { return units[i].Name < units[j].Name })
+	d := campaignData{Units: units, Campaign: c, Summary: sum, Items: items, Total: total, Filter: r.URL.Query(), Tier: f.TierID, Bars: map[int64]template.HTML{}}
 	for _, it := range items {
 		if it.Completion != nil {
 			d.Bars[it.ID] = template.HTML(chart.Progress(*it.Completion, ragColour(it.RAG), 90))
