@@ -3,7 +3,6 @@ package server
 import (
 	"bytes"
 	"crypto/subtle"
-	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -240,5 +239,3 @@ func safeNext(next string) string {
 	}
 	return next
 }
-
-var errNotFound = errors.New("not found")

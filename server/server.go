@@ -63,7 +63,6 @@ type Server struct {
 	mux      *http.ServeMux
 	loginLim *limiter
 	apiLim   *limiter
-	started  time.Time
 	// now is the clock of the pages (the store has its own); tests move it.
 	now func() time.Time
 }
@@ -77,7 +76,7 @@ func New(svc Services, cfg Config, log *slog.Logger, reg *prometheus.Registry) (
 	if cfg.APIRate == 0 {
 		cfg.APIRate = 50
 	}
-	s := &Server{Services: svc, cfg: cfg, log: log, registry: reg, mux: http.NewServeMux(), started: time.Now(), now: time.Now}
+	s := &Server{Services: svc, cfg: cfg, log: log, registry: reg, mux: http.NewServeMux(), now: time.Now}
 	s.metrics = newMetrics(reg)
 	s.loginLim = newLimiter(float64(cfg.LoginRate)/60, cfg.LoginRate)
 	s.apiLim = newLimiter(float64(cfg.APIRate), cfg.APIRate*2)
