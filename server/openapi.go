@@ -48,6 +48,10 @@ func (s *Server) OpenAPI() map[string]any {
 			params = append(params, map[string]any{"name": "If-Match", "in": "header", "required": false,
 				"description": "the ETag last read; a stale one answers 412", "schema": map[string]any{"type": "string"}})
 		}
+		if op.Method == "POST" && op.Status == http.StatusCreated {
+			params = append(params, map[string]any{"name": "Idempotency-Key", "in": "header", "required": false,
+				"description": "a retry with the same key and body answers as the first request did and creates nothing more (kept 24 h)", "schema": map[string]any{"type": "string"}})
+		}
 		if params != nil {
 			o["parameters"] = params
 		}

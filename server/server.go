@@ -35,6 +35,7 @@ type Services struct {
 	Import    shishi.ImportService
 	Evidence  shishi.EvidenceService
 	Coord     shishi.CoordinationService
+	Idem      shishi.IdempotencyService
 	// Blobs keeps uploaded files by content hash.
 	Blobs *blob.Store
 	// Ready reports whether the database answers (for /readyz).

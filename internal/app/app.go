@@ -234,7 +234,7 @@ func (m *Main) Listen() error {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	srv, err := server.New(server.Services{Units: m.Store, Users: m.Store, Auth: m.Store, Audit: m.Store, Ready: m.Store.Ping,
-		Campaigns: m.Store, Items: m.Store, Reports: m.Store, Import: m.Store, Evidence: m.Store, Blobs: blobs, Coord: m.Store},
+		Campaigns: m.Store, Items: m.Store, Reports: m.Store, Import: m.Store, Evidence: m.Store, Blobs: blobs, Coord: m.Store, Idem: m.Store},
 		server.Config{PublicURL: m.Config.PublicURL, Demo: m.Config.Demo}, m.Log, reg)
 	if err != nil {
 		ln.Close()

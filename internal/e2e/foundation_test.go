@@ -363,3 +363,35 @@ func TestEveryPageRenders(t *testing.T) {
 		t.Errorf("verify on the audit page: %s", r.body)
 	}
 }
+
+// TestIdempotencyKey: two creates with one key make one object; the same
+// key with another body is refused; without a key, two objects.
+func TestIdempotencyKey(t *testing.T) {
+	e := start(t, testdb.SQLite(t))
+	zz := e.unitID("ha-zz")
+	body := fmt.Sprintf(`{"parent_id": %d, "code": "ha-zz-idem", "name": "幂等测试学校", "kind": "school"}`, zz)
+	r1 := e.api("POST", "/api/v1/units", "admin", body, "Idempotency-Key", "create-school-1")
+	r2 := e.api("POST", "/api/v1/units", "admin", body, "Idempotency-Key", "create-school-1")
+	if r1.status != 201 || r2.status != 201 || r2.header.Get("Idempotent-Replayed") != "true" || r1.json(t)["id"] != r2.json(t)["id"] {
+		t.Fatalf("replay: %d %d %v / %s", r1.status, r2.status, r2.header, r2.body)
+	}
+	n := e.api("GET", "/api/v1/units?q=ha-zz-idem", "admin", "").json(t)["total"]
+	if n != 1.0 {
+		t.Fatalf("%v units made from one key", n)
+	}
+	if r := e.api("POST", "/api/v1/units", "admin", strings.Replace(body, "幂等", "另一个", 1), "Idempotency-Key", "create-school-1"); r.status != 422 || !strings.Contains(string(r.body), "Idempotency-Key") {
+		t.Fatalf("key reused for another body: %d %s", r.status, r.body)
+	}
+	// A failed request releases its key: the mended request may use it.
+	bad := fmt.Sprintf(`{"parent_id": %d, "code": "ha-zz-idem2", "name": "", "kind": "school"}`, zz)
+	if r := e.api("POST", "/api/v1/units", "admin", bad, "Idempotency-Key", "k2"); r.status != 422 {
+		t.Fatalf("bad create: %d", r.status)
+	}
+	good := strings.Replace(bad, `"name": ""`, `"name": "补正后的学校"`, 1)
+	if r := e.api("POST", "/api/v1/units", "admin", good, "Idempotency-Key", "k2"); r.status != 201 {
+		t.Fatalf("mended create with the released key: %d %s", r.status, r.body)
+	}
+	if r := e.api("POST", "/api/v1/units", "admin", body, "Idempotency-Key", "bad key with spaces"); r.status != 422 {
+		t.Fatalf("invalid key: %d", r.status)
+	}
+}
