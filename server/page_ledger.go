@@ -395,16 +395,21 @@ func (s *Server) renderItem(w http.ResponseWriter, r *http.Request, v *view, sta
 	if d.History, err = s.Items.ItemHistory(ctx, id); err != nil {
 		return err
 	}
+	// Buttons only for what the viewer's roles can do; the store decides
+	// for certain (an operator elsewhere still gets a clear refusal).
+	d.Office = v.Actor.Has(shishi.RoleOffice)
+	operates := d.Office || v.Actor.Has(shishi.RoleOperator) || v.Actor.Has(shishi.RoleLeader)
 	for _, t := range shishi.Transitions {
+		if (t.ByOffice && !d.Office) || (!t.ByOffice && !operates) {
+			continue
+		}
 		for _, f := range t.From {
 			if f == it.Status {
 				d.Actions = append(d.Actions, t)
 			}
 		}
 	}
-	d.CanFile = (it.Status == shishi.StatusApproved || it.Status == shishi.StatusInProgress) &&
-		(v.Actor.Has(shishi.RoleOperator) || v.Actor.Has(shishi.RoleOffice) || v.Actor.Has(shishi.RoleLeader))
-	d.Office = v.Actor.Has(shishi.RoleOffice)
+	d.CanFile = (it.Status == shishi.StatusApproved || it.Status == shishi.StatusInProgress) && operates
 	today := shishi.DateOf(s.now())
 	last := today.Period()
 	if c.EndsOn.Period() < last {
