@@ -28,6 +28,8 @@ Usage:
   shishi audit verify [--data DIR | --db URL] [--checkpoint SEQ:HASH]
   shishi import items [--data DIR | --db URL] --campaign ID FILE.xlsx
   shishi export ledger [--data DIR | --db URL] --campaign ID FILE.xlsx
+  shishi workday add [--calendar FILE] DATE N
+  shishi workday between [--calendar FILE] A B
   shishi version
 
 Environment: SHISHI_ADDR, SHISHI_DATA, SHISHI_DB, SHISHI_PUBLIC_URL, SHISHI_MASTER_KEYS.
@@ -49,7 +51,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return 2
 	}
 	cmd, rest := args[0], args[1:]
-	if len(rest) > 0 && (cmd == "user" || cmd == "token" || cmd == "audit" || cmd == "unit" || cmd == "import" || cmd == "export") {
+	if len(rest) > 0 && (cmd == "user" || cmd == "token" || cmd == "audit" || cmd == "unit" || cmd == "import" || cmd == "export" || cmd == "workday") {
 		cmd, rest = cmd+" "+rest[0], rest[1:]
 	}
 	var err error
@@ -70,6 +72,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = importItems(ctx, rest, stdout)
 	case "export ledger":
 		err = exportLedger(ctx, rest, stdout)
+	case "workday add":
+		err = workdayAdd(ctx, rest, stdout)
+	case "workday between":
+		err = workdayBetween(ctx, rest, stdout)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "shishi", shishi.Version)
 	case "help", "--help", "-h":

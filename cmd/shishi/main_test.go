@@ -233,3 +233,16 @@ func TestMissingKeys(t *testing.T) {
 		t.Fatal("a fresh key file was left behind")
 	}
 }
+
+// TestWorkdayCLI: the contract's forms, on the official calendar.
+func TestWorkdayCLI(t *testing.T) {
+	lines := func(s string) []string { return strings.Split(strings.TrimSpace(s), "\n") }
+	if out := lines(must(t, 0, "", "workday", "add", "2021-09-30", "1")); out[len(out)-1] != "2021-10-08" {
+		t.Fatalf("add across National Day: %q", out)
+	}
+	if out := lines(must(t, 0, "", "workday", "between", "2021-09-30", "2021-10-11")); out[len(out)-1] != "3" {
+		t.Fatalf("between: %q", out)
+	}
+	must(t, 1, "", "workday", "add", "2021-02-30", "1")
+	must(t, 2, "", "workday", "add", "2021-09-30")
+}
