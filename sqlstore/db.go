@@ -193,3 +193,14 @@ var (
 	_ shishi.ItemService     = (*DB)(nil)
 	_ shishi.ReportService   = (*DB)(nil)
 )
+
+// BackupSQLite writes a consistent copy of a SQLite database to path with
+// VACUUM INTO, while other connections keep reading and writing: the copy
+// is one read transaction's snapshot. PostgreSQL deployments use pg_dump.
+func (d *DB) BackupSQLite(ctx context.Context, path string) error {
+	if d.postgres {
+		return errors.New("sqlstore: BackupSQLite on PostgreSQL; use pg_dump")
+	}
+	_, err := d.db.ExecContext(ctx, `VACUUM INTO $1`, path)
+	return err
+}

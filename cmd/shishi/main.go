@@ -28,6 +28,8 @@ Usage:
   shishi audit verify [--data DIR | --db URL] [--checkpoint SEQ:HASH]
   shishi import items [--data DIR | --db URL] --campaign ID FILE.xlsx
   shishi export ledger [--data DIR | --db URL] --campaign ID FILE.xlsx
+  shishi backup [--data DIR | --db URL] FILE
+  shishi restore --data DIR [--db URL] FILE
   shishi workday add [--calendar FILE] DATE N
   shishi workday between [--calendar FILE] A B
   shishi version
@@ -72,6 +74,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = importItems(ctx, rest, stdout)
 	case "export ledger":
 		err = exportLedger(ctx, rest, stdout)
+	case "backup":
+		err = backup(ctx, rest, stdout)
+	case "restore":
+		err = restore(ctx, rest, stdout)
 	case "workday add":
 		err = workdayAdd(ctx, rest, stdout)
 	case "workday between":
