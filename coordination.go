@@ -78,12 +78,14 @@ func (in *TaskInput) Validate() error {
 // Notice is an in-app message to a user: a mention, a handed task, a
 // reminder. Mail and webhooks come later through the job queue.
 type Notice struct {
-	ID     int64      `json:"id"`
-	Kind   string     `json:"kind"` // mention, task, reminder, review
-	ItemID int64      `json:"item_id,omitempty"`
-	Text   string     `json:"text"`
-	At     time.Time  `json:"at"`
-	ReadAt *time.Time `json:"read_at,omitempty"`
+	ID     int64  `json:"id"`
+	Kind   string `json:"kind"` // mention, task, reminder, review
+	ItemID int64  `json:"item_id,omitempty"`
+	// ComplaintID points at a complaint (a reminder or an escalation).
+	ComplaintID int64      `json:"complaint_id,omitempty"`
+	Text        string     `json:"text"`
+	At          time.Time  `json:"at"`
+	ReadAt      *time.Time `json:"read_at,omitempty"`
 }
 
 // CoordinationService carries comments, tasks and notices.

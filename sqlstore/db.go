@@ -38,6 +38,9 @@ type DB struct {
 	dsn      string
 	// Now is the clock; tests move it.
 	Now func() time.Time
+	// Calendar counts working days for complaint deadlines; the
+	// application sets it (package workday) before serving.
+	Calendar shishi.Calendar
 }
 
 // Open connects to dsn: a PostgreSQL URL ("postgres://…") or a SQLite file

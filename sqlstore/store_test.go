@@ -27,7 +27,13 @@ const pw = "Correct-Horse-42"
 
 func open(t *testing.T, dsn string) *sqlstore.DB {
 	t.Helper()
-	keys, err := secret.ParseKeyring(secret.NewKeyringText("k1"))
+	return openKeys(t, dsn, secret.NewKeyringText("k1"))
+}
+
+// openKeys opens and migrates dsn with the keyring text.
+func openKeys(t *testing.T, dsn, keyring string) *sqlstore.DB {
+	t.Helper()
+	keys, err := secret.ParseKeyring(keyring)
 	if err != nil {
 		t.Fatal(err)
 	}

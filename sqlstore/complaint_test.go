@@ -1,0 +1,403 @@
+package sqlstore_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/shishi-edu/shishi"
+	"github.com/shishi-edu/shishi/internal/testdb"
+	"github.com/shishi-edu/shishi/secret"
+	"github.com/shishi-edu/shishi/sqlstore"
+	"github.com/shishi-edu/shishi/workday"
+)
+
+// complaintWorld adds the complaint desk's people: a handler at the
+// ministry (the desk), a handler in Zhengzhou (the unit cases go to) and an
+// operator in Henan (the parent unit, who hears of escalations).
+type complaintWorld struct {
+	*world
+	desk, zzH, haOp *shishi.User
+	cal             *workday.Calendar
+	now             time.Time
+}
+
+func newComplaintWorld(t *testing.T, dsn string) *complaintWorld {
+	w := &complaintWorld{world: newWorld(t, dsn)}
+	var err error
+	if w.cal, err = workday.New(nil); err != nil {
+		t.Fatal(err)
+	}
+	w.db.Calendar = w.cal
+	// Monday 2026-03-02, 10:00 in Beijing.
+	w.now = time.Date(2026, 3, 2, 2, 0, 0, 0, time.UTC)
+	w.db.Now = func() time.Time { return w.now }
+	mk := func(login string, u *shishi.Unit, r shishi.Role) *shishi.User {
+		x, err := w.db.CreateUser(w.sys, shishi.UserInput{Login: login, Name: login, UnitID: u.ID, Password: pw, Grants: []shishi.Grant{{Role: r}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return x
+	}
+	w.desk = mk("desk", w.moe, shishi.RoleHandler)
+	w.zzH = mk("zz-h", w.zz, shishi.RoleHandler)
+	w.haOp = mk("ha-op", w.ha, shishi.RoleOperator)
+	return w
+}
+
+func (w *complaintWorld) step(t *testing.T, u *shishi.User, id int64, action string, in shishi.StepInput) *shishi.Complaint {
+	t.Helper()
+	c, err := w.db.Step(w.as(t, u), id, action, in)
+	if err != nil {
+		t.Fatalf("%s by %s: %v", action, u.Login, err)
+	}
+	return c
+}
+
+func TestComplaintWorkflow(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, dsn string) {
+		w := newComplaintWorld(t, dsn)
+		ctx := context.Background()
+		desk, zzH, zzOp := w.as(t, w.desk), w.as(t, w.zzH), w.as(t, w.zzOp)
+		body := "郑州市金水区某小学教师工资长期低于当地公务员平均工资水平，绩效工资拖欠三个月未发放。"
+		rc, err := w.db.Submit(ctx, shishi.ComplaintInput{Category: "teacher-pay", Place: "金水区", Body: body,
+			Reporter: shishi.Reporter{Name: "王小明", Phone: "13812345678"}}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The desk has 5 working days to accept (teacher-pay): Mon 2 March + 5 = Mon 9 March.
+		if rc.Deadline != "2026-03-09" || !strings.HasPrefix(rc.Code, "JB") || len(rc.Secret) != 14 {
+			t.Fatalf("receipt %+v", rc)
+		}
+		// The identity is sealed at rest: no name or phone in the row.
+		var sealed, hash string
+		if err := w.db.SQL().QueryRow(`SELECT reporter_sealed, secret_hash FROM complaints WHERE id = $1`, rc.ID).Scan(&sealed, &hash); err != nil {
+			t.Fatal(err)
+		}
+		if sealed == "" || strings.Contains(sealed, "王小明") || strings.Contains(sealed, "13812345678") || strings.Contains(hash, rc.Secret) {
+			t.Fatalf("reporter stored in clear: %q", sealed)
+		}
+		// The reporter follows the case; a wrong secret finds nothing.
+		p, err := w.db.Track(ctx, strings.ToLower(rc.Code), rc.Secret)
+		if err != nil || p.Status != shishi.ComplaintReceived || p.Body != body {
+			t.Fatalf("track: %+v, %v", p, err)
+		}
+		if _, err := w.db.Track(ctx, rc.Code, "AAAA-BBBB-CCCC"); code(err) != shishi.ENOTFOUND {
+			t.Fatalf("wrong secret: %v", err)
+		}
+		// Before dispatch the unit concerned does not see the case.
+		if _, err := w.db.FindComplaint(zzH, rc.ID); code(err) != shishi.ENOTFOUND {
+			t.Fatalf("unit reads an undispatched case: %v", err)
+		}
+		if list, total, _ := w.db.FindComplaints(zzOp, shishi.ComplaintFilter{}); total != 0 || len(list) != 0 {
+			t.Fatalf("unit lists %d undispatched cases", total)
+		}
+		c, err := w.db.FindComplaint(desk, rc.ID)
+		if err != nil || c.Unit.ID != w.js.ID || c.Desk.ID != w.moe.ID || c.Colour != shishi.ColourGreen || c.DaysLeft != 5 {
+			t.Fatalf("desk reads %+v, %v", c, err)
+		}
+		if strings.Join(c.Can, ",") != "accept,decline,merge,reveal" {
+			t.Fatalf("desk can %v", c.Can)
+		}
+		// Steps out of order, and by the wrong side, are refused.
+		if _, err := w.db.Step(desk, rc.ID, "sign", shishi.StepInput{}); code(err) != shishi.ECONFLICT {
+			t.Fatalf("sign before dispatch: %v", err)
+		}
+		if _, err := w.db.Step(desk, rc.ID, "decline", shishi.StepInput{}); code(err) != shishi.EINVALID {
+			t.Fatalf("decline without reason: %v", err)
+		}
+		if _, err := w.db.Step(desk, rc.ID, "fly", shishi.StepInput{}); code(err) != shishi.EINVALID {
+			t.Fatalf("unknown action: %v", err)
+		}
+		w.step(t, w.desk, rc.ID, "accept", shishi.StepInput{})
+		if _, err := w.db.Step(desk, rc.ID, "dispatch", shishi.StepInput{UnitID: w.moe.ID}); code(err) != shishi.EINVALID {
+			t.Fatalf("dispatch to the desk itself: %v", err)
+		}
+		w.now = w.now.Add(24 * time.Hour) // Tuesday 3 March
+		c = w.step(t, w.desk, rc.ID, "dispatch", shishi.StepInput{UnitID: w.zz.ID, Note: "请核查"})
+		// 30 working days from 3 March: 14 April (Qingming, 4–6 April, is off).
+		if c.Status != shishi.ComplaintDispatched || c.Deadline != w.cal.Add("2026-03-03", 30) || c.Deadline != "2026-04-15" {
+			t.Fatalf("dispatched: %s %s (cal %s)", c.Status, c.Deadline, w.cal.Add("2026-03-03", 30))
+		}
+		// The desk cannot act for the unit; the unit now sees the case but
+		// not the reporter.
+		if _, err := w.db.Step(desk, rc.ID, "sign", shishi.StepInput{}); code(err) != shishi.EFORBIDDEN {
+			t.Fatalf("desk signs for the unit: %v", err)
+		}
+		if c, err := w.db.FindComplaint(zzOp, rc.ID); err != nil || strings.Join(c.Can, ",") != "sign,return,request_extension" {
+			t.Fatalf("unit operator: %v %v", c, err)
+		}
+		if _, err := w.db.RevealReporter(zzH, rc.ID, "核实情况需要"); code(err) != shishi.EFORBIDDEN {
+			t.Fatalf("unit reveals without leave: %v", err)
+		}
+		if _, err := w.db.RevealReporter(desk, rc.ID, "短"); code(err) != shishi.EINVALID {
+			t.Fatalf("reveal without a reason: %v", err)
+		}
+		rep, err := w.db.RevealReporter(desk, rc.ID, "需要电话核实举报细节")
+		if err != nil || rep.Name != "王小明" || rep.Phone != "13812345678" {
+			t.Fatalf("reveal: %+v %v", rep, err)
+		}
+		entries, _, err := w.db.FindAudit(w.as(t, w.au), shishi.AuditFilter{Action: "complaint.reveal"})
+		if err != nil || len(entries) != 1 || entries[0].ActorLogin != "desk" || strings.Contains(entries[0].Detail, "王小明") {
+			t.Fatalf("reveal audit: %+v %v", entries, err)
+		}
+		// An extension is asked for before the deadline and approved by the desk.
+		w.step(t, w.zzH, rc.ID, "request_extension", shishi.StepInput{Days: 5, Note: "需赴多所学校核查"})
+		if _, err := w.db.Step(zzH, rc.ID, "request_extension", shishi.StepInput{Days: 3, Note: "再延"}); code(err) != shishi.ECONFLICT {
+			t.Fatalf("second pending request: %v", err)
+		}
+		if _, err := w.db.Step(zzH, rc.ID, "approve_extension", shishi.StepInput{}); code(err) != shishi.EFORBIDDEN {
+			t.Fatalf("unit approves its own extension: %v", err)
+		}
+		c = w.step(t, w.desk, rc.ID, "approve_extension", shishi.StepInput{})
+		if c.Deadline != w.cal.Add("2026-04-15", 5) || c.Extension != nil {
+			t.Fatalf("extended deadline %s, pending %v", c.Deadline, c.Extension)
+		}
+		w.step(t, w.zzH, rc.ID, "sign", shishi.StepInput{})
+		if _, err := w.db.Step(zzH, rc.ID, "conclude", shishi.StepInput{Conclusion: "maybe", Note: "x"}); code(err) != shishi.EINVALID {
+			t.Fatalf("bad conclusion: %v", err)
+		}
+		c = w.step(t, w.zzH, rc.ID, "conclude", shishi.StepInput{Conclusion: shishi.ConclusionTrue, Note: "经核查，绩效工资确有拖欠"})
+		if c.Status != shishi.ComplaintRectifying {
+			t.Fatalf("after a true conclusion: %s", c.Status)
+		}
+		w.now = w.now.Add(10 * 24 * time.Hour)
+		c = w.step(t, w.zzOp, rc.ID, "rectify", shishi.StepInput{Note: "已补发拖欠的绩效工资"})
+		if c.Status != shishi.ComplaintConcluded || c.OnTime == nil || !*c.OnTime {
+			t.Fatalf("rectified: %s on time %v", c.Status, c.OnTime)
+		}
+		w.step(t, w.desk, rc.ID, "reply", shishi.StepInput{Note: "经核查属实，已督促补发。"})
+		// The reporter rates; a staff member cannot.
+		if _, err := w.db.Step(desk, rc.ID, "rate", shishi.StepInput{Rating: shishi.RatingSatisfied}); code(err) != shishi.EFORBIDDEN {
+			t.Fatalf("staff rates: %v", err)
+		}
+		if _, err := w.db.ReporterStep(ctx, rc.Code, "WRONG", "rate", shishi.StepInput{Rating: shishi.RatingSatisfied}); code(err) != shishi.ENOTFOUND {
+			t.Fatalf("rate with a wrong secret: %v", err)
+		}
+		p, err = w.db.ReporterStep(ctx, rc.Code, rc.Secret, "rate", shishi.StepInput{Rating: shishi.RatingDissatisfied, Note: "只补发了一部分"})
+		if err != nil || p.Status != shishi.ComplaintClosed || !p.CanReopen || p.Reply == "" {
+			t.Fatalf("rated: %+v %v", p, err)
+		}
+		p, err = w.db.ReporterStep(ctx, rc.Code, rc.Secret, "reopen", shishi.StepInput{Note: "仍有两个月未发"})
+		if err != nil || p.Status != shishi.ComplaintAccepted {
+			t.Fatalf("reopen: %+v %v", p, err)
+		}
+		// The second round ends satisfied; a second reopening is refused.
+		w.step(t, w.desk, rc.ID, "dispatch", shishi.StepInput{UnitID: w.zz.ID})
+		w.step(t, w.zzH, rc.ID, "sign", shishi.StepInput{})
+		w.step(t, w.zzH, rc.ID, "conclude", shishi.StepInput{Conclusion: shishi.ConclusionPartial, Note: "部分属实"})
+		w.step(t, w.zzH, rc.ID, "rectify", shishi.StepInput{Note: "已全部补发"})
+		w.step(t, w.desk, rc.ID, "reply", shishi.StepInput{Note: "已全部补发。"})
+		if _, err := w.db.ReporterStep(ctx, rc.Code, rc.Secret, "rate", shishi.StepInput{Rating: shishi.RatingDissatisfied}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.db.ReporterStep(ctx, rc.Code, rc.Secret, "reopen", shishi.StepInput{Note: "again"}); code(err) != shishi.ECONFLICT {
+			t.Fatalf("second reopen: %v", err)
+		}
+		// The public timeline hides staff logins and internal steps.
+		p, _ = w.db.Track(ctx, rc.Code, rc.Secret)
+		for _, e := range p.Events {
+			if !e.Public || e.Action == "reveal" || e.Action == "request_extension" || (e.Actor != "" && e.Actor != "举报人 / reporter") {
+				t.Fatalf("public timeline shows %+v", e)
+			}
+		}
+		evs, err := w.db.ComplaintEvents(desk, rc.ID)
+		if err != nil || len(evs) <= len(p.Events) {
+			t.Fatalf("staff timeline %d events, public %d: %v", len(evs), len(p.Events), err)
+		}
+	})
+}
+
+func TestComplaintDeadlinesAndSweep(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, dsn string) {
+		w := newComplaintWorld(t, dsn)
+		ctx := context.Background()
+		desk := w.as(t, w.desk)
+		rc, err := w.db.Submit(ctx, shishi.ComplaintInput{Category: "admissions", UnitID: w.zz.ID, Anonymous: true,
+			Body: "郑州市某中学招生中违规收取择校费，每人两万元。"}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.step(t, w.desk, rc.ID, "accept", shishi.StepInput{})
+		c := w.step(t, w.desk, rc.ID, "dispatch", shishi.StepInput{UnitID: w.zz.ID})
+		// admissions: 10 working days, yellow with 2 or fewer left.
+		if c.Deadline != "2026-03-16" || c.Colour != shishi.ColourGreen {
+			t.Fatalf("deadline %s colour %s", c.Deadline, c.Colour)
+		}
+		count := func(col shishi.Colour) int {
+			_, n, err := w.db.FindComplaints(desk, shishi.ComplaintFilter{Colour: col})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		if n, _ := w.db.SweepComplaints(ctx); n != 0 {
+			t.Fatalf("green case: %d notices", n)
+		}
+		// Thursday 12 March: 2 working days left (13, 16) → yellow; a reminder, once.
+		w.now = time.Date(2026, 3, 12, 2, 0, 0, 0, time.UTC)
+		if c, _ := w.db.FindComplaint(desk, rc.ID); c.Colour != shishi.ColourYellow || c.DaysLeft != 2 || count(shishi.ColourYellow) != 1 || count(shishi.ColourGreen) != 0 {
+			t.Fatalf("12 March: %s %d", c.Colour, c.DaysLeft)
+		}
+		if n, err := w.db.SweepComplaints(ctx); err != nil || n != 2 { // zz-h and zz-op
+			t.Fatalf("reminders: %d %v", n, err)
+		}
+		if n, _ := w.db.SweepComplaints(ctx); n != 0 {
+			t.Fatalf("reminded twice: %d", n)
+		}
+		// Tuesday 17 March: overdue → red, escalated to Henan and the desk, once.
+		w.now = time.Date(2026, 3, 17, 2, 0, 0, 0, time.UTC)
+		if c, _ := w.db.FindComplaint(desk, rc.ID); c.Colour != shishi.ColourRed || c.DaysLeft != -1 || count(shishi.ColourRed) != 1 {
+			t.Fatalf("17 March: %s %d", c.Colour, c.DaysLeft)
+		}
+		if _, err := w.db.Step(w.as(t, w.zzH), rc.ID, "request_extension", shishi.StepInput{Days: 3, Note: "来不及"}); code(err) != shishi.ECONFLICT {
+			t.Fatalf("extension after the deadline: %v", err)
+		}
+		if n, err := w.db.SweepComplaints(ctx); err != nil || n != 2 { // ha-op and the desk
+			t.Fatalf("escalation: %d %v", n, err)
+		}
+		notes, _, err := w.db.FindNotices(w.as(t, w.haOp), 10)
+		if err != nil || len(notes) != 1 || notes[0].ComplaintID != rc.ID || !strings.Contains(notes[0].Text, "超期") {
+			t.Fatalf("parent unit notices: %+v %v", notes, err)
+		}
+		if c, _ := w.db.FindComplaint(desk, rc.ID); c.EscalatedAt == nil {
+			t.Fatal("escalation not recorded")
+		}
+		if n, _ := w.db.SweepComplaints(ctx); n != 0 {
+			t.Fatalf("escalated twice: %d", n)
+		}
+		w.step(t, w.zzH, rc.ID, "sign", shishi.StepInput{})
+		c = w.step(t, w.zzH, rc.ID, "conclude", shishi.StepInput{Conclusion: shishi.ConclusionFalse, Note: "经查不属实"})
+		if c.Status != shishi.ComplaintConcluded || c.OnTime == nil || *c.OnTime {
+			t.Fatalf("late conclusion: %s %v", c.Status, c.OnTime)
+		}
+		// The league table counts it as late and unsubstantiated.
+		st, err := w.db.Stats(desk, "2026-03-01", "2026-03-31")
+		if err != nil || len(st.Units) != 1 {
+			t.Fatalf("stats %+v %v", st, err)
+		}
+		u := st.Units[0]
+		if u.Unit.ID != w.zz.ID || u.Total != 1 || u.Concluded != 1 || u.OnTime != 0 || *u.OnTimeRate != 0 || *u.SubstantiatedRate != 0 ||
+			u.ReplyRate == nil || *u.ReplyRate != 0 || u.SatisfactionRate != nil || len(u.Below) != 2 {
+			t.Fatalf("unit stats %+v", u)
+		}
+		if _, err := w.db.Stats(desk, "2026-03-31", "2026-03-01"); code(err) != shishi.EINVALID {
+			t.Fatalf("reversed period: %v", err)
+		}
+	})
+}
+
+func TestComplaintBadInputAndDuplicates(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, dsn string) {
+		w := newComplaintWorld(t, dsn)
+		ctx := context.Background()
+		desk := w.as(t, w.desk)
+		bad := []struct {
+			in    shishi.ComplaintInput
+			field string
+		}{
+			{shishi.ComplaintInput{UnitID: w.zz.ID, Body: "一段足够长的举报内容文字", Anonymous: true}, "category"},
+			{shishi.ComplaintInput{Category: "nope", UnitID: w.zz.ID, Body: "一段足够长的举报内容文字", Anonymous: true}, "category"},
+			{shishi.ComplaintInput{Category: "fees", Body: "一段足够长的举报内容文字", Anonymous: true}, "unit_id"},
+			{shishi.ComplaintInput{Category: "fees", UnitID: 99999, Body: "一段足够长的举报内容文字", Anonymous: true}, "unit_id"},
+			{shishi.ComplaintInput{Category: "fees", Place: "教育", Body: "一段足够长的举报内容文字", Anonymous: true}, "place"},
+			{shishi.ComplaintInput{Category: "fees", UnitID: w.zz.ID, Body: "太短", Anonymous: true}, "body"},
+			{shishi.ComplaintInput{Category: "fees", UnitID: w.zz.ID, Body: "一段足够长的举报内容文字"}, "reporter"},
+			{shishi.ComplaintInput{Category: "fees", UnitID: w.zz.ID, Body: "一段足够长的举报内容文字", Reporter: shishi.Reporter{Phone: "call me"}}, "reporter.phone"},
+			{shishi.ComplaintInput{Category: "fees", UnitID: w.zz.ID, Body: "一段足够长的举报内容\x00文字", Anonymous: true}, "body"},
+		}
+		for i, b := range bad {
+			_, err := w.db.Submit(ctx, b.in, nil)
+			fs := shishi.ErrorFields(err)
+			if code(err) != shishi.EINVALID || len(fs) == 0 || fs[0].Field != b.field {
+				t.Errorf("case %d: %v (fields %+v), want %s", i, err, fs, b.field)
+			}
+		}
+		if _, n, _ := w.db.FindComplaints(desk, shishi.ComplaintFilter{}); n != 0 {
+			t.Fatalf("bad input stored %d cases", n)
+		}
+		first, err := w.db.Submit(ctx, shishi.ComplaintInput{Category: "fees", UnitID: w.js.ID, Anonymous: true,
+			Body: "金水区实验小学以资料费名义向每名学生收取300元，没有开具任何票据。"}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		second, err := w.db.Submit(ctx, shishi.ComplaintInput{Category: "fees", UnitID: w.js.ID, Anonymous: true,
+			Body: "金水区实验小学向每名学生收取资料费300元，不开票据。"}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.db.Submit(ctx, shishi.ComplaintInput{Category: "fees", UnitID: w.js.ID, Anonymous: true,
+			Body: "某培训机构周末违规开展学科类培训，地点在商场五楼。"}, nil); err != nil {
+			t.Fatal(err)
+		}
+		dups, err := w.db.Duplicates(desk, second.ID)
+		if err != nil || len(dups) != 1 || dups[0].ID != first.ID {
+			t.Fatalf("duplicates %+v %v", dups, err)
+		}
+		if _, err := w.db.Step(desk, second.ID, "merge", shishi.StepInput{Into: second.Code}); code(err) != shishi.EINVALID {
+			t.Fatalf("merge into itself: %v", err)
+		}
+		c := w.step(t, w.desk, second.ID, "merge", shishi.StepInput{Into: first.Code})
+		if c.Status != shishi.ComplaintMerged || c.MergedInto != first.Code {
+			t.Fatalf("merged %+v", c)
+		}
+		if p, _ := w.db.Track(ctx, second.Code, second.Secret); p.MergedInto != first.Code || p.Status != shishi.ComplaintMerged {
+			t.Fatalf("reporter of the duplicate sees %+v", p)
+		}
+		// Categories and floors are the desk's to set, within bounds.
+		if _, err := w.db.SaveCategory(w.as(t, w.zzH), shishi.ComplaintCategory{Code: "fees", Name: "乱收费", AcceptDays: 3, Days: 15, ReplyDays: 5, WarnDays: 3, Active: true}); code(err) != shishi.EFORBIDDEN {
+			t.Fatalf("unit handler edits a category: %v", err)
+		}
+		if _, err := w.db.SaveCategory(desk, shishi.ComplaintCategory{Code: "fees", Name: "乱收费", AcceptDays: 3, Days: 2, ReplyDays: 5, WarnDays: 3, Active: true}); code(err) != shishi.EINVALID {
+			t.Fatalf("warn days above the deadline: %v", err)
+		}
+		if err := w.db.SaveFloors(desk, shishi.ComplaintFloors{OnTime: 90, Reply: 101, Satisfaction: 85}); code(err) != shishi.EINVALID {
+			t.Fatalf("floor above 100: %v", err)
+		}
+		if err := w.db.SaveFloors(desk, shishi.ComplaintFloors{OnTime: 92, Reply: 100, Satisfaction: 88}); err != nil {
+			t.Fatal(err)
+		}
+		if f, _ := w.db.Floors(ctx); f.OnTime != 92 || f.Satisfaction != 88 {
+			t.Fatalf("floors %+v", f)
+		}
+	})
+}
+
+func TestComplaintRekey(t *testing.T) {
+	dsn := testdb.SQLite(t)
+	k1 := secret.NewKeyringText("k1")
+	openWith := func(text string) *sqlstore.DB {
+		db := openKeys(t, dsn, text)
+		cal, _ := workday.New(nil)
+		db.Calendar = cal
+		return db
+	}
+	sys := shishi.WithActor(context.Background(), shishi.SystemActor())
+	db := openWith(k1)
+	moe, err := db.CreateUnit(sys, shishi.UnitInput{Code: "moe", Name: "教育部", Kind: shishi.UnitMinistry})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc, err := db.Submit(context.Background(), shishi.ComplaintInput{Category: "other", UnitID: moe.ID,
+		Body: "举报人实名反映的其他问题，内容足够长。", Reporter: shishi.Reporter{Name: "李四", Email: "lisi@example.cn"}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A new key goes first; the old one stays to open what it sealed.
+	k2 := strings.SplitN(secret.NewKeyringText("k2"), "\n", 2)[1]
+	db2 := openWith(k2 + k1)
+	if n, err := db2.Rekey(context.Background()); err != nil || n != 1 {
+		t.Fatalf("rekey: %d %v", n, err)
+	}
+	if n, _ := db2.Rekey(context.Background()); n != 0 {
+		t.Fatalf("second rekey re-sealed %d", n)
+	}
+	var sealed string
+	if err := db2.SQL().QueryRow(`SELECT reporter_sealed FROM complaints WHERE id = $1`, rc.ID).Scan(&sealed); err != nil || !strings.HasPrefix(sealed, "k2:") {
+		t.Fatalf("sealed with %q, %v", sealed[:3], err)
+	}
+	if rep, err := db2.RevealReporter(sys, rc.ID, "密钥轮换后核对"); err != nil || rep.Name != "李四" || rep.Email != "lisi@example.cn" {
+		t.Fatalf("reveal after rekey: %+v %v", rep, err)
+	}
+}
