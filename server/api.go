@@ -28,6 +28,7 @@ type operation struct {
 	Status  int  // success status (200 when zero)
 	ETag    bool // the response carries an ETag; PATCH honours If-Match
 	Public  bool // no token needed
+	Strict  bool // a public submission or lookup: the tighter per-address limit applies too
 	Upload  bool // the body is multipart/form-data with a file field
 	handle  func(w http.ResponseWriter, r *http.Request) error
 }
@@ -84,6 +85,12 @@ func (s *Server) dispatchAction(ops map[string]*operation) http.HandlerFunc {
 
 func (s *Server) serveOp(op *operation) http.HandlerFunc {
 	return s.limit(s.apiLim, func(w http.ResponseWriter, r *http.Request) {
+		if op.Strict {
+			if ok, wait := s.publicLim.allow(clientIP(r)); !ok {
+				s.tooMany(w, r, wait)
+				return
+			}
+		}
 		if !op.Public {
 			a, err := s.bearerActor(r)
 			if err != nil {
@@ -92,7 +99,7 @@ func (s *Server) serveOp(op *operation) http.HandlerFunc {
 			}
 			r = r.WithContext(shishi.WithActor(r.Context(), a))
 		}
-		if key := r.Header.Get("Idempotency-Key"); key != "" && op.Method == http.MethodPost && op.Status == http.StatusCreated && s.Idem != nil {
+		if key := r.Header.Get("Idempotency-Key"); key != "" && op.Method == http.MethodPost && op.Status == http.StatusCreated && s.Idem != nil && !op.Public {
 			s.idempotent(w, r, op, key)
 			return
 		}

@@ -199,11 +199,16 @@ func (l *limiter) allow(key string) (bool, time.Duration) {
 func (s *Server) limit(l *limiter, h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if ok, wait := l.allow(clientIP(r)); !ok {
-			w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
-			s.metrics.limited.Inc()
-			s.apiError(w, r, shishi.Errorf(shishi.ETOOMANY, "请求过于频繁，请稍后再试 / too many requests; try again later"))
+			s.tooMany(w, r, wait)
 			return
 		}
 		h(w, r)
 	}
+}
+
+// tooMany answers 429 with Retry-After.
+func (s *Server) tooMany(w http.ResponseWriter, r *http.Request, wait time.Duration) {
+	w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
+	s.metrics.limited.Inc()
+	s.apiError(w, r, shishi.Errorf(shishi.ETOOMANY, "请求过于频繁，请稍后再试 / too many requests; try again later"))
 }

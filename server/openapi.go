@@ -19,6 +19,7 @@ func (s *Server) apiRoutes() {
 	s.excelRoutes()
 	s.evidenceRoutes()
 	s.coordinationRoutes()
+	s.complaintRoutes()
 	s.mountAPI()
 }
 

@@ -36,6 +36,8 @@ type Services struct {
 	Evidence  shishi.EvidenceService
 	Coord     shishi.CoordinationService
 	Idem      shishi.IdempotencyService
+	// The complaint column.
+	Complaints shishi.ComplaintService
 	// Blobs keeps uploaded files by content hash.
 	Blobs *blob.Store
 	// Ready reports whether the database answers (for /readyz).
@@ -50,6 +52,9 @@ type Config struct {
 	LoginRate int
 	// APIRate is the number of API requests per second one address may make.
 	APIRate int
+	// PublicRate is the number of complaint submissions and lookups per
+	// minute one address may make.
+	PublicRate int
 }
 
 // Server holds the wiring; Handler returns its http.Handler.
@@ -64,6 +69,9 @@ type Server struct {
 	mux      *http.ServeMux
 	loginLim *limiter
 	apiLim   *limiter
+	// publicLim guards the public complaint column: submissions and
+	// lookups by tracking code (which a guesser would hammer).
+	publicLim *limiter
 	// now is the clock of the pages (the store has its own); tests move it.
 	now func() time.Time
 }
@@ -77,10 +85,14 @@ func New(svc Services, cfg Config, log *slog.Logger, reg *prometheus.Registry) (
 	if cfg.APIRate == 0 {
 		cfg.APIRate = 50
 	}
+	if cfg.PublicRate == 0 {
+		cfg.PublicRate = 20
+	}
 	s := &Server{Services: svc, cfg: cfg, log: log, registry: reg, mux: http.NewServeMux(), now: time.Now}
 	s.metrics = newMetrics(reg)
 	s.loginLim = newLimiter(float64(cfg.LoginRate)/60, cfg.LoginRate)
 	s.apiLim = newLimiter(float64(cfg.APIRate), cfg.APIRate*2)
+	s.publicLim = newLimiter(float64(cfg.PublicRate)/60, cfg.PublicRate)
 	p, err := newPages()
 	if err != nil {
 		return nil, err
@@ -99,6 +111,7 @@ func (s *Server) Handler() http.Handler {
 func (s *Server) Close() {
 	s.loginLim.stop()
 	s.apiLim.stop()
+	s.publicLim.stop()
 }
 
 func (s *Server) routes() {

@@ -2,6 +2,7 @@ package workday
 
 import (
 	"errors"
+	"os"
 	"strings"
 	"testing"
 
@@ -309,4 +310,33 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestWatch: a running server follows the override file.
+func TestWatch(t *testing.T) {
+	path := t.TempDir() + "/holidays.txt"
+	w, err := Watch(path, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := w.Add("2030-01-31", 1); got != "2030-02-01" {
+		t.Fatalf("without a file: %s", got)
+	}
+	if err := os.WriteFile(path, []byte("2030-02-01 off 测试假日\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if got := w.Add("2030-01-31", 1); got != "2030-02-04" {
+		t.Fatalf("after the file appeared: %s", got)
+	}
+	var bad error
+	w.OnError = func(err error) { bad = err }
+	if err := os.WriteFile(path, []byte("2030-02-01 maybe\n# longer so the size changes\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if got := w.Add("2030-01-31", 1); got != "2030-02-04" || bad == nil {
+		t.Fatalf("a bad file replaced the calendar: %s, error %v", got, bad)
+	}
+	if _, err := Watch(t.TempDir(), 0); err == nil {
+		t.Fatal("a directory read as a calendar")
+	}
 }

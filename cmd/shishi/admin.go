@@ -212,3 +212,27 @@ func auditVerify(ctx context.Context, args []string, stdout io.Writer) error {
 	fmt.Fprintf(stdout, "checkpoint (keep it outside this machine; verify --checkpoint shows a cut): %d:%s\n", seq, hash)
 	return nil
 }
+
+// rekey is "shishi rekey [--data DIR | --db URL]": after a new master key
+// is put first in master.keys (or SHISHI_MASTER_KEYS), it re-seals every
+// reporter identity and TOTP secret under it; the old key can be retired
+// once this has run (keep the oldest key: it signs the audit chain).
+func rekey(ctx context.Context, args []string, stdout io.Writer) error {
+	var c app.Config
+	fs := flag.NewFlagSet("rekey", flag.ContinueOnError)
+	storeFlags(fs, &c)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	m, err := app.Open(ctx, c, stdout, nil)
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	n, err := m.Store.Rekey(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "已用当前密钥重新加密 %d 项 / re-sealed %d values with the current key\n", n, n)
+	return nil
+}

@@ -30,6 +30,7 @@ Usage:
   shishi export ledger [--data DIR | --db URL] --campaign ID FILE.xlsx
   shishi backup [--data DIR | --db URL] FILE
   shishi restore --data DIR [--db URL] FILE
+  shishi rekey [--data DIR | --db URL]
   shishi workday add [--calendar FILE] DATE N
   shishi workday between [--calendar FILE] A B
   shishi version
@@ -78,6 +79,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = backup(ctx, rest, stdout)
 	case "restore":
 		err = restore(ctx, rest, stdout)
+	case "rekey":
+		err = rekey(ctx, rest, stdout)
 	case "workday add":
 		err = workdayAdd(ctx, rest, stdout)
 	case "workday between":

@@ -28,6 +28,7 @@ import (
 	"github.com/shishi-edu/shishi/secret"
 	"github.com/shishi-edu/shishi/server"
 	"github.com/shishi-edu/shishi/sqlstore"
+	"github.com/shishi-edu/shishi/workday"
 )
 
 // Config is what the command line and the environment set.
@@ -146,6 +147,15 @@ func Open(ctx context.Context, cfg Config, out io.Writer, log *slog.Logger) (*Ma
 			return nil, err
 		}
 	}
+	// Complaint deadlines count working days; holidays.txt in the data
+	// directory adds next year's official dates without a restart.
+	cal, err := workday.Watch(filepath.Join(cfg.Data, "holidays.txt"), time.Minute)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("holidays.txt: %w", err)
+	}
+	cal.OnError = func(err error) { log.Error("holidays.txt not reloaded", "err", err) }
+	db.Calendar = cal
 	return &Main{Config: cfg, Out: out, Log: log, Store: db}, nil
 }
 
@@ -234,7 +244,7 @@ func (m *Main) Listen() error {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	srv, err := server.New(server.Services{Units: m.Store, Users: m.Store, Auth: m.Store, Audit: m.Store, Ready: m.Store.Ping,
-		Campaigns: m.Store, Items: m.Store, Reports: m.Store, Import: m.Store, Evidence: m.Store, Blobs: blobs, Coord: m.Store, Idem: m.Store},
+		Campaigns: m.Store, Items: m.Store, Reports: m.Store, Import: m.Store, Evidence: m.Store, Blobs: blobs, Coord: m.Store, Idem: m.Store, Complaints: m.Store},
 		server.Config{PublicURL: m.Config.PublicURL, Demo: m.Config.Demo}, m.Log, reg)
 	if err != nil {
 		ln.Close()
@@ -281,6 +291,13 @@ func (m *Main) scheduler() *jobs.Scheduler {
 	s.Add(jobs.Job{Name: "ledger.reminders", Every: 24 * time.Hour, Lease: 30 * time.Minute, Run: func(ctx context.Context) error {
 		n, err := m.Store.SendReminders(ctx, 14*24*time.Hour)
 		m.Log.Info("reminders", "notices", n)
+		return err
+	}})
+	// The complaint column's 催办 and 督办: reminders as cases turn yellow,
+	// escalation to the parent unit once they are overdue.
+	s.Add(jobs.Job{Name: "complaints.sweep", Every: 24 * time.Hour, Lease: 30 * time.Minute, Run: func(ctx context.Context) error {
+		n, err := m.Store.SweepComplaints(ctx)
+		m.Log.Info("complaint sweep", "notices", n)
 		return err
 	}})
 	return s
