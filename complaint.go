@@ -140,6 +140,7 @@ type ComplaintStep struct {
 var ComplaintSteps = []ComplaintStep{
 	{Action: "accept", From: []ComplaintStatus{ComplaintReceived}, To: ComplaintAccepted, By: SideDesk, Public: true, Label: [2]string{"受理", "Accept"}},
 	{Action: "decline", From: []ComplaintStatus{ComplaintReceived}, To: ComplaintDeclined, By: SideDesk, NeedsNote: true, Public: true, Label: [2]string{"不予受理", "Decline"}},
+	{Action: "forward", From: []ComplaintStatus{ComplaintAccepted}, To: ComplaintAccepted, By: SideDesk, Public: true, Label: [2]string{"转交下级受理", "Forward to a lower desk"}},
 	{Action: "dispatch", From: []ComplaintStatus{ComplaintAccepted}, To: ComplaintDispatched, By: SideDesk, Public: true, Label: [2]string{"转办", "Dispatch"}},
 	{Action: "sign", From: []ComplaintStatus{ComplaintDispatched}, To: ComplaintVerifying, By: SideUnit, Public: true, Label: [2]string{"签收", "Sign for it"}},
 	{Action: "return", From: []ComplaintStatus{ComplaintDispatched}, To: ComplaintAccepted, By: SideUnit, NeedsNote: true, Label: [2]string{"退回", "Return"}},
@@ -481,7 +482,7 @@ func phoneOK(p string) bool {
 // StepInput carries the fields of a workflow step.
 type StepInput struct {
 	Note       string     `json:"note"`
-	UnitID     int64      `json:"unit_id,omitempty"`    // dispatch
+	UnitID     int64      `json:"unit_id,omitempty"`    // dispatch, forward
 	Conclusion Conclusion `json:"conclusion,omitempty"` // conclude
 	Days       int        `json:"days,omitempty"`       // request_extension
 	// RevealToUnit: dispatch lets the unit's handlers reveal the reporter.
@@ -498,7 +499,7 @@ func (in *StepInput) Validate(st ComplaintStep) error {
 		checkText(&v, "note", in.Note, 1, 5000)
 	}
 	switch st.Action {
-	case "dispatch":
+	case "dispatch", "forward":
 		v.Check(in.UnitID > 0, "unit_id", "请选择承办单位 / pick the unit to dispatch to")
 	case "conclude":
 		v.Check(in.Conclusion.Valid(), "conclusion", "核查结论须为属实、部分属实或不属实 / must be true, partial or false")

@@ -42,7 +42,7 @@ var accounts = []accountSpec{
 	{"handler", "举报受理员 刘洋", "moe-ddj", []shishi.Role{shishi.RoleHandler}, "moe"},
 	{"reviewer", "评审专家 赵磊", "nies", []shishi.Role{shishi.RoleReviewer}, ""},
 	{"issuer", "考试中心签发员 孙静", "neea", []shishi.Role{shishi.RoleIssuer}, ""},
-	{"henan", "河南省教育厅活动办 周华", "ha", []shishi.Role{shishi.RoleOffice, shishi.RoleOperator}, ""},
+	{"henan", "河南省教育厅活动办 周华", "ha", []shishi.Role{shishi.RoleOffice, shishi.RoleOperator, shishi.RoleHandler}, ""},
 	{"zhengzhou", "郑州市教育局填报员 吴婷", "ha-zz", []shishi.Role{shishi.RoleOperator, shishi.RoleHandler}, ""},
 	{"pku", "北京大学填报员 郑洁", "pku", []shishi.Role{shishi.RoleOperator}, ""},
 }

@@ -246,7 +246,7 @@ func (d *DB) applyStep(ctx context.Context, tx *sql.Tx, cal shishi.Calendar, r *
 	switch st.Action {
 	case "accept", "decline", "sign":
 		// The status change, timeline and audit below are all there is.
-	case "dispatch":
+	case "dispatch", "forward":
 		var unitPath, deskPath string
 		err := tx.QueryRowContext(ctx, `SELECT u.path, dk.path FROM units u, units dk WHERE u.id = $1 AND dk.id = $2`, in.UnitID, r.Desk.ID).Scan(&unitPath, &deskPath)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -256,6 +256,28 @@ func (d *DB) applyStep(ctx context.Context, tx *sql.Tx, cal shishi.Calendar, r *
 		}
 		if unitPath == deskPath || !strings.HasPrefix(unitPath, deskPath) {
 			return shishi.Invalid(shishi.FieldError{Field: "unit_id", Message: "只能转办给受理机构的下级单位 / dispatch goes to a unit below the desk"})
+		}
+		if st.Action == "forward" {
+			// 层层转办: a lower desk (a province's column) takes the case
+			// over; the upper desk keeps sight of it through its reach.
+			if err := exec(`UPDATE complaints SET desk_unit_id = $1 WHERE id = $2`, in.UnitID, id); err != nil {
+				return err
+			}
+			if err := setDeadline(today, cat.AcceptDays); err != nil {
+				return err
+			}
+			eventUnit = &in.UnitID
+			detail["desk"] = in.UnitID
+			hs, err := d.staffAt(ctx, tx, in.UnitID, shishi.RoleHandler)
+			if err != nil {
+				return err
+			}
+			for _, u := range hs {
+				if _, err := d.notifyCase(ctx, tx, u, "complaint", id, "上级转交举报件 "+r.Code+"（"+r.CategoryName+"），请受理并转办 / a case was forwarded to your desk", ""); err != nil {
+					return err
+				}
+			}
+			break
 		}
 		dl := cal.Add(today, cat.Days)
 		if err := exec(`UPDATE complaints SET assigned_unit_id = $1, reveal_to_unit = $2, dispatched_at = $3 WHERE id = $4`, in.UnitID, in.RevealToUnit, now, id); err != nil {

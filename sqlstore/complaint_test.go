@@ -209,6 +209,45 @@ func TestComplaintWorkflow(t *testing.T) {
 	})
 }
 
+// TestComplaintForward: the national desk forwards a case to a province's
+// desk, whose handler dispatches it on; the national desk still sees it.
+func TestComplaintForward(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, dsn string) {
+		w := newComplaintWorld(t, dsn)
+		haH, err := w.db.CreateUser(w.sys, shishi.UserInput{Login: "ha-h", Name: "ha-h", UnitID: w.ha.ID, Password: pw, Grants: []shishi.Grant{{Role: shishi.RoleHandler}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rc, err := w.db.Submit(context.Background(), shishi.ComplaintInput{Category: "teacher-pay", UnitID: w.ly.ID, Anonymous: true,
+			Body: "洛阳市某县教师绩效工资低于公务员水平，已有半年。"}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.db.FindComplaint(w.as(t, haH), rc.ID); code(err) != shishi.ENOTFOUND {
+			t.Fatalf("the province sees a case still at the national desk: %v", err)
+		}
+		w.step(t, w.desk, rc.ID, "accept", shishi.StepInput{})
+		if _, err := w.db.Step(w.as(t, w.desk), rc.ID, "forward", shishi.StepInput{UnitID: w.moe.ID}); code(err) != shishi.EINVALID {
+			t.Fatalf("forward to itself: %v", err)
+		}
+		c := w.step(t, w.desk, rc.ID, "forward", shishi.StepInput{UnitID: w.ha.ID})
+		if c.Desk.ID != w.ha.ID || c.Status != shishi.ComplaintAccepted {
+			t.Fatalf("forwarded: desk %v status %s", c.Desk, c.Status)
+		}
+		// Henan dispatches to Luoyang; the ministry watches but Zhengzhou never sees it.
+		c = w.step(t, haH, rc.ID, "dispatch", shishi.StepInput{UnitID: w.ly.ID})
+		if c.Assigned == nil || c.Assigned.ID != w.ly.ID {
+			t.Fatalf("dispatched to %v", c.Assigned)
+		}
+		if _, err := w.db.FindComplaint(w.as(t, w.desk), rc.ID); err != nil {
+			t.Fatalf("national desk lost sight: %v", err)
+		}
+		if _, err := w.db.FindComplaint(w.as(t, w.zzH), rc.ID); code(err) != shishi.ENOTFOUND {
+			t.Fatalf("another city reads it: %v", err)
+		}
+	})
+}
+
 func TestComplaintDeadlinesAndSweep(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, dsn string) {
 		w := newComplaintWorld(t, dsn)

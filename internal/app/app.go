@@ -195,16 +195,24 @@ func (m *Main) SeedDemo(ctx context.Context) ([]demo.Account, error) {
 		return nil, err
 	}
 	if !m.Config.DemoWithoutLedger {
+		// The demo's history is written on its own days: the store's clock
+		// is moved for each step and put back afterwards.
 		real := m.Store.Now
+		setClock := func(t time.Time) {
+			if t.IsZero() {
+				m.Store.Now = real
+			} else {
+				m.Store.Now = func() time.Time { return t }
+			}
+		}
 		bar = newProgress(m.Out, "事项 items")
-		err = demo.SeedLedger(ctx, demo.LedgerServices{Units: m.Store, Campaigns: m.Store, Items: m.Store, Reports: m.Store,
-			SetClock: func(t time.Time) {
-				if t.IsZero() {
-					m.Store.Now = real
-				} else {
-					m.Store.Now = func() time.Time { return t }
-				}
-			}}, bar.Update)
+		err = demo.SeedLedger(ctx, demo.LedgerServices{Units: m.Store, Campaigns: m.Store, Items: m.Store, Reports: m.Store, SetClock: setClock}, bar.Update)
+		bar.Done()
+		if err != nil {
+			return nil, err
+		}
+		bar = newProgress(m.Out, "举报件 complaints")
+		err = demo.SeedComplaints(ctx, demo.ComplaintServices{Units: m.Store, Users: m.Store, Complaints: m.Store, Now: real(), SetClock: setClock}, bar.Update)
 		bar.Done()
 		if err != nil {
 			return nil, err
