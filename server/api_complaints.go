@@ -30,7 +30,7 @@ type revealBody struct {
 }
 
 // complaintActions are the staff steps, each an "{id}:action" operation.
-var complaintActions = []string{"accept", "decline", "dispatch", "sign", "return", "conclude", "rectify", "reply", "close",
+var complaintActions = []string{"accept", "decline", "forward", "dispatch", "sign", "return", "conclude", "rectify", "reply", "close",
 	"merge", "request_extension", "approve_extension", "reject_extension", "remind"}
 
 func (s *Server) complaintRoutes() {

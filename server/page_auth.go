@@ -32,6 +32,7 @@ func (s *Server) pageRoutes() {
 	h("POST /app/profile", s.page(s.profileUpdate, pageOpts{enrol: true}))
 	h("GET /app/audit", s.page(s.auditPage))
 	s.ledgerPageRoutes(h)
+	s.complaintPageRoutes(h)
 }
 
 // root: the public portal will live here (the portal issue); until then an

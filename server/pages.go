@@ -30,7 +30,28 @@ var funcs = template.FuncMap{
 		return *p
 	},
 	"actionKey": func(a string) string { return "action." + a },
-	"statusOf":  func(s string) shishi.ItemStatus { return shishi.ItemStatus(s) },
+	// The complaint pages.
+	"cstatuses": func() []shishi.ComplaintStatus { return shishi.ComplaintStatuses },
+	"colourClass": func(c shishi.Colour) string {
+		if c == shishi.ColourYellow {
+			return "amber"
+		}
+		return string(c)
+	},
+	"deref2":    func(p *bool) bool { return p != nil && *p },
+	"pct":       func(f float64) float64 { return f * 100 },
+	"inc":       func(i int) int { return i + 1 },
+	"indent":    func(depth int) string { return strings.Repeat("　", max(depth-1, 0)) },
+	"needsNote": func(action string) bool { return stepByAction(action).NeedsNote },
+	"below": func(u *shishi.UnitStats, floor string) bool {
+		for _, b := range u.Below {
+			if b == floor {
+				return true
+			}
+		}
+		return false
+	},
+	"statusOf": func(s string) shishi.ItemStatus { return shishi.ItemStatus(s) },
 	"deref": func(p *int64) int64 {
 		if p == nil {
 			return 0
@@ -75,6 +96,7 @@ type view struct {
 	Path     string
 	Data     any
 	NoChrome bool // login pages: no navigation
+	Public   bool // the public column's pages: their own header
 	Unread   int  // unread notices, for the header
 }
 

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -158,4 +159,92 @@ func TestBrowserLedger(t *testing.T) {
 		chromedp.Navigate(e.url+"/app/ledger/2/cockpit"),
 		chromedp.WaitVisible(chromedp.CSS(`.chart svg`)))
 	shot(t, ctx, "13-cockpit")
+}
+
+// TestBrowserComplaint is the complaint column's first acceptance line in a
+// real browser: a complaint submitted on the public page reaches the desk's
+// handler, is dispatched, verified and rectified by the city, replied to,
+// and the submitter follows it with the code and secret and rates it.
+func TestBrowserComplaint(t *testing.T) {
+	ctx := browserCtx(t)
+	e := start(t, testdb.SQLite(t))
+	step(t, ctx, "submit on the public page",
+		chromedp.Navigate(e.url+"/complaints"),
+		chromedp.WaitVisible(chromedp.CSS(`#submit-form`)),
+		chromedp.SetValue(chromedp.CSS(`select[name=category]`), "teacher-pay"),
+		chromedp.SendKeys(chromedp.CSS(`input[name=place]`), "郑州市教育局"),
+		chromedp.SendKeys(chromedp.CSS(`textarea[name=body]`), "郑州市某区教师绩效工资拖欠三个月未发放，低于当地公务员收入水平。"),
+		chromedp.SendKeys(chromedp.CSS(`input[name="reporter.name"]`), "浏览器测试人"),
+		chromedp.SendKeys(chromedp.CSS(`input[name="reporter.phone"]`), "13955556666"),
+		chromedp.Click(chromedp.CSS(`#submit-form button.primary`)),
+		chromedp.WaitVisible(chromedp.CSS(`#receipt`)))
+	shot(t, ctx, "20-complaint-receipt")
+	code := strings.TrimSpace(read(t, ctx, chromedp.TextContent(chromedp.CSS(`#code`))))
+	secret := strings.TrimSpace(read(t, ctx, chromedp.TextContent(chromedp.CSS(`#secret`))))
+	if !strings.HasPrefix(code, "JB") || len(secret) != 14 {
+		t.Fatalf("receipt: %q %q", code, secret)
+	}
+	signIn := func(login string) {
+		step(t, ctx, "sign in as "+login,
+			chromedp.Navigate(e.url+"/login"),
+			chromedp.SendKeys(chromedp.CSS(`input[name=login]`), login),
+			chromedp.SendKeys(chromedp.CSS(`input[name=password]`), e.password[login]),
+			chromedp.Click(chromedp.CSS(`button.primary`)),
+			chromedp.WaitVisible(chromedp.CSS(`.modules`)))
+	}
+	signOut := func() {
+		step(t, ctx, "sign out", chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)), chromedp.WaitVisible(chromedp.CSS(`input[name=login]`)))
+	}
+	// act takes one step on the case page and waits for the new status.
+	act := func(what, action, status string, fill ...chromedp.Action[chromedp.Void]) {
+		steps := append(fill, chromedp.Click(chromedp.CSS(`form.step-`+action+` button.primary`)),
+			chromedp.WaitVisible(chromedp.Search(`//span[@id="case-status" and contains(., "`+status+`")]`)))
+		step(t, ctx, what, steps...)
+	}
+	signIn("handler")
+	step(t, ctx, "find the case in the inbox",
+		chromedp.Navigate(e.url+"/app/complaints"),
+		chromedp.WaitVisible(chromedp.CSS(`#inbox`)),
+		chromedp.Click(chromedp.Search(`//a[contains(., "`+code+`")]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#actions`)))
+	page := read(t, ctx, chromedp.TextContent(chromedp.CSS(`main`)))
+	if strings.Contains(page, "浏览器测试人") || strings.Contains(page, "13955556666") {
+		t.Fatal("the case page shows the reporter before a reveal")
+	}
+	caseURL := read(t, ctx, chromedp.Evaluate[string](`location.pathname`))
+	act("accept", "accept", "待转办")
+	act("dispatch to Zhengzhou", "dispatch", "待签收",
+		chromedp.SetValue(chromedp.CSS(`form.step-dispatch select[name=unit_id]`), fmt.Sprint(e.unitID("ha-zz"))))
+	shot(t, ctx, "21-complaint-dispatched")
+	signOut()
+	signIn("zhengzhou")
+	step(t, ctx, "open the dispatched case", chromedp.Navigate(e.url+caseURL), chromedp.WaitVisible(chromedp.CSS(`#actions`)))
+	act("sign for it", "sign", "核查中")
+	act("conclude", "conclude", "整改中",
+		chromedp.SetValue(chromedp.CSS(`form.step-conclude select[name=conclusion]`), "true"),
+		chromedp.SendKeys(chromedp.CSS(`form.step-conclude textarea[name=note]`), "经核查，绩效工资确有拖欠。"))
+	act("rectify", "rectify", "待反馈",
+		chromedp.SendKeys(chromedp.CSS(`form.step-rectify textarea[name=note]`), "已补发全部拖欠的绩效工资。"))
+	signOut()
+	signIn("handler")
+	step(t, ctx, "open the concluded case", chromedp.Navigate(e.url+caseURL), chromedp.WaitVisible(chromedp.CSS(`#actions`)))
+	act("reply", "reply", "待评价",
+		chromedp.SendKeys(chromedp.CSS(`form.step-reply textarea[name=note]`), "经核查属实，已督促补发到位。"))
+	shot(t, ctx, "22-complaint-replied")
+	signOut()
+	step(t, ctx, "the submitter looks the case up",
+		chromedp.Navigate(e.url+"/complaints/track"),
+		chromedp.SendKeys(chromedp.CSS(`input[name=code]`), code),
+		chromedp.SendKeys(chromedp.CSS(`input[name=secret]`), secret),
+		chromedp.Click(chromedp.CSS(`#track-form button.primary`)),
+		chromedp.WaitVisible(chromedp.CSS(`#public-reply`)))
+	if reply := read(t, ctx, chromedp.TextContent(chromedp.CSS(`#public-reply`))); !strings.Contains(reply, "已督促补发到位") {
+		t.Fatalf("reply seen by the submitter: %q", reply)
+	}
+	shot(t, ctx, "23-complaint-track")
+	step(t, ctx, "rate it",
+		chromedp.Click(chromedp.CSS(`#rate-form input[name=rating][value="1"]`)),
+		chromedp.Click(chromedp.CSS(`#rate-form button.primary`)),
+		chromedp.WaitVisible(chromedp.Search(`//span[@id="public-status" and contains(., "已办结")]`)))
+	shot(t, ctx, "24-complaint-rated")
 }

@@ -31,6 +31,7 @@ type env struct {
 	password map[string]string // demo login → password
 	tokens   map[string]string // demo login → API token
 	sys      context.Context
+	data     string // the data directory
 }
 
 // eachDB runs fn against a demo server on SQLite and on PostgreSQL.
@@ -48,6 +49,13 @@ func startFull(t *testing.T, dsn string) *env { t.Helper(); return startWith(t, 
 
 func startWith(t *testing.T, dsn string, ledger bool) *env {
 	t.Helper()
+	return startLogged(t, dsn, ledger, nil)
+}
+
+// startLogged is startWith with the server's log (every level) written to
+// logw instead of the test's log (errors only).
+func startLogged(t *testing.T, dsn string, ledger bool, logw io.Writer) *env {
+	t.Helper()
 	cfg := app.Config{Addr: "127.0.0.1:0", Data: t.TempDir(), Demo: true, DemoWithoutLedger: !ledger}
 	switch {
 	case strings.HasPrefix(dsn, "postgres"):
@@ -60,7 +68,12 @@ func startWith(t *testing.T, dsn string, ledger bool) *env {
 	ctx, cancel := context.WithCancel(context.Background())
 	// Server errors go to the test's log, so a 500 explains itself.
 	log := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelError}))
-	m, err := app.Open(ctx, cfg, io.Discard, log)
+	out := io.Discard
+	if logw != nil {
+		log = slog.New(slog.NewJSONHandler(logw, &slog.HandlerOptions{Level: slog.LevelDebug}))
+		out = logw
+	}
+	m, err := app.Open(ctx, cfg, out, log)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,7 +93,7 @@ func startWith(t *testing.T, dsn string, ledger bool) *env {
 		}
 		m.Close()
 	})
-	e := &env{t: t, m: m, url: m.URL(), password: map[string]string{}, tokens: map[string]string{},
+	e := &env{t: t, m: m, url: m.URL(), data: cfg.Data, password: map[string]string{}, tokens: map[string]string{},
 		sys: shishi.WithActor(context.Background(), shishi.SystemActor())}
 	for _, a := range accts {
 		e.password[a.Login] = a.Password
