@@ -425,7 +425,10 @@ type ComplaintEvent struct {
 type ComplaintInput struct {
 	Category string `json:"category"`
 	UnitID   int64  `json:"unit_id"`
-	// Place picks the unit by name or place when UnitID is zero.
+	// UnitCode picks the unit by its code when UnitID is zero: integrators
+	// (Open311's address_id) know units by the codes of their own systems.
+	UnitCode string `json:"unit_code,omitempty"`
+	// Place picks the unit by name or place when UnitID and UnitCode are empty.
 	Place     string   `json:"place"`
 	Body      string   `json:"body"`
 	Anonymous bool     `json:"anonymous"`
@@ -437,13 +440,15 @@ type ComplaintInput struct {
 func (in *ComplaintInput) Validate() error {
 	var v Validator
 	in.Category = strings.TrimSpace(in.Category)
+	in.UnitCode = strings.TrimSpace(in.UnitCode)
 	in.Place = strings.TrimSpace(in.Place)
 	in.Body = strings.TrimSpace(in.Body)
 	in.Reporter.Name = strings.TrimSpace(in.Reporter.Name)
 	in.Reporter.Phone = strings.TrimSpace(in.Reporter.Phone)
 	in.Reporter.Email = strings.TrimSpace(in.Reporter.Email)
 	v.Check(in.Category != "", "category", "请选择类别 / a category is required")
-	v.Check(in.UnitID > 0 || in.Place != "", "unit_id", "请选择被举报单位或填写所在地 / pick the unit concerned or give the place")
+	v.Check(in.UnitID > 0 || in.UnitCode != "" || in.Place != "", "unit_id", "请选择被举报单位或填写所在地 / pick the unit concerned or give the place")
+	checkText(&v, "unit_code", in.UnitCode, 0, 50)
 	checkText(&v, "place", in.Place, 0, 100)
 	checkText(&v, "body", in.Body, 10, 5000)
 	if in.Anonymous {
@@ -529,25 +534,28 @@ type ComplaintFilter struct {
 // PublicCase is what the reporter and Open311 see of a case: no identity,
 // no internal notes.
 type PublicCase struct {
-	ID           int64             `json:"id"`
-	Code         string            `json:"code"`
-	Category     string            `json:"category"`
-	CategoryName string            `json:"category_name"`
-	Unit         string            `json:"unit"`
-	Agency       string            `json:"agency,omitempty"` // the unit responsible now
-	Body         string            `json:"body,omitempty"`   // only to the reporter
-	Status       ComplaintStatus   `json:"status"`
-	ReceivedAt   time.Time         `json:"received_at"`
-	UpdatedAt    time.Time         `json:"updated_at"`
-	Deadline     Date              `json:"deadline,omitempty"`
-	Conclusion   Conclusion        `json:"conclusion,omitempty"`
-	Reply        string            `json:"reply,omitempty"`
-	Rating       Rating            `json:"rating,omitempty"`
-	MergedInto   string            `json:"merged_into,omitempty"`
-	CanRate      bool              `json:"can_rate"`
-	CanReopen    bool              `json:"can_reopen"`
-	Events       []*ComplaintEvent `json:"events,omitempty"`
-	Files        []*Attachment     `json:"files,omitempty"`
+	ID           int64  `json:"id"`
+	Code         string `json:"code"`
+	Category     string `json:"category"`
+	CategoryName string `json:"category_name"`
+	Unit         string `json:"unit"`
+	UnitID       int64  `json:"unit_id"`
+	Agency       string `json:"agency,omitempty"` // the unit responsible now
+	// Body goes to the reporter, and to Open311 callers who may read the
+	// case (PublicCases); never to anonymous callers: the text may name people.
+	Body       string            `json:"body,omitempty"`
+	Status     ComplaintStatus   `json:"status"`
+	ReceivedAt time.Time         `json:"received_at"`
+	UpdatedAt  time.Time         `json:"updated_at"`
+	Deadline   Date              `json:"deadline,omitempty"`
+	Conclusion Conclusion        `json:"conclusion,omitempty"`
+	Reply      string            `json:"reply,omitempty"`
+	Rating     Rating            `json:"rating,omitempty"`
+	MergedInto string            `json:"merged_into,omitempty"`
+	CanRate    bool              `json:"can_rate"`
+	CanReopen  bool              `json:"can_reopen"`
+	Events     []*ComplaintEvent `json:"events,omitempty"`
+	Files      []*Attachment     `json:"files,omitempty"`
 }
 
 // Receipt is what a submitter gets back: keep both to follow the case.
@@ -715,9 +723,12 @@ type ComplaintService interface {
 	SaveFloors(ctx context.Context, f ComplaintFloors) error
 	// Stats computes the league table over the actor's reach.
 	Stats(ctx context.Context, from, to Date) (*ComplaintStats, error)
-	// PublicCases lists cases for Open311 (no identity, no text).
+	// PublicCases lists cases for Open311, newest first: never the
+	// identity; the text only of the cases the actor in ctx may read (as
+	// FindComplaint), so an anonymous caller gets none.
 	PublicCases(ctx context.Context, f PublicFilter) ([]*PublicCase, error)
-	// PublicCase returns one case for Open311 by id. ENOTFOUND.
+	// PublicCase returns one case for Open311 by id, with the text as
+	// PublicCases gives it. ENOTFOUND.
 	PublicCase(ctx context.Context, id int64) (*PublicCase, error)
 	// ComplaintFile returns an attachment of a case the actor may read, or
 	// that the reporter (code and secret) owns. ENOTFOUND.
@@ -732,9 +743,12 @@ type ComplaintService interface {
 
 // PublicFilter selects cases for Open311's GET requests.
 type PublicFilter struct {
-	IDs      []int64
-	Category string
+	IDs []int64
+	// Code is a tracking code: Open311's token for a request.
+	Code       string
+	Categories []string
+	// From and To bound the time of receipt, both included.
 	From, To time.Time
 	Open     *bool
-	Limit    int
+	Limit    int // at most (and by default) 1000
 }

@@ -278,14 +278,20 @@ func (d *DB) SaveCategory(ctx context.Context, c shishi.ComplaintCategory) (*shi
 	return d.category(ctx, d.db, c.Code)
 }
 
-// resolveUnit picks the unit concerned: by id, or by name or place (an
-// exact name, else the one unit whose name contains the text).
-func (d *DB) resolveUnit(ctx context.Context, db queryer, id int64, place string) (int64, string, error) {
-	if id > 0 {
+// resolveUnit picks the unit concerned: by id, by code, or by name or
+// place (an exact name, else the one unit whose name contains the text).
+func (d *DB) resolveUnit(ctx context.Context, db queryer, id int64, code, place string) (int64, string, error) {
+	if id > 0 || code != "" {
 		var path string
-		err := db.QueryRowContext(ctx, `SELECT path FROM units WHERE id = $1`, id).Scan(&path)
+		field, err := "unit_id", error(nil)
+		if id > 0 {
+			err = db.QueryRowContext(ctx, `SELECT path FROM units WHERE id = $1`, id).Scan(&path)
+		} else {
+			field = "unit_code"
+			err = db.QueryRowContext(ctx, `SELECT id, path FROM units WHERE code = $1`, code).Scan(&id, &path)
+		}
 		if errors.Is(err, sql.ErrNoRows) {
-			return 0, "", shishi.Invalid(shishi.FieldError{Field: "unit_id", Message: "没有这个单位 / no such unit"})
+			return 0, "", shishi.Invalid(shishi.FieldError{Field: field, Message: "没有这个单位 / no such unit"})
 		} else if err != nil {
 			return 0, "", shishi.Internal(err)
 		}
@@ -361,7 +367,7 @@ func (d *DB) Submit(ctx context.Context, in shishi.ComplaintInput, files []*shis
 		if !cat.Active {
 			return shishi.Invalid(shishi.FieldError{Field: "category", Message: "该类别已停用 / the category is no longer in use"})
 		}
-		unitID, path, err := d.resolveUnit(ctx, tx, in.UnitID, in.Place)
+		unitID, path, err := d.resolveUnit(ctx, tx, in.UnitID, in.UnitCode, in.Place)
 		if err != nil {
 			return err
 		}
@@ -532,7 +538,7 @@ func (d *DB) canReopen(r *complaintRow, cal shishi.Calendar) bool {
 
 // publicOf is what anyone may see of a case (Open311): no text, no identity.
 func (d *DB) publicOf(r *complaintRow) *shishi.PublicCase {
-	p := &shishi.PublicCase{ID: r.ID, Code: r.Code, Category: r.Category, CategoryName: r.CategoryName, Unit: r.Unit.Name,
+	p := &shishi.PublicCase{ID: r.ID, Code: r.Code, Category: r.Category, CategoryName: r.CategoryName, Unit: r.Unit.Name, UnitID: r.Unit.ID,
 		Agency: r.Desk.Name, Status: r.Status, ReceivedAt: r.ReceivedAt, UpdatedAt: r.UpdatedAt, Conclusion: r.Conclusion,
 		Rating: r.Rating, MergedInto: r.MergedInto}
 	if r.Assigned != nil && r.Status.UnitPhase() {

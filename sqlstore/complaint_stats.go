@@ -388,9 +388,12 @@ func (d *DB) Rekey(ctx context.Context) (int, error) {
 	return total, nil
 }
 
-// PublicCases implements shishi.ComplaintService.
+// PublicCases implements shishi.ComplaintService. The text comes with a
+// case only when the actor passes the same read condition as FindComplaint
+// (complaintRead), decided in the one query.
 func (d *DB) PublicCases(ctx context.Context, f shishi.PublicFilter) ([]*shishi.PublicCase, error) {
 	var q args
+	text := "CASE WHEN " + complaintRead(shishi.ActorFrom(ctx), &q) + " THEN c.body ELSE '' END"
 	where := []string{"1=1"}
 	if len(f.IDs) > 0 {
 		in := make([]string, len(f.IDs))
@@ -399,8 +402,15 @@ func (d *DB) PublicCases(ctx context.Context, f shishi.PublicFilter) ([]*shishi.
 		}
 		where = append(where, "c.id IN ("+strings.Join(in, ", ")+")")
 	}
-	if f.Category != "" {
-		where = append(where, "c.category = "+q.add(f.Category))
+	if f.Code != "" {
+		where = append(where, "c.code = "+q.add(normCode(f.Code)))
+	}
+	if len(f.Categories) > 0 {
+		in := make([]string, len(f.Categories))
+		for i, c := range f.Categories {
+			in[i] = q.add(c)
+		}
+		where = append(where, "c.category IN ("+strings.Join(in, ", ")+")")
 	}
 	if !f.From.IsZero() {
 		where = append(where, "c.received_at >= "+q.add(f.From.UTC()))
@@ -420,21 +430,32 @@ func (d *DB) PublicCases(ctx context.Context, f shishi.PublicFilter) ([]*shishi.
 	if limit <= 0 || limit > 1000 {
 		limit = 1000
 	}
-	rows, err := d.db.QueryContext(ctx, `SELECT `+complaintCols+complaintFrom+` WHERE `+strings.Join(where, " AND ")+` ORDER BY c.id DESC LIMIT `+q.add(limit), q...)
+	rows, err := d.db.QueryContext(ctx, `SELECT `+complaintCols+`, `+text+complaintFrom+` WHERE `+strings.Join(where, " AND ")+` ORDER BY c.id DESC LIMIT `+q.add(limit), q...)
 	if err != nil {
 		return nil, shishi.Internal(err)
 	}
 	defer rows.Close()
 	out := []*shishi.PublicCase{}
 	for rows.Next() {
-		r, err := scanComplaint(rows)
+		var body string
+		r, err := scanComplaint(withBody{rows, &body})
 		if err != nil {
 			return nil, shishi.Internal(err)
 		}
-		out = append(out, d.publicOf(r))
+		p := d.publicOf(r)
+		p.Body = body
+		out = append(out, p)
 	}
 	return out, rows.Err()
 }
+
+// withBody scans the complaint columns and one more: the text, or ”.
+type withBody struct {
+	s    interface{ Scan(...any) error }
+	body *string
+}
+
+func (w withBody) Scan(dest ...any) error { return w.s.Scan(append(dest, w.body)...) }
 
 // PublicCase implements shishi.ComplaintService.
 func (d *DB) PublicCase(ctx context.Context, id int64) (*shishi.PublicCase, error) {
