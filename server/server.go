@@ -126,6 +126,7 @@ func (s *Server) routes() {
 	s.apiRoutes()
 	s.mux.HandleFunc("GET /api/openapi.json", s.openapi)
 	s.mux.HandleFunc("/api/", s.apiNotFound)
+	s.open311Routes()
 	s.pageRoutes()
 }
 
