@@ -97,6 +97,11 @@ func (s *Server) serveOp(op *operation) http.HandlerFunc {
 				s.apiError(w, r, err)
 				return
 			}
+			// An Open311 key works the complaint API only.
+			if a.TokenScope != "" && op.Tag != "complaints" {
+				s.apiError(w, r, shishi.Errorf(shishi.EFORBIDDEN, "该令牌仅限举报接口使用 / this token is for the complaint API only"))
+				return
+			}
 			r = r.WithContext(shishi.WithActor(r.Context(), a))
 		}
 		if key := r.Header.Get("Idempotency-Key"); key != "" && op.Method == http.MethodPost && op.Status == http.StatusCreated && s.Idem != nil && !op.Public {

@@ -133,6 +133,10 @@ func unitSide(a *shishi.Actor, q *args, roles ...shishi.Role) string {
 	if a.IsSystem() {
 		return "c.assigned_unit_id IS NOT NULL"
 	}
+	roles, ok := scoped(a, roles)
+	if !ok {
+		return "1=0"
+	}
 	var b strings.Builder
 	b.WriteString("(c.assigned_unit_id IS NOT NULL AND EXISTS (SELECT 1 FROM user_roles g JOIN units gu ON gu.id = g.unit_id WHERE g.user_id = ")
 	b.WriteString(q.add(a.UserID))

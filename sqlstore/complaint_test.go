@@ -142,6 +142,26 @@ func TestComplaintWorkflow(t *testing.T) {
 		if err != nil || len(entries) != 1 || entries[0].ActorLogin != "desk" || strings.Contains(entries[0].Detail, "王小明") {
 			t.Fatalf("reveal audit: %+v %v", entries, err)
 		}
+		// An Open311 key carries only its user's handler grants, in SQL too:
+		// the Zhengzhou operator's key reads nothing, the unit handler's does.
+		key := func(u *shishi.User) context.Context {
+			a := &shishi.Actor{UserID: u.ID, Login: u.Login, UnitID: u.UnitID, TokenScope: "open311"}
+			for _, g := range u.Grants {
+				if g.Role == shishi.RoleHandler {
+					a.Grants = append(a.Grants, g)
+				}
+			}
+			return shishi.WithActor(context.Background(), a)
+		}
+		if _, n, _ := w.db.FindComplaints(key(w.zzOp), shishi.ComplaintFilter{}); n != 0 {
+			t.Fatalf("an operator's Open311 key reads %d cases", n)
+		}
+		if _, err := w.db.FindComplaint(key(w.zzH), rc.ID); err != nil {
+			t.Fatalf("a handler's Open311 key: %v", err)
+		}
+		if _, err := w.db.FindUnit(key(w.zzOp), w.zz.ID); code(err) != shishi.ENOTFOUND {
+			t.Fatalf("an Open311 key reads units with the operator's grant: %v", err)
+		}
 		// An extension is asked for before the deadline and approved by the desk.
 		w.step(t, w.zzH, rc.ID, "request_extension", shishi.StepInput{Days: 5, Note: "需赴多所学校核查"})
 		if _, err := w.db.Step(zzH, rc.ID, "request_extension", shishi.StepInput{Days: 3, Note: "再延"}); code(err) != shishi.ECONFLICT {

@@ -20,6 +20,10 @@ func reach(a *shishi.Actor, pathExpr string, q *args, roles ...shishi.Role) stri
 	if a.IsSystem() {
 		return "1=1"
 	}
+	roles, ok := scoped(a, roles)
+	if !ok {
+		return "1=0"
+	}
 	var b strings.Builder
 	b.WriteString("EXISTS (SELECT 1 FROM user_roles g JOIN units gu ON gu.id = g.unit_id WHERE g.user_id = ")
 	b.WriteString(q.add(a.UserID))
@@ -38,6 +42,36 @@ func reach(a *shishi.Actor, pathExpr string, q *args, roles ...shishi.Role) stri
 	}
 	b.WriteString(")")
 	return b.String()
+}
+
+// scoped narrows roles to what a limited API token carries: a token with a
+// scope (an Open311 key) keeps only the grants TokenActor left on the actor,
+// and the grants read in SQL must be narrowed the same way, or the key
+// would act with every role its user holds. ok is false when nothing is
+// left.
+func scoped(a *shishi.Actor, roles []shishi.Role) ([]shishi.Role, bool) {
+	if a.TokenScope == "" {
+		return roles, true
+	}
+	held := map[shishi.Role]bool{}
+	for _, g := range a.Grants {
+		held[g.Role] = true
+	}
+	if len(roles) == 0 {
+		for _, r := range shishi.Roles {
+			if held[r] {
+				roles = append(roles, r)
+			}
+		}
+		return roles, len(roles) > 0
+	}
+	var out []shishi.Role
+	for _, r := range roles {
+		if held[r] {
+			out = append(out, r)
+		}
+	}
+	return out, len(out) > 0
 }
 
 // unitInReach returns a condition on a unit id column (not a path).

@@ -2,8 +2,10 @@ package e2e
 
 import (
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/shishi-edu/shishi/internal/testdb"
 )
@@ -140,6 +142,22 @@ func TestComplaintAPI(t *testing.T) {
 			page := string(e.login("handler").get(p).body)
 			if strings.Contains(page, "<script>alert") || strings.Contains(page, "<img src=x") || !strings.Contains(page, "&lt;script&gt;") {
 				t.Fatalf("%s does not escape the complaint's markup", p)
+			}
+		}
+		// An Open311 key works the complaint API only.
+		u, err := e.m.Store.FindUserByLogin(e.sys, "zhengzhou")
+		if err != nil {
+			t.Fatal(err)
+		}
+		key, _, err := e.m.Store.CreateToken(e.sys, u.ID, "o311", "open311", time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for path, want := range map[string]int{"/api/v1/units": 403, "/api/v1/campaigns": 403, "/api/v1/complaints": 200} {
+			req, _ := http.NewRequest("GET", e.url+path, nil)
+			req.Header.Set("Authorization", "Bearer "+key)
+			if r := do(t, http.DefaultClient, req); r.status != want {
+				t.Errorf("Open311 key on %s: %d, want %d", path, r.status, want)
 			}
 		}
 		// Public lookups are limited per address: a guesser is stopped.
