@@ -178,7 +178,10 @@ func SeedComplaints(ctx context.Context, svc ComplaintServices, progress func(do
 }
 
 func seedCase(svc ComplaintServices, sys, desk, henan, zz context.Context, unit func(string) (int64, error), c demoCase, i int, codes []string) error {
-	day := svc.Now.Add(-time.Duration(c.daysAgo) * 24 * time.Hour).Truncate(time.Hour)
+	// Office hours in Beijing: the day starts at 09:00, each step some
+	// hours into it.
+	d := shishi.DateOf(svc.Now.Add(-time.Duration(c.daysAgo) * 24 * time.Hour))
+	day := d.Time().Add(time.Hour) // 09:00 Beijing is 01:00 UTC
 	at := func(offset int, hour int) {
 		svc.SetClock(day.Add(time.Duration(offset)*24*time.Hour + time.Duration(hour)*time.Hour))
 	}

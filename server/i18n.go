@@ -134,9 +134,15 @@ var eventNames = map[string][2]string{
 	"escalate": {"超期督办", "Escalated"}, "merged_in": {"合并重复件", "Duplicate merged in"},
 }
 
-// DaysLeft words the working days left on a deadline.
-func (l lang) DaysLeft(n int) string {
+// DaysLeft words the working days left on a deadline; a case past its
+// deadline by no working day yet (a deadline on Friday, read on Sunday) is
+// still overdue.
+func (l lang) DaysLeft(n int, c shishi.Colour) string {
 	switch {
+	case c == shishi.ColourRed && n == 0 && l.EN:
+		return "overdue"
+	case c == shishi.ColourRed && n == 0:
+		return "已超期"
 	case n < 0 && l.EN:
 		return fmt.Sprintf("%d working days overdue", -n)
 	case n < 0:
