@@ -18,6 +18,7 @@ import (
 	"github.com/shishi-edu/shishi"
 	"github.com/shishi-edu/shishi/internal/app"
 	"github.com/shishi-edu/shishi/internal/testdb"
+	"github.com/shishi-edu/shishi/secret"
 )
 
 // cli runs the command line in-process and returns exit code and output.
@@ -320,4 +321,51 @@ func TestBackupRestore(t *testing.T) {
 		must(t, 1, "", "restore", "--data", restored, archive)
 		must(t, 2, "", "restore", archive)
 	})
+}
+
+// TestRekeyCLI: after a new master key is put first, `shishi rekey`
+// re-seals the reporters' identities under it, and they still open.
+func TestRekeyCLI(t *testing.T) {
+	data := t.TempDir()
+	must(t, 0, "", "unit", "add", "--data", data, "--code", "moe", "--name", "教育部", "--kind", "ministry")
+	ctx := context.Background()
+	m, err := app.Open(ctx, app.Config{Data: data}, io.Discard, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sys := shishi.WithActor(ctx, shishi.SystemActor())
+	us, _, err := m.Store.FindUnits(sys, shishi.UnitFilter{Code: "moe", Limit: 1})
+	if err != nil || len(us) != 1 {
+		t.Fatalf("unit: %v", err)
+	}
+	rc, err := m.Store.Submit(ctx, shishi.ComplaintInput{Category: "other", UnitID: us[0].ID, Body: "实名反映的一个问题，内容足够长。",
+		Reporter: shishi.Reporter{Name: "轮换测试", Phone: "13700001111"}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Close()
+	keyFile := filepath.Join(data, "master.keys")
+	old, err := os.ReadFile(keyFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fresh := strings.SplitN(secret.NewKeyringText("k2"), "\n", 2)[1]
+	if err := os.WriteFile(keyFile, append([]byte(fresh), old...), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out := must(t, 0, "", "rekey", "--data", data); !strings.Contains(out, "re-sealed 1 values") {
+		t.Fatalf("rekey: %q", out)
+	}
+	m, err = app.Open(ctx, app.Config{Data: data}, io.Discard, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	var sealed string
+	if err := m.Store.SQL().QueryRow(`SELECT reporter_sealed FROM complaints WHERE id = $1`, rc.ID).Scan(&sealed); err != nil || !strings.HasPrefix(sealed, "k2:") {
+		t.Fatalf("not re-sealed: %.3s %v", sealed, err)
+	}
+	if rep, err := m.Store.RevealReporter(sys, rc.ID, "轮换后核对身份"); err != nil || rep.Name != "轮换测试" {
+		t.Fatalf("reveal: %+v %v", rep, err)
+	}
 }
