@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -42,6 +43,10 @@ type Config struct {
 	// that need no campaign).
 	DemoWithoutLedger bool
 	LogLevel          slog.Level
+	// APIRate (requests per second) and PublicRate (complaint submissions
+	// and lookups per minute) are the per-address limits; zero keeps the
+	// server's defaults. Env SHISHI_API_RATE, SHISHI_PUBLIC_RATE.
+	APIRate, PublicRate int
 }
 
 // DefaultAddr and DefaultData are the contract's defaults.
@@ -61,6 +66,13 @@ func (c *Config) Env() {
 	set(&c.Data, "SHISHI_DATA")
 	set(&c.DB, "SHISHI_DB")
 	set(&c.PublicURL, "SHISHI_PUBLIC_URL")
+	setInt := func(p *int, key string) {
+		if n, err := strconv.Atoi(os.Getenv(key)); *p == 0 && err == nil && n > 0 {
+			*p = n
+		}
+	}
+	setInt(&c.APIRate, "SHISHI_API_RATE")
+	setInt(&c.PublicRate, "SHISHI_PUBLIC_RATE")
 	if c.Addr == "" {
 		c.Addr = DefaultAddr
 	}
@@ -253,7 +265,7 @@ func (m *Main) Listen() error {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	srv, err := server.New(server.Services{Units: m.Store, Users: m.Store, Auth: m.Store, Audit: m.Store, Ready: m.Store.Ping,
 		Campaigns: m.Store, Items: m.Store, Reports: m.Store, Import: m.Store, Evidence: m.Store, Blobs: blobs, Coord: m.Store, Idem: m.Store, Complaints: m.Store},
-		server.Config{PublicURL: m.Config.PublicURL, Demo: m.Config.Demo}, m.Log, reg)
+		server.Config{PublicURL: m.Config.PublicURL, Demo: m.Config.Demo, APIRate: m.Config.APIRate, PublicRate: m.Config.PublicRate}, m.Log, reg)
 	if err != nil {
 		ln.Close()
 		return err
