@@ -20,7 +20,7 @@ import (
 const usage = `shishi — 实事：“我为群众办实事”实践活动管理平台
 
 Usage:
-  shishi serve [--addr HOST:PORT] [--data DIR | --db URL] [--demo] [--public-url URL]
+  shishi serve [--addr HOST:PORT] [--data DIR | --db URL] [--demo] [--public-url URL] [--tls-cert FILE --tls-key FILE]
   shishi migrate [--data DIR | --db URL]
   shishi unit add [--data DIR | --db URL] --code CODE --name NAME --kind KIND [--parent CODE] [--name-en NAME]
   shishi user add [--data DIR | --db URL] --login LOGIN --name NAME --unit CODE --role ROLE[,ROLE] [--password-stdin]

@@ -16,6 +16,8 @@ func serve(ctx context.Context, args []string, stdout io.Writer) error {
 	storeFlags(fs, &c)
 	fs.StringVar(&c.Addr, "addr", "", "listen address (default 127.0.0.1:8080; env SHISHI_ADDR)")
 	fs.StringVar(&c.PublicURL, "public-url", "", "public base URL (default http:// + the listen address)")
+	fs.StringVar(&c.TLSCert, "tls-cert", "", "serve HTTPS with this PEM certificate (chain) file (env SHISHI_TLS_CERT)")
+	fs.StringVar(&c.TLSKey, "tls-key", "", "the certificate's PEM private key file (env SHISHI_TLS_KEY)")
 	fs.BoolVar(&c.Demo, "demo", false, "seed the demo world into an empty database and print its accounts")
 	if err := parse(fs, args); err != nil {
 		return err

@@ -7,6 +7,7 @@ package app
 import (
 	"bufio"
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -47,6 +48,10 @@ type Config struct {
 	// and lookups per minute) are the per-address limits; zero keeps the
 	// server's defaults. Env SHISHI_API_RATE, SHISHI_PUBLIC_RATE.
 	APIRate, PublicRate int
+	// TLSCert and TLSKey, both set, serve HTTPS (TLS 1.2 and up) with
+	// these PEM files; the public URL then defaults to https:// and pages
+	// send HSTS. Env SHISHI_TLS_CERT, SHISHI_TLS_KEY.
+	TLSCert, TLSKey string
 }
 
 // DefaultAddr and DefaultData are the contract's defaults.
@@ -66,6 +71,8 @@ func (c *Config) Env() {
 	set(&c.Data, "SHISHI_DATA")
 	set(&c.DB, "SHISHI_DB")
 	set(&c.PublicURL, "SHISHI_PUBLIC_URL")
+	set(&c.TLSCert, "SHISHI_TLS_CERT")
+	set(&c.TLSKey, "SHISHI_TLS_KEY")
 	setInt := func(p *int, key string) {
 		if n, err := strconv.Atoi(os.Getenv(key)); *p == 0 && err == nil && n > 0 {
 			*p = n
@@ -248,13 +255,21 @@ func (m *Main) SeedDemo(ctx context.Context) ([]demo.Account, error) {
 
 // Listen binds the address (":0" picks a free port) and builds the server.
 func (m *Main) Listen() error {
+	if (m.Config.TLSCert == "") != (m.Config.TLSKey == "") {
+		return errors.New("--tls-cert and --tls-key go together")
+	}
+	if m.Config.TLSCert != "" {
+		if _, err := tls.LoadX509KeyPair(m.Config.TLSCert, m.Config.TLSKey); err != nil {
+			return fmt.Errorf("TLS certificate: %w", err)
+		}
+	}
 	ln, err := net.Listen("tcp", m.Config.Addr)
 	if err != nil {
 		return err
 	}
 	m.ln = ln
 	if m.Config.PublicURL == "" {
-		m.Config.PublicURL = "http://" + ln.Addr().String()
+		m.Config.PublicURL = m.scheme() + "://" + ln.Addr().String()
 	}
 	blobs, err := blob.New(filepath.Join(m.Config.Data, "files"))
 	if err != nil {
@@ -271,19 +286,32 @@ func (m *Main) Listen() error {
 		return err
 	}
 	m.Server = srv
-	m.http = &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second,
+	m.http = &http.Server{Handler: srv.Handler(), TLSConfig: &tls.Config{MinVersion: tls.VersionTLS12}, ErrorLog: slog.NewLogLogger(m.Log.Handler(), slog.LevelWarn), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second,
 		WriteTimeout: 120 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 64 << 10}
 	return nil
 }
 
 // URL is the server's base URL once listening.
-func (m *Main) URL() string { return "http://" + m.ln.Addr().String() }
+func (m *Main) URL() string { return m.scheme() + "://" + m.ln.Addr().String() }
+
+func (m *Main) scheme() string {
+	if m.Config.TLSCert != "" {
+		return "https"
+	}
+	return "http"
+}
 
 // Serve answers requests until ctx ends, then shuts down gracefully,
 // letting requests in flight finish for up to 20 seconds.
 func (m *Main) Serve(ctx context.Context) error {
 	errc := make(chan error, 1)
-	go func() { errc <- m.http.Serve(m.ln) }()
+	go func() {
+		if m.Config.TLSCert != "" {
+			errc <- m.http.ServeTLS(m.ln, m.Config.TLSCert, m.Config.TLSKey)
+			return
+		}
+		errc <- m.http.Serve(m.ln)
+	}()
 	go m.logCheckpoints(ctx)
 	m.scheduler().Start(ctx)
 	select {
