@@ -75,6 +75,8 @@ type AuditFilter struct {
 	Entity   string
 	EntityID string
 	Actor    string
+	// From and To bound the entries' time (To exclusive); zero: unbounded.
+	From, To time.Time
 	Before   int64 // cursor: seq lower than this
 	Limit    int
 }
@@ -85,6 +87,9 @@ type AuditService interface {
 	// FindAudit lists entries, newest first; only the security auditor may
 	// read, and only entries of units in reach. EFORBIDDEN.
 	FindAudit(ctx context.Context, f AuditFilter) ([]*AuditEntry, int, error)
+	// Audit records an event that changes nothing else (an export, a
+	// failed login) in a transaction of its own.
+	Audit(ctx context.Context, action, entity string, entityID int64, unitID *int64, detail any) error
 	// VerifyAudit walks the whole chain and returns the first break, or nil
 	// when intact, with the number of entries checked.
 	VerifyAudit(ctx context.Context) (*AuditBreak, int, error)

@@ -739,6 +739,10 @@ type ComplaintService interface {
 	// Rekey re-seals every reporter identity with the current key; it
 	// returns how many it re-sealed.
 	Rekey(ctx context.Context) (int, error)
+	// PurgeReporters deletes the identity of reporters whose case ended
+	// (closed, declined or merged) before the cut-off, auditing each batch;
+	// it returns how many it purged.
+	PurgeReporters(ctx context.Context, before time.Time) (int, error)
 }
 
 // PublicFilter selects cases for Open311's GET requests.

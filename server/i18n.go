@@ -197,6 +197,8 @@ var beijing = func() *time.Location {
 }()
 
 var catalog = map[string][2]string{
+	"audit.export":              {"导出 CSV 归档", "Export CSV for archiving"},
+	"audit.export_hint":         {"按《网络安全法》要求，日志至少留存六个月；导出本身记入审计日志。", "Keep logs at least six months (Cybersecurity Law); the export is itself audited."},
 	"filter":                    {"筛选", "Filter"},
 	"all":                       {"全部", "all"},
 	"next_page":                 {"下一页", "Next page"},

@@ -31,6 +31,7 @@ func (s *Server) pageRoutes() {
 	h("GET /app/profile", s.page(s.profilePage, pageOpts{enrol: true}))
 	h("POST /app/profile", s.page(s.profileUpdate, pageOpts{enrol: true}))
 	h("GET /app/audit", s.page(s.auditPage))
+	h("GET /app/audit/export", s.page(func(w http.ResponseWriter, r *http.Request, v *view) error { return s.exportAudit(w, r) }))
 	s.ledgerPageRoutes(h)
 	s.complaintPageRoutes(h)
 }

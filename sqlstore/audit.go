@@ -100,6 +100,12 @@ func (d *DB) FindAudit(ctx context.Context, f shishi.AuditFilter) ([]*shishi.Aud
 	if f.Actor != "" {
 		where += " AND l.actor_login = " + q.add(f.Actor)
 	}
+	if !f.From.IsZero() {
+		where += " AND l.at >= " + q.add(f.From.UTC())
+	}
+	if !f.To.IsZero() {
+		where += " AND l.at < " + q.add(f.To.UTC())
+	}
 	var total int
 	if err := d.db.QueryRowContext(ctx, `SELECT count(*) FROM audit_log l WHERE `+where, q...).Scan(&total); err != nil {
 		return nil, 0, shishi.Internal(err)

@@ -388,6 +388,54 @@ func (d *DB) Rekey(ctx context.Context) (int, error) {
 	return total, nil
 }
 
+// PurgeReporters implements shishi.ComplaintService. A case ends when it
+// is closed, declined or merged; its last change (updated_at) is when.
+// Each batch is one transaction with one audit entry naming the cases.
+func (d *DB) PurgeReporters(ctx context.Context, before time.Time) (int, error) {
+	ctx = shishi.WithActor(ctx, shishi.SystemActor())
+	total := 0
+	for {
+		n := 0
+		err := d.tx(ctx, func(tx *sql.Tx) error {
+			rows, err := tx.QueryContext(ctx, `SELECT id, code FROM complaints WHERE reporter_sealed <> '' AND status IN ($1, $2, $3)
+				AND updated_at < $4 ORDER BY id LIMIT 500`, string(shishi.ComplaintClosed), string(shishi.ComplaintDeclined), string(shishi.ComplaintMerged), before.UTC())
+			if err != nil {
+				return shishi.Internal(err)
+			}
+			var ids []int64
+			var codes []string
+			for rows.Next() {
+				var id int64
+				var code string
+				if err := rows.Scan(&id, &code); err != nil {
+					rows.Close()
+					return shishi.Internal(err)
+				}
+				ids, codes = append(ids, id), append(codes, code)
+			}
+			rows.Close()
+			if len(ids) == 0 {
+				return nil
+			}
+			now := d.now()
+			for _, id := range ids {
+				if _, err := tx.ExecContext(ctx, `UPDATE complaints SET reporter_sealed = '', reporter_purged_at = $1 WHERE id = $2`, now, id); err != nil {
+					return shishi.Internal(err)
+				}
+			}
+			n = len(ids)
+			return d.appendAudit(ctx, tx, "complaint.purge_reporters", "complaint", 0, nil, map[string]any{"cases": codes, "before": before.UTC()})
+		})
+		if err != nil {
+			return total, err
+		}
+		total += n
+		if n == 0 {
+			return total, nil
+		}
+	}
+}
+
 // PublicCases implements shishi.ComplaintService. The text comes with a
 // case only when the actor passes the same read condition as FindComplaint
 // (complaintRead), decided in the one query.

@@ -453,8 +453,13 @@ func (d *DB) RevealReporter(ctx context.Context, id int64, reason string) (*shis
 			return shishi.Errorf(shishi.EFORBIDDEN, "无权查看举报人身份 / you may not reveal the reporter")
 		}
 		var sealed string
-		if err := tx.QueryRowContext(ctx, `SELECT reporter_sealed FROM complaints WHERE id = $1`, id).Scan(&sealed); err != nil {
+		var purged sql.NullTime
+		if err := tx.QueryRowContext(ctx, `SELECT reporter_sealed, reporter_purged_at FROM complaints WHERE id = $1`, id).Scan(&sealed, &purged); err != nil {
 			return shishi.Internal(err)
+		}
+		if purged.Valid {
+			return shishi.Errorf(shishi.ENOTFOUND, "举报人信息已于 %s 按保存期限删除 / the reporter's identity was deleted on %s at the end of the retention period",
+				shishi.DateOf(purged.Time), shishi.DateOf(purged.Time))
 		}
 		if sealed == "" {
 			return shishi.Errorf(shishi.ENOTFOUND, "匿名举报，无身份信息 / an anonymous complaint has no identity")

@@ -460,3 +460,41 @@ func TestComplaintRekey(t *testing.T) {
 		t.Fatalf("reveal after rekey: %+v %v", rep, err)
 	}
 }
+
+// TestComplaintPurge: the identity of a reporter whose case ended before
+// the retention cut-off is deleted, audited; open cases keep theirs.
+func TestComplaintPurge(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, dsn string) {
+		w := newComplaintWorld(t, dsn)
+		ctx := context.Background()
+		named := shishi.Reporter{Name: "到期删除", Phone: "13600002222"}
+		done, err := w.db.Submit(ctx, shishi.ComplaintInput{Category: "other", UnitID: w.zz.ID, Body: "一件早已办结的实名举报，内容足够长。", Reporter: named}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		open, err := w.db.Submit(ctx, shishi.ComplaintInput{Category: "other", UnitID: w.zz.ID, Body: "一件仍在办理的实名举报，内容足够长。", Reporter: named}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.step(t, w.desk, done.ID, "decline", shishi.StepInput{Note: "不属于受理范围"})
+		cut := w.now.Add(time.Hour)
+		w.now = w.now.AddDate(3, 0, 1)
+		if n, err := w.db.PurgeReporters(ctx, w.now.AddDate(-3, 0, 0)); err != nil || n != 1 {
+			t.Fatalf("purge: %d %v", n, err)
+		}
+		if n, _ := w.db.PurgeReporters(ctx, cut); n != 0 {
+			t.Fatalf("purged twice: %d", n)
+		}
+		desk := w.as(t, w.desk)
+		if _, err := w.db.RevealReporter(desk, done.ID, "复核需要联系举报人"); code(err) != shishi.ENOTFOUND || !strings.Contains(shishi.ErrorMessage(err), "删除") {
+			t.Fatalf("reveal after purge: %v", err)
+		}
+		if rep, err := w.db.RevealReporter(desk, open.ID, "核实需要联系举报人"); err != nil || rep.Name != named.Name {
+			t.Fatalf("the open case lost its reporter: %v %v", rep, err)
+		}
+		es, _, err := w.db.FindAudit(w.as(t, w.au), shishi.AuditFilter{Action: "complaint.purge_reporters"})
+		if err != nil || len(es) != 1 || !strings.Contains(es[0].Detail, done.Code) || strings.Contains(es[0].Detail, named.Name) {
+			t.Fatalf("purge audit: %+v %v", es, err)
+		}
+	})
+}

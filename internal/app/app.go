@@ -52,6 +52,10 @@ type Config struct {
 	// these PEM files; the public URL then defaults to https:// and pages
 	// send HSTS. Env SHISHI_TLS_CERT, SHISHI_TLS_KEY.
 	TLSCert, TLSKey string
+	// ComplaintRetentionDays is how long after a complaint ends its
+	// reporter's identity is kept (default 1095, three years). Env
+	// SHISHI_COMPLAINT_RETENTION_DAYS.
+	ComplaintRetentionDays int
 }
 
 // DefaultAddr and DefaultData are the contract's defaults.
@@ -80,6 +84,10 @@ func (c *Config) Env() {
 	}
 	setInt(&c.APIRate, "SHISHI_API_RATE")
 	setInt(&c.PublicRate, "SHISHI_PUBLIC_RATE")
+	setInt(&c.ComplaintRetentionDays, "SHISHI_COMPLAINT_RETENTION_DAYS")
+	if c.ComplaintRetentionDays == 0 {
+		c.ComplaintRetentionDays = 3 * 365
+	}
 	if c.Addr == "" {
 		c.Addr = DefaultAddr
 	}
@@ -346,6 +354,12 @@ func (m *Main) scheduler() *jobs.Scheduler {
 	s.Add(jobs.Job{Name: "complaints.sweep", Every: 24 * time.Hour, Lease: 30 * time.Minute, Run: func(ctx context.Context) error {
 		n, err := m.Store.SweepComplaints(ctx)
 		m.Log.Info("complaint sweep", "notices", n)
+		return err
+	}})
+	// Retention: reporters' identities of cases ended long ago are deleted.
+	s.Add(jobs.Job{Name: "complaints.purge", Every: 24 * time.Hour, Lease: 30 * time.Minute, Run: func(ctx context.Context) error {
+		n, err := m.Store.PurgeReporters(ctx, m.Store.Now().AddDate(0, 0, -m.Config.ComplaintRetentionDays))
+		m.Log.Info("complaint retention", "purged", n, "days", m.Config.ComplaintRetentionDays)
 		return err
 	}})
 	return s

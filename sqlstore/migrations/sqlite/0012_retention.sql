@@ -1,0 +1,7 @@
+-- +goose Up
+-- Retention: a closed complaint's reporter identity is deleted after the
+-- configured period; the case keeps the date it was purged.
+ALTER TABLE complaints ADD COLUMN reporter_purged_at TIMESTAMP;
+
+-- +goose Down
+ALTER TABLE complaints DROP COLUMN reporter_purged_at;
