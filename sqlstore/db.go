@@ -112,7 +112,10 @@ func (d *DB) Migrate(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	p, err := goose.NewProvider(dialect, d.db, sub)
+	// Out of order: migrations of modules built side by side land in
+	// number order on a fresh database, and a database that already ran a
+	// later number still gets an earlier one that arrived after it.
+	p, err := goose.NewProvider(dialect, d.db, sub, goose.WithAllowOutofOrder(true))
 	if err != nil {
 		return fmt.Errorf("sqlstore: migrations: %w", err)
 	}
