@@ -316,4 +316,28 @@ set +e
 go test -count=1 "$@" ${SHISHI_TEST_PKGS:-./...}
 status=$?
 set -e
-exit "$status"
+if [[ "$status" -ne 0 ]]; then
+    exit "$status"
+fi
+
+# A short fuzz run of every fuzz target (seed corpora in each package's
+# testdata/fuzz), SHISHI_FUZZTIME each (default 2s; 0 skips). Only on a
+# full run: a narrowed run (SHISHI_TEST_PKGS) is someone iterating.
+fuzztime="${SHISHI_FUZZTIME:-2s}"
+if [[ -z "${SHISHI_TEST_PKGS:-}" && "$fuzztime" != "0" ]]; then
+    section "fuzz ($fuzztime each)"
+    t0="$(now_ms)"
+    while IFS=: read -r file name; do
+        pkg="$(dirname "$file")"
+        if ! go test -run='^$' -fuzz="^${name}\$" -fuzztime="$fuzztime" "$pkg" >/tmp/shishi-fuzz.$$ 2>&1; then
+            cat /tmp/shishi-fuzz.$$
+            rm -f /tmp/shishi-fuzz.$$
+            warn "fuzz $pkg $name FAILED (the failing input is in $pkg/testdata/fuzz/$name)"
+            exit 1
+        fi
+        note "fuzz $pkg $name ok"
+    done < <(grep -rho --include='*_test.go' -H '^func Fuzz[A-Za-z0-9_]*' . | sed 's/func //' | sort)
+    rm -f /tmp/shishi-fuzz.$$
+    note "fuzzing took $(since "$t0")"
+fi
+exit 0
