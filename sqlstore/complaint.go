@@ -362,8 +362,15 @@ func (d *DB) Submit(ctx context.Context, in shishi.ComplaintInput, files []*shis
 			return nil, shishi.Internal(err)
 		}
 	}
+	return d.submissions().submit(ctx, &submission{in: in, sealed: sealed, files: files, cal: cal})
+}
+
+// submitTx files one submission in tx: the case, its files, its first
+// timeline line, the desk's notices and the audit entry.
+func (d *DB) submitTx(ctx context.Context, tx *sql.Tx, p *submission) (*shishi.Receipt, error) {
+	in, sealed, files, cal := p.in, p.sealed, p.files, p.cal
 	var rc *shishi.Receipt
-	err = d.tx(ctx, func(tx *sql.Tx) error {
+	err := func() error {
 		cat, err := d.category(ctx, tx, in.Category)
 		if err != nil {
 			return err
@@ -421,7 +428,7 @@ func (d *DB) Submit(ctx context.Context, in shishi.ComplaintInput, files []*shis
 		// The audit entry names the case, never the reporter.
 		return d.appendAudit(ctx, tx, "complaint.submit", "complaint", rc.ID, &unitID,
 			map[string]any{"code": rc.Code, "category": cat.Code, "anonymous": sealed == "", "files": len(files), "source": in.Source})
-	})
+	}()
 	if err != nil {
 		return nil, err
 	}

@@ -2,7 +2,10 @@ package sqlstore_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -23,7 +26,7 @@ type complaintWorld struct {
 	now             time.Time
 }
 
-func newComplaintWorld(t *testing.T, dsn string) *complaintWorld {
+func newComplaintWorld(t testing.TB, dsn string) *complaintWorld {
 	w := &complaintWorld{world: newWorld(t, dsn)}
 	var err error
 	if w.cal, err = workday.New(nil); err != nil {
@@ -496,5 +499,68 @@ func TestComplaintPurge(t *testing.T) {
 		if err != nil || len(es) != 1 || !strings.Contains(es[0].Detail, done.Code) || strings.Contains(es[0].Detail, named.Name) {
 			t.Fatalf("purge audit: %+v %v", es, err)
 		}
+	})
+}
+
+// TestComplaintGroupCommit: 64 clients submit at once; the writer commits
+// many per transaction, a bad submission fails alone, and every
+// acknowledged one is stored with its timeline and audit entry.
+func TestComplaintGroupCommit(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, dsn string) {
+		w := newComplaintWorld(t, dsn)
+		var mu sync.Mutex
+		biggest, batches := 0, 0
+		w.db.OnBatch = func(size, committed int) {
+			mu.Lock()
+			defer mu.Unlock()
+			biggest, batches = max(biggest, size), batches+1
+		}
+		const clients, each = 64, 5
+		var wg sync.WaitGroup
+		var okN, badN atomic.Int64
+		errs := make(chan error, clients*each)
+		for c := 0; c < clients; c++ {
+			wg.Add(1)
+			go func(c int) {
+				defer wg.Done()
+				for i := 0; i < each; i++ {
+					unit := w.zz.ID
+					if i == 2 && c%8 == 0 {
+						unit = 999999 // no such unit: refused alone
+					}
+					_, err := w.db.Submit(context.Background(), shishi.ComplaintInput{Category: "fees", UnitID: unit, Anonymous: true,
+						Body: fmt.Sprintf("并发提交测试 %d-%d：某校违规收费。", c, i)}, nil)
+					switch {
+					case err == nil:
+						okN.Add(1)
+					case code(err) == shishi.EINVALID && unit != w.zz.ID:
+						badN.Add(1)
+					default:
+						errs <- err
+					}
+				}
+			}(c)
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Fatalf("submission failed: %v", err)
+		}
+		if okN.Load() != clients*each-clients/8 || badN.Load() != clients/8 {
+			t.Fatalf("%d acknowledged, %d refused", okN.Load(), badN.Load())
+		}
+		var stored, events int
+		w.db.SQL().QueryRow(`SELECT count(*) FROM complaints`).Scan(&stored)
+		w.db.SQL().QueryRow(`SELECT count(*) FROM complaint_events WHERE action = 'submit'`).Scan(&events)
+		if int64(stored) != okN.Load() || events != stored {
+			t.Fatalf("stored %d cases with %d submit events; %d acknowledged", stored, events, okN.Load())
+		}
+		if b, _, err := w.db.VerifyAudit(context.Background()); err != nil || b != nil {
+			t.Fatalf("audit chain: %+v %v", b, err)
+		}
+		if biggest < 2 || batches >= int(okN.Load()+badN.Load()) {
+			t.Fatalf("no group commit: %d batches, the biggest of %d", batches, biggest)
+		}
+		t.Logf("%d submissions in %d transactions (largest %d)", okN.Load()+badN.Load(), batches, biggest)
 	})
 }

@@ -16,6 +16,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
@@ -41,6 +42,12 @@ type DB struct {
 	// Calendar counts working days for complaint deadlines; the
 	// application sets it (package workday) before serving.
 	Calendar shishi.Calendar
+	// OnBatch, when set, hears of each group commit of public
+	// submissions: how many were in it and how many committed.
+	OnBatch func(size, committed int)
+
+	submitOnce sync.Once
+	submit     *submitter
 }
 
 // Open connects to dsn: a PostgreSQL URL ("postgres://…") or a SQLite file
@@ -95,8 +102,13 @@ func (d *DB) Postgres() bool { return d.postgres }
 // SQL exposes the connection pool to tests and operations tooling.
 func (d *DB) SQL() *sql.DB { return d.db }
 
-// Close closes the pool.
-func (d *DB) Close() error { return d.db.Close() }
+// Close stops the submission writer and closes the pool.
+func (d *DB) Close() error {
+	if d.submit != nil {
+		d.submit.stop()
+	}
+	return d.db.Close()
+}
 
 // Ping checks that the database answers (for /readyz).
 func (d *DB) Ping(ctx context.Context) error { return d.db.PingContext(ctx) }

@@ -25,13 +25,13 @@ type world struct {
 
 const pw = "Correct-Horse-42"
 
-func open(t *testing.T, dsn string) *sqlstore.DB {
+func open(t testing.TB, dsn string) *sqlstore.DB {
 	t.Helper()
 	return openKeys(t, dsn, secret.NewKeyringText("k1"))
 }
 
 // openKeys opens and migrates dsn with the keyring text.
-func openKeys(t *testing.T, dsn, keyring string) *sqlstore.DB {
+func openKeys(t testing.TB, dsn, keyring string) *sqlstore.DB {
 	t.Helper()
 	keys, err := secret.ParseKeyring(keyring)
 	if err != nil {
@@ -48,7 +48,7 @@ func openKeys(t *testing.T, dsn, keyring string) *sqlstore.DB {
 	return db
 }
 
-func newWorld(t *testing.T, dsn string) *world {
+func newWorld(t testing.TB, dsn string) *world {
 	t.Helper()
 	w := &world{db: open(t, dsn), sys: shishi.WithActor(context.Background(), shishi.SystemActor())}
 	unit := func(parent *shishi.Unit, code, name string, kind shishi.UnitKind) *shishi.Unit {
