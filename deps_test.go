@@ -34,6 +34,7 @@ var layers = map[string][]string{
 	"internal/app":    {"*"},        // the wiring sees everything
 	"cmd/shishi":      {"*"},        //
 	"internal/e2e":    {"*"},        //
+	"bench/load":      {},           // an outside client: HTTP only
 }
 
 var leaves = map[string]bool{"blob": true, "secret": true, "demo": true, "workday": true, "vc": true, "xlsx": true, "pdf": true, "chart": true}

@@ -15,6 +15,7 @@ func (s *Server) unitRoutes() {
 	s.api(&operation{Method: "GET", Path: "/api/v1/units", ID: "listUnits", Tag: "units", Summary: "List units in reach",
 		Params: listParams(
 			param{Name: "parent", In: "query", Type: "integer", Desc: "direct children of this unit"},
+			param{Name: "code", In: "query", Type: "string", Desc: "exactly this unit code"},
 			param{Name: "under", In: "query", Type: "integer", Desc: "the whole subtree of this unit"},
 			param{Name: "kind", In: "query", Type: "string"},
 			param{Name: "q", In: "query", Type: "string", Desc: "search name, English name or code"}),
@@ -36,7 +37,8 @@ func (s *Server) listUnits(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	f := shishi.UnitFilter{Limit: limit, After: after, Query: r.URL.Query().Get("q"), Kind: shishi.UnitKind(r.URL.Query().Get("kind"))}
+	f := shishi.UnitFilter{Limit: limit, After: after, Query: r.URL.Query().Get("q"), Kind: shishi.UnitKind(r.URL.Query().Get("kind")),
+		Code: r.URL.Query().Get("code")}
 	if f.Kind != "" && !f.Kind.Valid() {
 		return shishi.Invalid(shishi.FieldError{Field: "kind", Message: "未知的单位类型 / unknown unit kind"})
 	}

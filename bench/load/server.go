@@ -1,0 +1,134 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// server is `shishi serve --demo` on a free loopback port.
+type server struct {
+	bin, data, url string
+	cmd            *exec.Cmd
+	unit           float64 // 郑州市教育局, the unit the scenarios write about
+}
+
+func startServer(bin, data string) (*server, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	addr := l.Addr().String()
+	l.Close()
+	s := &server{bin: bin, data: data, url: "http://" + addr}
+	s.cmd = exec.Command(bin, "serve", "--demo", "--data", data, "--addr", addr)
+	// One address sends all the load: raise its limits, as an operator
+	// would for a gateway.
+	s.cmd.Env = append(os.Environ(), "SHISHI_PUBLIC_RATE=100000000", "SHISHI_API_RATE=10000000")
+	var out bytes.Buffer
+	s.cmd.Stdout, s.cmd.Stderr = &out, &out
+	fmt.Fprintln(os.Stderr, "starting shishi serve --demo (seeding takes a while) …")
+	if err := s.cmd.Start(); err != nil {
+		return nil, err
+	}
+	for end := time.Now().Add(5 * time.Minute); time.Now().Before(end); time.Sleep(100 * time.Millisecond) {
+		if r, err := http.Get(s.url + "/readyz"); err == nil {
+			r.Body.Close()
+			if r.StatusCode == 200 {
+				us, err := s.get("/api/v1/units?code=ha-zz", s.token("admin"))
+				if err != nil {
+					return nil, err
+				}
+				s.unit = us["items"].([]any)[0].(map[string]any)["id"].(float64)
+				return s, nil
+			}
+		}
+	}
+	s.stop()
+	return nil, errors.New("server not ready:\n" + out.String())
+}
+
+func (s *server) pid() int { return s.cmd.Process.Pid }
+
+func (s *server) stop() {
+	s.cmd.Process.Signal(syscall.SIGTERM)
+	s.cmd.Wait()
+}
+
+var tokens = map[string]string{}
+
+// token makes an API token with the CLI, as an operator would.
+func (s *server) token(login string) string {
+	if t, ok := tokens[login]; ok {
+		return t
+	}
+	out, err := exec.Command(s.bin, "token", "create", "--data", s.data, "--user", login, "--days", "1").CombinedOutput()
+	if err != nil {
+		panic(fmt.Sprintf("token %s: %v\n%s", login, err, out))
+	}
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	tokens[login] = strings.TrimSpace(lines[len(lines)-1])
+	return tokens[login]
+}
+
+func (s *server) do(method, path, tok string, body any) (map[string]any, error) {
+	var rd io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		rd = bytes.NewReader(b)
+	}
+	req, _ := http.NewRequest(method, s.url+path, rd)
+	req.Header.Set("Authorization", "Bearer "+tok)
+	req.Header.Set("Content-Type", "application/json")
+	r, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Body.Close()
+	var v map[string]any
+	raw, _ := io.ReadAll(r.Body)
+	if r.StatusCode >= 300 {
+		return nil, fmt.Errorf("%s %s: %d %s", method, path, r.StatusCode, raw)
+	}
+	return v, json.Unmarshal(raw, &v)
+}
+
+func (s *server) get(path, tok string) (map[string]any, error) { return s.do("GET", path, tok, nil) }
+
+// campaign makes the campaign the write scenarios use.
+func (s *server) campaign(tok string) (id, tier float64, err error) {
+	c, err := s.do("POST", "/api/v1/campaigns", tok, map[string]any{"name": "压力测试活动", "starts_on": "2026-01-01", "ends_on": "2026-12-31", "tiers": []string{"压测"}})
+	if err != nil {
+		return 0, 0, err
+	}
+	return c["id"].(float64), c["tiers"].([]any)[0].(map[string]any)["id"].(float64), nil
+}
+
+// items makes n approved items led by Zhengzhou, each with one target;
+// it returns [item id, target id] pairs.
+func (s *server) items(tok string, camp, tier float64, n int) ([][2]float64, error) {
+	var out [][2]float64
+	for i := 0; i < n; i++ {
+		it, err := s.do("POST", fmt.Sprintf("/api/v1/campaigns/%.0f/items", camp), tok, map[string]any{"tier_id": tier, "code": fmt.Sprintf("R-%d", i),
+			"title": fmt.Sprintf("压测填报事项 %d", i), "leader_name": "测试", "lead_unit_id": s.unit, "deadline": "2026-12-31", "public": false,
+			"targets": []map[string]any{{"name": "数量", "unit": "个", "baseline": 0, "target": 100000000, "plan": []map[string]any{{"period": "2026-12", "value": 100000000}}}}})
+		if err != nil {
+			return nil, err
+		}
+		id := it["id"].(float64)
+		if _, err := s.do("POST", fmt.Sprintf("/api/v1/items/%.0f:approve", id), tok, nil); err != nil {
+			return nil, err
+		}
+		out = append(out, [2]float64{id, it["targets"].([]any)[0].(map[string]any)["id"].(float64)})
+	}
+	return out, nil
+}
