@@ -157,6 +157,18 @@ var ComplaintSteps = []ComplaintStep{
 	{Action: "remind", From: []ComplaintStatus{ComplaintDispatched, ComplaintVerifying, ComplaintRectifying}, By: SideDesk, Label: [2]string{"催办", "Remind"}},
 }
 
+// ComplaintStepByAction returns the step named action, whatever the
+// status, so the store checks who may take it before whether it may be
+// taken now.
+func ComplaintStepByAction(action string) (ComplaintStep, error) {
+	for _, t := range ComplaintSteps {
+		if t.Action == action {
+			return t, nil
+		}
+	}
+	return ComplaintStep{}, Invalid(FieldError{Field: "action", Message: "未知操作 / unknown action: " + action})
+}
+
 // FindComplaintStep returns the step for action from status, or an error
 // saying why it is not possible.
 func FindComplaintStep(action string, from ComplaintStatus) (ComplaintStep, error) {

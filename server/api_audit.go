@@ -75,6 +75,9 @@ func (s *Server) verifyAudit(w http.ResponseWriter, r *http.Request) error {
 // from the store and written oldest first, so the auditor can archive the
 // log (网络安全法: at least six months) outside the system.
 func (s *Server) exportAudit(w http.ResponseWriter, r *http.Request) error {
+	if a := shishi.ActorFrom(r.Context()); !a.Has(shishi.RoleAuditor) {
+		return shishi.Errorf(shishi.EFORBIDDEN, "只有安全审计员可以导出审计日志 / only the security auditor exports the audit log")
+	}
 	q := r.URL.Query()
 	var v shishi.Validator
 	from, errF := shishi.ParseDate(q.Get("from"))

@@ -62,6 +62,9 @@ func (s *Server) listEvidence(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if _, err := s.Items.FindItem(r.Context(), id); err != nil {
+		return err // an item out of reach does not exist
+	}
 	es, err := s.Evidence.FindEvidence(r.Context(), id)
 	if err != nil {
 		return err

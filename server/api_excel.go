@@ -106,6 +106,11 @@ func (s *Server) importItems(w http.ResponseWriter, r *http.Request) error {
 	if _, err := s.Campaigns.FindCampaign(r.Context(), id); err != nil {
 		return err
 	}
+	// Only a campaign office imports (the store checks which campaign);
+	// refuse others before reading their upload.
+	if !shishi.ActorFrom(r.Context()).Has(shishi.RoleOffice) {
+		return shishi.Errorf(shishi.EFORBIDDEN, "只有活动办可以导入清单 / only the campaign office imports items")
+	}
 	rows, err := readSheet(w, r)
 	if err != nil {
 		return err

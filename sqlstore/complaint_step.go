@@ -183,7 +183,7 @@ func (d *DB) Step(ctx context.Context, id int64, action string, in shishi.StepIn
 		if err != nil {
 			return err
 		}
-		st, err := shishi.FindComplaintStep(action, r.Status)
+		st, err := shishi.ComplaintStepByAction(action)
 		if err != nil {
 			return err
 		}
@@ -199,6 +199,10 @@ func (d *DB) Step(ctx context.Context, id int64, action string, in shishi.StepIn
 		case st.By == shishi.SideReporter:
 			return shishi.Errorf(shishi.EFORBIDDEN, "该操作由举报人凭查询码进行 / the reporter does that with the tracking code")
 		}
+		// Who may take the step is settled; now whether it may be taken now.
+		if _, err := shishi.FindComplaintStep(action, r.Status); err != nil {
+			return err
+		}
 		if err := in.Validate(st); err != nil {
 			return err
 		}
@@ -207,7 +211,17 @@ func (d *DB) Step(ctx context.Context, id int64, action string, in shishi.StepIn
 	if err != nil {
 		return nil, err
 	}
-	return d.FindComplaint(ctx, id)
+	c, err := d.FindComplaint(ctx, id)
+	if shishi.ErrorCode(err) == shishi.ENOTFOUND {
+		// The step took the case out of the actor's reach (a unit
+		// returned it): answer with its new state, and no further steps.
+		r, err := d.findComplaint(shishi.WithActor(ctx, shishi.SystemActor()), d.db, id, false)
+		if err != nil {
+			return nil, err
+		}
+		return &r.Complaint, nil
+	}
+	return c, err
 }
 
 // applyStep changes the case, writes its timeline, notices and audit entry.

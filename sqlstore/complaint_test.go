@@ -104,8 +104,13 @@ func TestComplaintWorkflow(t *testing.T) {
 			t.Fatalf("desk can %v", c.Can)
 		}
 		// Steps out of order, and by the wrong side, are refused.
-		if _, err := w.db.Step(desk, rc.ID, "sign", shishi.StepInput{}); code(err) != shishi.ECONFLICT {
-			t.Fatalf("sign before dispatch: %v", err)
+		// Who may act is checked before when: the desk never signs for a
+		// unit; a step of the desk's out of order is a conflict.
+		if _, err := w.db.Step(desk, rc.ID, "sign", shishi.StepInput{}); code(err) != shishi.EFORBIDDEN {
+			t.Fatalf("the desk signs: %v", err)
+		}
+		if _, err := w.db.Step(desk, rc.ID, "reply", shishi.StepInput{Note: "答复"}); code(err) != shishi.ECONFLICT {
+			t.Fatalf("reply before dispatch: %v", err)
 		}
 		if _, err := w.db.Step(desk, rc.ID, "decline", shishi.StepInput{}); code(err) != shishi.EINVALID {
 			t.Fatalf("decline without reason: %v", err)

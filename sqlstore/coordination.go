@@ -22,6 +22,27 @@ func (d *DB) takesPart(ctx context.Context, db queryer, a *shishi.Actor, itemID 
 	return n > 0, nil
 }
 
+// speaks reports whether the actor may write on an item's thread: the
+// campaign's office, leaders and supervisors, and the operators and leaders
+// of the lead and cooperating units. Roles that only read (the auditor,
+// who changes nothing) or serve elsewhere (the administrator, complaint
+// handlers, reviewers, issuers) do not.
+func (d *DB) speaks(ctx context.Context, db queryer, a *shishi.Actor, itemID int64) (bool, error) {
+	if a.IsSystem() {
+		return true, nil
+	}
+	var q args
+	var n int
+	work := []shishi.Role{shishi.RoleOperator, shishi.RoleLeader}
+	cond := "(" + reach(a, "cu.path", &q, shishi.RoleOffice, shishi.RoleLeader, shishi.RoleSupervisor) + " OR " + reach(a, "lu.path", &q, work...) +
+		" OR EXISTS (SELECT 1 FROM item_units iu JOIN units xu ON xu.id = iu.unit_id WHERE iu.item_id = i.id AND " + reach(a, "xu.path", &q, work...) + "))"
+	err := db.QueryRowContext(ctx, `SELECT count(*)`+itemFrom+`WHERE i.id = `+q.add(itemID)+` AND `+cond, q...).Scan(&n)
+	if err != nil {
+		return false, shishi.Internal(err)
+	}
+	return n > 0, nil
+}
+
 // notify writes a notice; a non-empty dedup key sends it once per user.
 // It reports whether a notice was written.
 func (d *DB) notify(ctx context.Context, tx *sql.Tx, userID int64, kind string, itemID int64, text, dedup string) (bool, error) {
@@ -79,9 +100,9 @@ func (d *DB) AddComment(ctx context.Context, itemID int64, body string) (*shishi
 		if err != nil {
 			return err
 		}
-		if ok, err := d.takesPart(ctx, tx, a, itemID); err != nil {
+		if ok, err := d.speaks(ctx, tx, a, itemID); err != nil {
 			return err
-		} else if !ok && !a.IsSystem() {
+		} else if !ok {
 			return shishi.Errorf(shishi.EFORBIDDEN, "只有牵头单位、配合单位和活动办可以留言 / only the lead and cooperating units and the office comment")
 		}
 		var notified []string

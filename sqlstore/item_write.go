@@ -136,15 +136,8 @@ func (d *DB) TransitionItem(ctx context.Context, id int64, action, note string) 
 		if err != nil {
 			return err
 		}
-		t, err := shishi.FindTransition(action, it.Status)
+		t, err := shishi.TransitionByAction(action)
 		if err != nil {
-			return err
-		}
-		var v shishi.Validator
-		if t.NeedsNote {
-			v.Check(len([]rune(note)) >= 2 && len([]rune(note)) <= 2000, "note", "请填写说明（2–2000 字）/ a note of 2–2000 characters is required")
-		}
-		if err := v.Err(); err != nil {
 			return err
 		}
 		var allowed bool
@@ -158,6 +151,16 @@ func (d *DB) TransitionItem(ctx context.Context, id int64, action, note string) 
 		}
 		if !allowed {
 			return shishi.Errorf(shishi.EFORBIDDEN, "无权执行该操作 / not allowed to %s this item", action)
+		}
+		if t, err = shishi.FindTransition(action, it.Status); err != nil {
+			return err
+		}
+		var v shishi.Validator
+		if t.NeedsNote {
+			v.Check(len([]rune(note)) >= 2 && len([]rune(note)) <= 2000, "note", "请填写说明（2–2000 字）/ a note of 2–2000 characters is required")
+		}
+		if err := v.Err(); err != nil {
+			return err
 		}
 		res, err := tx.ExecContext(ctx, `UPDATE items SET status = $1, version = version + 1, updated_at = $2 WHERE id = $3 AND status = $4`,
 			string(t.To), d.now(), id, string(it.Status))

@@ -1,0 +1,304 @@
+package e2e
+
+import (
+	"bytes"
+	"fmt"
+	"mime/multipart"
+	"net/http"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/shishi-edu/shishi/internal/testdb"
+)
+
+// The access matrix: every operation of the OpenAPI document, called by
+// every demo role and by an anonymous client, against resources that live
+// in Zhengzhou's subtree (inside for henan and zhengzhou, outside for the
+// ministry's operator and Peking University). A call is "denied" when it
+// answers 401, 403 or 404 (a resource out of reach does not exist for the
+// caller); anything else — success, a validation error, a conflict with
+// the resource's state — means the caller got past access control. The
+// policy below is written down by hand: an operation without a row fails
+// the test, so a new endpoint must state who may call it.
+
+// callers are the demo accounts, "" for no token.
+var callers = []string{"", "admin", "auditor", "office", "leader", "operator", "supervisor", "handler", "reviewer", "issuer", "henan", "zhengzhou", "pku"}
+
+// who lists the callers an operation admits. Special words: "all" (every
+// account, no anonymous), "public" (anonymous too).
+type rule struct {
+	who    string
+	body   string // JSON body for a write; "" sends {}
+	upload bool   // a multipart upload of a small PDF in field "file"
+}
+
+var policy = map[string]rule{
+	"getMe":       {who: "all"},
+	"itemHistory": {who: "admin auditor office leader handler supervisor henan zhengzhou"},
+	// Organisations and people: the admin over the subtree; everyone in
+	// reach reads units; users are the admin's.
+	"listUnits":       {who: "all"},
+	"getUnit":         {who: "admin auditor office leader handler supervisor henan zhengzhou"},
+	"createUnit":      {who: "admin", body: `{"parent_id": {ha-zz}, "code": "acc-{n}", "name": "访问测试单位{n}", "kind": "school"}`},
+	"updateUnit":      {who: "admin", body: `{"name": "金水区教育局{n}"}`},
+	"moveUnit":        {who: "admin", body: `{"parent_id": {ha-zz}}`},
+	"unitHistory":     {who: "admin auditor office leader handler supervisor henan zhengzhou"},
+	"listUsers":       {who: "all"},
+	"getUser":         {who: "admin zhengzhou"},
+	"createUser":      {who: "admin", body: `{"login": "acc{n}", "name": "访问测试", "unit_id": {ha-zz}, "password": "Correct-Horse-4242", "grants": [{"role": "operator"}]}`},
+	"updateUser":      {who: "admin", body: `{"name": "吴婷{n}"}`},
+	"moveUser":        {who: "admin", body: `{"unit_id": {ha-zz}}`},
+	"listTokens":      {who: "admin zhengzhou"},
+	"createToken":     {who: "zhengzhou", body: `{"name": "acc{n}", "expires_in_days": 1}`},
+	"revokeToken":     {who: "admin zhengzhou"},
+	"listAudit":       {who: "auditor"},
+	"verifyAudit":     {who: "auditor"},
+	"exportAudit":     {who: "auditor"},
+	"listNotices":     {who: "all"},
+	"readNotice":      {who: "all"},
+	"listCampaigns":   {who: "all"},
+	"getCampaign":     {who: "admin auditor office leader handler supervisor henan zhengzhou"},
+	"createCampaign":  {who: "office henan", body: `{"name": "访问测试活动{n}", "starts_on": "2026-01-01", "ends_on": "2026-12-31", "tiers": ["测试"]}`},
+	"exportLedger":    {who: "admin auditor office leader handler supervisor henan zhengzhou"},
+	"importItems":     {who: "office henan"},
+	"listItems":       {who: "all"},
+	"getItem":         {who: "admin auditor office leader handler supervisor henan zhengzhou"},
+	"createItem":      {who: "office henan", body: `{"tier_id": {tier}, "code": "ACC-{n}", "title": "访问测试事项{n}", "leader_name": "测试", "lead_unit_id": {ha-zz}, "deadline": "2026-12-31", "public": false}`},
+	"listItemReports": {who: "admin auditor office leader handler supervisor henan zhengzhou"},
+	"fileReport":      {who: "office leader henan zhengzhou", body: `{"period": "2026-11", "narrative": "访问测试", "reason": "访问测试更正", "values": []}`},
+	"listReports":     {who: "all"},
+	"acceptReport":    {who: "office henan"},
+	"returnReport":    {who: "office henan", body: `{"comment": "请补充"}`},
+	"listEvidence":    {who: "admin auditor office leader handler supervisor henan zhengzhou"},
+	"attachEvidence":  {who: "office leader henan zhengzhou", upload: true},
+	"getEvidence":     {who: "admin auditor office leader handler supervisor henan zhengzhou"},
+	"listComments":    {who: "admin auditor office leader handler supervisor henan zhengzhou"},
+	"addComment":      {who: "office leader supervisor henan zhengzhou", body: `{"body": "访问测试留言"}`},
+	"listTasks":       {who: "admin auditor office leader handler supervisor henan zhengzhou"},
+	"addTask":         {who: "office leader henan zhengzhou", body: `{"unit_id": {ha-ly}, "title": "访问测试任务", "due": "2026-12-31"}`},
+	"completeTask":    {who: "office henan"},
+	// The complaint column.
+	"listComplaintCategories": {who: "public"},
+	"updateComplaintCategory": {who: "handler office", body: `{"name": "乱收费", "name_en": "Improper fees", "accept_days": 3, "days": 15, "reply_days": 5, "warn_days": 3, "active": true}`},
+	"submitComplaint":         {who: "public", body: `{"category": "fees", "unit_id": {ha-zz}, "anonymous": true, "body": "访问测试举报：某校违规收费。"}`},
+	"trackComplaint":          {who: "public", body: `{"code": "{code}", "secret": "{secret}"}`},
+	"reporterStep":            {who: "public", body: `{"code": "{code}", "secret": "{secret}", "action": "message", "note": "补充"}`},
+	"listComplaints":          {who: "all"},
+	"exportComplaints":        {who: "all"},
+	"complaintStats":          {who: "all"},
+	"getComplaintFloors":      {who: "all"},
+	"setComplaintFloors":      {who: "handler office", body: `{"on_time": 90, "reply": 95, "satisfaction": 85}`},
+	"getComplaint":            {who: "handler office henan zhengzhou"},
+	"listComplaintEvents":     {who: "handler office henan zhengzhou"},
+	"listComplaintDuplicates": {who: "handler office henan zhengzhou"},
+	"getComplaintFile":        {who: "handler office henan zhengzhou"},
+	"revealReporter":          {who: "handler", body: `{"reason": "访问测试需要"}`},
+}
+
+// The steps of a workflow table: the desk's and the unit's.
+func init() {
+	for _, a := range []string{"accept", "decline", "forward", "dispatch", "reply", "close", "merge", "approve_extension", "reject_extension", "remind"} {
+		policy["complaint_"+a] = rule{who: "handler", body: `{"note": "访问测试", "unit_id": {ha-zz}}`}
+	}
+	for _, a := range []string{"sign", "return", "conclude", "rectify", "request_extension"} {
+		policy["complaint_"+a] = rule{who: "henan zhengzhou", body: `{"note": "访问测试", "conclusion": "true", "days": 3}`}
+	}
+	// The item lifecycle: the office acts on approve/close/reject/reopen,
+	// the lead unit (and the office) on start and closure requests.
+	for _, a := range []string{"approve", "close", "reject_closure", "reopen"} {
+		policy["item_"+a] = rule{who: "office henan", body: `{"note": "访问测试"}`}
+	}
+	for _, a := range []string{"start", "request_closure"} {
+		policy["item_"+a] = rule{who: "office leader henan zhengzhou", body: `{"note": "访问测试"}`}
+	}
+}
+
+func admits(who, caller string) bool {
+	switch {
+	case who == "public":
+		return true
+	case caller == "":
+		return false
+	case who == "all":
+		return true
+	}
+	return strings.Contains(" "+who+" ", " "+caller+" ")
+}
+
+func TestAccessMatrix(t *testing.T) {
+	// A thousand calls from one address: lift the per-address limits.
+	t.Setenv("SHISHI_API_RATE", "1000000")
+	t.Setenv("SHISHI_PUBLIC_RATE", "1000000")
+	e := start(t, testdb.SQLite(t))
+	shared := sharedFixtures(t, e)
+	fx := fixtures(t, e, shared)
+	doc := e.api("GET", "/api/openapi.json", "", "").json(t)
+	type op struct{ method, path, id string }
+	var ops []op
+	for path, item := range doc["paths"].(map[string]any) {
+		for method, o := range item.(map[string]any) {
+			ops = append(ops, op{strings.ToUpper(method), path, o.(map[string]any)["operationId"].(string)})
+		}
+	}
+	sort.Slice(ops, func(i, j int) bool { return ops[i].id < ops[j].id })
+	missing := []string{}
+	for _, o := range ops {
+		if _, ok := policy[o.id]; !ok {
+			missing = append(missing, o.id)
+		}
+	}
+	if len(missing) > 0 {
+		t.Fatalf("operations without an access policy row: %s", strings.Join(missing, ", "))
+	}
+	n, calls := 0, 0
+	var wrong []string
+	for _, o := range ops {
+		p := policy[o.id]
+		for _, c := range callers {
+			n++
+			if o.method != "GET" {
+				// A write may change what the next caller finds: each
+				// gets its own item, report, complaint and token.
+				fx = fixtures(t, e, shared)
+			}
+			path := fx.path(o.path, n)
+			body := ""
+			if o.method != "GET" {
+				body = "{}"
+				if p.body != "" {
+					body = fx.fill(p.body, n)
+				}
+			}
+			var r response
+			switch {
+			case p.upload && c != "":
+				r = e.upload(path, c, []byte("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"))
+			default:
+				r = e.api(o.method, path, c, body)
+			}
+			calls++
+			denied := r.status == 401 || r.status == 403 || r.status == 404
+			if denied == admits(p.who, c) {
+				who := c
+				if who == "" {
+					who = "anonymous"
+				}
+				wrong = append(wrong, fmt.Sprintf("%s %s as %s: %d (policy: %s) %.160s", o.method, path, who, r.status, p.who, r.body))
+			}
+		}
+	}
+	for _, w := range wrong {
+		t.Error(w)
+	}
+	t.Logf("%d operations × %d callers: %d calls, %d against the policy", len(ops), len(callers), calls, len(wrong))
+}
+
+// fixture ids, all in Zhengzhou's subtree (or Henan's campaign).
+type fixture struct {
+	ids          map[string]string
+	code, secret string
+}
+
+func (f *fixture) fill(s string, n int) string {
+	r := strings.NewReplacer("{n}", fmt.Sprint(n), "{code}", f.code, "{secret}", f.secret)
+	s = r.Replace(s)
+	for k, v := range f.ids {
+		s = strings.ReplaceAll(s, "{"+k+"}", v)
+	}
+	return s
+}
+
+var idRE = regexp.MustCompile(`/([a-z-]+)/\{id\}`)
+
+// path fills a path template: {id} by the resource named before it.
+func (f *fixture) path(p string, n int) string {
+	p = strings.ReplaceAll(p, "/complaint-categories/{code}", "/complaint-categories/fees")
+	p = strings.ReplaceAll(p, "{file}", f.ids["file"])
+	p = idRE.ReplaceAllStringFunc(p, func(m string) string {
+		res := idRE.FindStringSubmatch(m)[1]
+		return "/" + res + "/" + f.ids[res]
+	})
+	return f.fill(p, n)
+}
+
+// sharedFixtures are the unit ids and the campaign every fixture uses.
+func sharedFixtures(t *testing.T, e *env) map[string]string {
+	ids := map[string]string{"ha-zz": fmt.Sprint(e.unitID("ha-zz")), "ha-ly": fmt.Sprint(e.unitID("ha-ly")), "units": fmt.Sprint(e.unitID("ha-zz-jinshui"))}
+	r := e.api("POST", "/api/v1/campaigns", "henan", `{"name": "访问矩阵活动", "starts_on": "2026-01-01", "ends_on": "2026-12-31", "tiers": ["测试"]}`)
+	if r.status != 201 {
+		t.Fatalf("campaign: %d %s", r.status, r.body)
+	}
+	c := r.json(t)
+	ids["tier"], ids["campaigns"] = fmt.Sprint(c["tiers"].([]any)[0].(map[string]any)["id"]), fmt.Sprint(c["id"])
+	u, err := e.m.Store.FindUserByLogin(e.sys, "zhengzhou")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids["users"] = fmt.Sprint(u.ID)
+	return ids
+}
+
+var fixtureN int
+
+// fixtures makes a fresh item (approved, with a report, its evidence and
+// a task for Luoyang), a named complaint with a PDF dispatched to
+// Zhengzhou, and a token of Zhengzhou's.
+func fixtures(t *testing.T, e *env, shared map[string]string) *fixture {
+	t.Helper()
+	fixtureN++
+	f := &fixture{ids: map[string]string{}}
+	for k, v := range shared {
+		f.ids[k] = v
+	}
+	must := func(r response, what string) map[string]any {
+		t.Helper()
+		if r.status/100 != 2 {
+			t.Fatalf("fixture %s: %d %s", what, r.status, r.body)
+		}
+		return r.json(t)
+	}
+	it := must(e.api("POST", "/api/v1/campaigns/"+f.ids["campaigns"]+"/items", "henan", fmt.Sprintf(`{"tier_id": %s, "code": "FX-%d", "title": "访问矩阵事项%d", "leader_name": "测试", "lead_unit_id": %s,
+		"coop_unit_ids": [%s], "deadline": "2026-12-31", "public": false, "targets": [{"name": "数量", "unit": "个", "baseline": 0, "target": 100, "plan": [{"period": "2026-12", "value": 100}]}]}`,
+		f.ids["tier"], fixtureN, fixtureN, f.ids["ha-zz"], f.ids["ha-ly"])), "item")
+	item := fmt.Sprint(it["id"])
+	target := fmt.Sprint(it["targets"].([]any)[0].(map[string]any)["id"])
+	must(e.api("POST", "/api/v1/items/"+item+":approve", "henan", ""), "approve")
+	rep := must(e.api("POST", "/api/v1/items/"+item+"/reports", "zhengzhou", `{"period": "2026-10", "narrative": "十月进展", "values": [{"target_id": `+target+`, "value": 10}]}`), "report")
+	ev := must(e.upload("/api/v1/reports/"+fmt.Sprint(rep["id"])+"/evidence", "zhengzhou", []byte("%PDF-1.4\n%%EOF\n")), "evidence")
+	task := must(e.api("POST", "/api/v1/items/"+item+"/tasks", "zhengzhou", `{"unit_id": `+f.ids["ha-ly"]+`, "title": "配合核实", "due": "2026-12-31"}`), "task")
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	for k, v := range map[string]string{"category": "fees", "unit_id": f.ids["ha-zz"], "body": "访问矩阵举报：某校违规收费。", "reporter.name": "矩阵测试", "reporter.phone": "13800002222"} {
+		mw.WriteField(k, v)
+	}
+	fw, _ := mw.CreateFormFile("files", "收据.pdf")
+	fw.Write([]byte("%PDF-1.4\n%%EOF\n"))
+	mw.Close()
+	req, _ := http.NewRequest("POST", e.url+"/api/v1/complaints", &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	k := must(do(t, http.DefaultClient, req), "complaint")
+	f.code, f.secret = k["code"].(string), k["secret"].(string)
+	kid := fmt.Sprint(k["id"])
+	must(e.api("POST", "/api/v1/complaints/"+kid+":accept", "handler", `{}`), "accept")
+	kc := must(e.api("POST", "/api/v1/complaints/"+kid+":dispatch", "handler", `{"unit_id": `+f.ids["ha-zz"]+`}`), "dispatch")
+	f.ids["file"] = fmt.Sprint(kc["files"].([]any)[0].(map[string]any)["id"])
+	_, tok, err := e.m.Store.CreateToken(e.sys, mustAtoi(f.ids["users"]), "acc", "", time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.ids["items"], f.ids["reports"], f.ids["evidence"] = item, fmt.Sprint(rep["id"]), fmt.Sprint(ev["id"])
+	f.ids["tasks"], f.ids["complaints"], f.ids["tokens"], f.ids["notices"] = fmt.Sprint(task["id"]), kid, fmt.Sprint(tok.ID), "0"
+	return f
+}
+
+func mustAtoi(s string) int64 {
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		panic(err)
+	}
+	return n
+}
