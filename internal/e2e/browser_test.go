@@ -248,3 +248,65 @@ func TestBrowserComplaint(t *testing.T) {
 		chromedp.WaitVisible(chromedp.Search(`//span[@id="public-status" and contains(., "已办结")]`)))
 	shot(t, ctx, "24-complaint-rated")
 }
+
+// TestBrowserReport is the report journey in a real browser: the lead
+// unit's operator files a month with a value and an evidence file, and the
+// campaign office accepts it in the review queue.
+func TestBrowserReport(t *testing.T) {
+	ctx := browserCtx(t)
+	e := start(t, testdb.SQLite(t))
+	zz := e.unitID("ha-zz")
+	r := e.api("POST", "/api/v1/campaigns", "henan", `{"name": "浏览器填报测试活动", "starts_on": "2026-01-01", "ends_on": "2026-12-31", "tiers": ["厅机关重点事项"]}`)
+	if r.status != 201 {
+		t.Fatalf("campaign: %d %s", r.status, r.body)
+	}
+	c := r.json(t)
+	r = e.api("POST", fmt.Sprintf("/api/v1/campaigns/%v/items", c["id"]), "henan", fmt.Sprintf(`{"tier_id": %v, "code": "BR-1", "title": "建设农村教师周转宿舍", "leader_name": "分管副厅长",
+		"lead_unit_id": %d, "deadline": "2026-12-31", "public": true, "targets": [{"name": "周转宿舍建成", "unit": "套", "baseline": 0, "target": 7000,
+		"plan": [{"period": "2026-06", "value": 3000}, {"period": "2026-12", "value": 7000}]}]}`, c["tiers"].([]any)[0].(map[string]any)["id"], zz))
+	if r.status != 201 {
+		t.Fatalf("item: %d %s", r.status, r.body)
+	}
+	item := r.json(t)["id"]
+	if r := e.api("POST", fmt.Sprintf("/api/v1/items/%v:approve", item), "henan", ""); r.status != 200 {
+		t.Fatalf("approve: %d", r.status)
+	}
+	evidence := filepath.Join(t.TempDir(), "验收照片.pdf")
+	if err := os.WriteFile(evidence, []byte("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	signIn := func(login string) {
+		step(t, ctx, "sign in as "+login,
+			chromedp.Navigate(e.url+"/login"),
+			chromedp.SendKeys(chromedp.CSS(`input[name=login]`), login),
+			chromedp.SendKeys(chromedp.CSS(`input[name=password]`), e.password[login]),
+			chromedp.Click(chromedp.CSS(`button.primary`)),
+			chromedp.WaitVisible(chromedp.CSS(`.modules`)))
+	}
+	signIn("zhengzhou")
+	step(t, ctx, "file October with evidence",
+		chromedp.Navigate(fmt.Sprintf("%s/app/items/%v", e.url, item)),
+		chromedp.WaitVisible(chromedp.CSS(`#report form`)),
+		chromedp.SetValue(chromedp.CSS(`#report select[name=period]`), "2026-10"),
+		chromedp.SendKeys(chromedp.CSS(`#report input[name^="value_"]`), "3364"),
+		chromedp.SendKeys(chromedp.CSS(`#report textarea[name=narrative]`), "全省农村教师周转宿舍已建成3364套"),
+		chromedp.SetUploadFiles(chromedp.CSS(`#report input[name=evidence]`), []string{evidence}),
+		chromedp.Click(chromedp.CSS(`#report button.primary`)),
+		chromedp.WaitVisible(chromedp.Search(`//table[@id="reports"]//a[contains(., "验收照片.pdf")]`)))
+	shot(t, ctx, "40-report-filed")
+	step(t, ctx, "sign out", chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)), chromedp.WaitVisible(chromedp.CSS(`input[name=login]`)))
+	signIn("henan")
+	step(t, ctx, "accept it in the review queue",
+		chromedp.Navigate(fmt.Sprintf("%s/app/ledger/%v/review", e.url, c["id"])),
+		chromedp.WaitVisible(chromedp.Search(`//div[contains(@class, "report")]//p[contains(., "3364")]`)),
+		chromedp.SendKeys(chromedp.CSS(`.report input[name=comment]`), "数据与佐证一致"),
+		chromedp.Click(chromedp.CSS(`.report button[value=accept]`)),
+		chromedp.WaitVisible(chromedp.CSS(`main`)))
+	shot(t, ctx, "41-report-reviewed")
+	step(t, ctx, "the item shows the accepted report",
+		chromedp.Navigate(fmt.Sprintf("%s/app/items/%v", e.url, item)),
+		chromedp.WaitVisible(chromedp.Search(`//table[@id="reports"]//td[contains(., "已通过")]`)))
+	if targets := read(t, ctx, chromedp.TextContent(chromedp.CSS(`#targets`))); !strings.Contains(targets, "48.06%") {
+		t.Fatalf("targets after review: %q", targets)
+	}
+}
