@@ -297,6 +297,9 @@ type Issued struct {
 
 // HolderCode is a holder-made online verification code (在线验证码).
 type HolderCode struct {
+	ID int64 `json:"id"`
+	// Code is the whole code when it is made, later only its last four
+	// characters: it is stored as a hash.
 	Code      string     `json:"code"`
 	Number    string     `json:"number"`
 	ExpiresAt time.Time  `json:"expires_at"`
@@ -360,13 +363,39 @@ type CredentialService interface {
 	CreateHolderCode(ctx context.Context, number, name, idNumber string, days int) (*HolderCode, error)
 	// HolderCodes lists the holder's codes (same proof).
 	HolderCodes(ctx context.Context, number, name, idNumber string) ([]*HolderCode, error)
-	CloseHolderCode(ctx context.Context, number, name, idNumber, code string) error
+	CloseHolderCode(ctx context.Context, number, name, idNumber string, codeID int64) error
 	// UseHolderCode answers a code with every field and the VC.
 	UseHolderCode(ctx context.Context, code string) (*PublicCredential, error)
 	// Published documents, served at the URLs written into credentials.
 	DIDDocument(ctx context.Context, issuerID int64) ([]byte, error)
 	TypeContext(ctx context.Context, code string) ([]byte, error)
-	StatusListCredential(ctx context.Context, issuerID int64, list int) ([]byte, error)
+	StatusListCredential(ctx context.Context, issuerID int64, purpose string, seq int) ([]byte, error)
+	// VerifyCredential checks a presented credential file: its proofs
+	// against the issuer's DID document, then its status lists and
+	// validity. EINVALID when it is not a credential at all.
+	VerifyCredential(ctx context.Context, raw []byte) (*Verification, error)
+}
+
+// Verification is the verdict on a presented credential file.
+type Verification struct {
+	Status     CredentialStatus `json:"status"`
+	Number     string           `json:"number,omitempty"`
+	TypeName   string           `json:"type_name,omitempty"`
+	Issuer     string           `json:"issuer,omitempty"`
+	IssuerDID  string           `json:"issuer_did,omitempty"`
+	Fields     []PublicField    `json:"fields,omitempty"`
+	Proofs     []ProofCheck     `json:"proofs"`
+	ValidUntil string           `json:"valid_until,omitempty"`
+	// Problem says why a file is tampered or unknown.
+	Problem string `json:"problem,omitempty"`
+}
+
+// ProofCheck is the outcome of one proof of a proof set.
+type ProofCheck struct {
+	Suite  string `json:"cryptosuite"`
+	Method string `json:"verification_method"`
+	OK     bool   `json:"ok"`
+	Error  string `json:"error,omitempty"`
 }
 
 // CertNumberPrefix is the OID arc of 电子证照 identifiers (GB/T 36904).

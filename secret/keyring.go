@@ -4,9 +4,11 @@ import (
 	"crypto/aes"
 	"crypto/cipher"
 	"crypto/hkdf"
+	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -120,6 +122,20 @@ func (k *Keyring) AuditKey() []byte {
 		panic(err)
 	}
 	return key
+}
+
+// KeyedHash returns the hex HMAC-SHA256 of data under a key derived for
+// purpose from the oldest master key (like the audit key, so a rotation
+// does not orphan stored hashes). Personal identity numbers are stored
+// this way: a copy of the database alone cannot test guesses against them.
+func (k *Keyring) KeyedHash(purpose, data string) string {
+	key, err := k.Derive(k.ids[len(k.ids)-1], "hash/"+purpose)
+	if err != nil {
+		panic(err)
+	}
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte(data))
+	return hex.EncodeToString(m.Sum(nil))
 }
 
 // Seal encrypts plaintext for purpose with the current key. The result is

@@ -48,6 +48,10 @@ type DB struct {
 
 	submitOnce sync.Once
 	submit     *submitter
+
+	// PublicURL is the base of every URL written into a credential (the
+	// server's --public-url); an issuer keeps the one it was created under.
+	PublicURL string
 }
 
 // Open connects to dsn: a PostgreSQL URL ("postgres://…") or a SQLite file
