@@ -302,6 +302,29 @@ if [[ -z "${SHISHI_TEST_CHROMIUM:-}" && -x /usr/bin/chromium ]]; then
 fi
 note "SHISHI_TEST_CHROMIUM=${SHISHI_TEST_CHROMIUM:-(unset: browser tests skip unless they find chromium)}"
 
+section "independent credential verifier (node)"
+# internal/e2e checks our credentials with Digital Bazaar's verifier, whose
+# packages come from the npm registry (pinned in scripts/vcverify). As root
+# a missing Node.js is installed; without node/npm the check skips.
+if ! command -v npm >/dev/null 2>&1 && is_root; then
+    note "node/npm not installed: apt-get install nodejs npm ..."
+    apt_install nodejs npm || warn "apt-get install nodejs npm failed"
+fi
+if command -v npm >/dev/null 2>&1; then
+    if [[ ! -d scripts/vcverify/node_modules/@digitalbazaar/vc ]]; then
+        t0="$(now_ms)"
+        if (cd scripts/vcverify && npm ci --no-audit --no-fund --loglevel=error >/dev/null); then
+            note "npm ci in scripts/vcverify took $(since "$t0")"
+        else
+            warn "npm ci in scripts/vcverify failed: the independent verifier check will SKIP"
+        fi
+    else
+        note "scripts/vcverify/node_modules present"
+    fi
+else
+    warn "node/npm are absent: the independent verifier check will SKIP"
+fi
+
 section "build (CGO_ENABLED=0)"
 # The contract: one self-contained binary, no C toolchain needed.
 bin_dir="$(mktemp -d)"

@@ -116,6 +116,9 @@ func (l lang) Colour(c shishi.Colour) string           { return c.Label(l.EN) }
 func (l lang) Conclusion(c shishi.Conclusion) string   { return c.Label(l.EN) }
 func (l lang) Rating(r shishi.Rating) string           { return r.Label(l.EN) }
 
+// CredStatus names a certificate's status.
+func (l lang) CredStatus(s shishi.CredentialStatus) string { return s.Label(l.EN) }
+
 // Step names a complaint workflow step or timeline event.
 func (l lang) Step(action string) string {
 	for _, st := range shishi.ComplaintSteps {
@@ -199,6 +202,50 @@ var beijing = func() *time.Location {
 var catalog = map[string][2]string{
 	"audit.export":              {"导出 CSV 归档", "Export CSV for archiving"},
 	"audit.export_hint":         {"按《网络安全法》要求，日志至少留存六个月；导出本身记入审计日志。", "Keep logs at least six months (Cybersecurity Law); the export is itself audited."},
+	"verify.title":              {"电子证书查询与核验", "Certificate query and verification"},
+	"verify.query":              {"按证书编号和姓名查询", "Look up by certificate number and name"},
+	"verify.query_hint":         {"证书编号形如 1.2.156.3005.2.…，最后一位是校验位，输错会被立即发现。", "A certificate number looks like 1.2.156.3005.2.…; its last character is a check character, so a typo is caught at once."},
+	"verify.not_found":          {"没有查到与该编号和姓名相符的证书。", "No certificate matches this number and name."},
+	"verify.by_code":            {"使用在线验证码查看", "Open with an online verification code"},
+	"verify.file":               {"核验证书文件", "Verify a credential file"},
+	"verify.file_hint":          {"上传证书的 JSON 文件、粘贴其内容，或粘贴证书二维码中的链接：签名、状态与有效期都会被检查。", "Upload the credential's JSON file, paste it, or paste the link in its QR code: signature, status and validity are all checked."},
+	"verify.upload":             {"证书文件", "Credential file"},
+	"verify.paste":              {"或粘贴证书内容", "Or paste the credential"},
+	"verify.url":                {"或粘贴二维码中的链接", "Or paste the QR code's link"},
+	"verify.check":              {"核验", "Verify"},
+	"cred.number":               {"证书编号", "Certificate number"},
+	"cred.type":                 {"证书类型", "Certificate type"},
+	"cred.issuer":               {"签发机构", "Issuer"},
+	"cred.holder":               {"姓名", "Name"},
+	"cred.status":               {"状态", "Status"},
+	"cred.valid_from":           {"签发时间", "Issued"},
+	"cred.valid_until":          {"有效期至", "Valid until"},
+	"cred.reason":               {"原因", "Reason"},
+	"cred.proof":                {"签名", "Proof"},
+	"cred.issue":                {"签发证书", "Issue a certificate"},
+	"cred.bulk":                 {"批量签发（.xlsx / .csv）", "Bulk issue (.xlsx / .csv)"},
+	"cred.bulk_hint":            {"表头为字段名称（如 姓名、证件号码）；任何一行有误则整批不签发，并列出所有错误行。", "Headers are the field labels (e.g. 姓名, 证件号码); if any row is wrong nothing is issued and every bad row is listed."},
+	"cred.issued":               {"已签发", "Issued"},
+	"cred.key":                  {"访问密钥（二维码中，仅显示一次）", "Access key (in the QR code; shown once)"},
+	"cred.download":             {"下载签名证书（JSON）", "Download the signed credential (JSON)"},
+	"cred.none":                 {"还没有证书", "No certificates yet"},
+	"cred.issuers":              {"签发机构", "Issuers"},
+	"cred.reason_hint":          {"原因（必填，记入审计日志）", "Reason (required, audited)"},
+	"cred.bulk_done":            {"批量签发完成", "Bulk issuance done"},
+	"cred.types":                {"证书类型", "Certificate types"},
+	"holder.title":              {"持证人在线验证码", "Holder's online verification code"},
+	"holder.intro":              {"持证人凭证书编号、姓名和证件号码生成 16 位在线验证码，交给用人单位等查看证书全部内容；可设有效期，也可随时关闭。", "With the certificate number, your name and your identity number you make a 16-character code that lets an employer see the whole certificate; you set its expiry and can close it any time."},
+	"holder.code":               {"在线验证码", "Verification code"},
+	"holder.id_number":          {"证件号码", "Identity number"},
+	"holder.days":               {"有效天数", "Valid for (days)"},
+	"holder.make":               {"生成验证码", "Make a code"},
+	"holder.list":               {"查看我的验证码", "List my codes"},
+	"holder.made":               {"验证码已生成", "Code made"},
+	"holder.expires":            {"有效期至", "Expires"},
+	"holder.once":               {"验证码只完整显示这一次，请妥善保存。", "The code is shown in full only this once."},
+	"holder.close":              {"关闭", "Close"},
+	"holder.closed":             {"验证码已关闭", "The code is closed"},
+	"holder.is_closed":          {"已关闭", "Closed"},
 	"filter":                    {"筛选", "Filter"},
 	"all":                       {"全部", "all"},
 	"next_page":                 {"下一页", "Next page"},

@@ -20,6 +20,9 @@ func (s *Server) apiRoutes() {
 	s.evidenceRoutes()
 	s.coordinationRoutes()
 	s.complaintRoutes()
+	if s.Credentials != nil {
+		s.credentialRoutes()
+	}
 	s.mountAPI()
 }
 

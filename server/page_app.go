@@ -23,7 +23,7 @@ var modules = []moduleInfo{
 		Planned: [][2]string{{"督查组与指导组", "Groups"}, {"走访记录", "Visits"}, {"问题与整改", "Findings and rectification"}, {"三色预警", "Three-colour warnings"}}},
 	{Key: "complaints", Letter: "D", Ready: true, Summary: [2]string{"“互联网+教育督导”举报专栏：受理、转办、核查、反馈、评价", "Complaint column: intake, dispatch, verification, reply, rating"},
 		Planned: [][2]string{{"群众举报与查询码", "Public submission with tracking code"}, {"举报人保护", "Reporter protection"}, {"按工作日计算的办理时限", "Working-day deadlines"}, {"Open311 接口", "Open311 API"}}},
-	{Key: "credentials", Letter: "E", Summary: [2]string{"可验证电子证书：签发、查询、核验、吊销", "Verifiable e-certificates: issue, query, verify, revoke"},
+	{Key: "credentials", Letter: "E", Ready: true, Summary: [2]string{"可验证电子证书：签发、查询、核验、吊销", "Verifiable e-certificates: issue, query, verify, revoke"},
 		Planned: [][2]string{{"证书类型模板", "Certificate types"}, {"批量签发", "Bulk issuance"}, {"公开查询与核验", "Public query and verification"}, {"国密 SM2 签名", "SM2 signatures"}}},
 	{Key: "services", Letter: "F", Summary: [2]string{"网上办事：申报、形式审查、专家评审、办结送达", "Online services: applications, formal check, expert review, delivery"},
 		Planned: [][2]string{{"服务目录与表单", "Catalogue and forms"}, {"专家评审", "Expert review"}, {"毕业去向登记", "Graduate destination registration"}}},

@@ -34,6 +34,8 @@ func (s *Server) pageRoutes() {
 	h("GET /app/audit/export", s.page(func(w http.ResponseWriter, r *http.Request, v *view) error { return s.exportAudit(w, r) }))
 	s.ledgerPageRoutes(h)
 	s.complaintPageRoutes(h)
+	s.credentialPageRoutes(h)
+	s.credentialPublicRoutes(h)
 }
 
 // root: the public portal will live here (the portal issue); until then an

@@ -38,6 +38,8 @@ type Services struct {
 	Idem      shishi.IdempotencyService
 	// The complaint column.
 	Complaints shishi.ComplaintService
+	// Certificates (module E).
+	Credentials shishi.CredentialService
 	// Blobs keeps uploaded files by content hash.
 	Blobs *blob.Store
 	// Ready reports whether the database answers (for /readyz).

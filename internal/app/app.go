@@ -183,6 +183,12 @@ func Open(ctx context.Context, cfg Config, out io.Writer, log *slog.Logger) (*Ma
 	}
 	cal.OnError = func(err error) { log.Error("holidays.txt not reloaded", "err", err) }
 	db.Calendar = cal
+	// Credentials carry URLs under the public URL; with a fixed port it is
+	// known now (the CLI issues without listening), else from Listen.
+	db.PublicURL = cfg.PublicURL
+	if db.PublicURL == "" && !strings.HasSuffix(cfg.Addr, ":0") {
+		db.PublicURL = "http://" + cfg.Addr
+	}
 	return &Main{Config: cfg, Out: out, Log: log, Store: db}, nil
 }
 
@@ -279,6 +285,7 @@ func (m *Main) Listen() error {
 	if m.Config.PublicURL == "" {
 		m.Config.PublicURL = m.scheme() + "://" + ln.Addr().String()
 	}
+	m.Store.PublicURL = m.Config.PublicURL
 	blobs, err := blob.New(filepath.Join(m.Config.Data, "files"))
 	if err != nil {
 		ln.Close()
@@ -287,7 +294,7 @@ func (m *Main) Listen() error {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	srv, err := server.New(server.Services{Units: m.Store, Users: m.Store, Auth: m.Store, Audit: m.Store, Ready: m.Store.Ping,
-		Campaigns: m.Store, Items: m.Store, Reports: m.Store, Import: m.Store, Evidence: m.Store, Blobs: blobs, Coord: m.Store, Idem: m.Store, Complaints: m.Store},
+		Campaigns: m.Store, Items: m.Store, Reports: m.Store, Import: m.Store, Evidence: m.Store, Blobs: blobs, Coord: m.Store, Idem: m.Store, Complaints: m.Store, Credentials: m.Store},
 		server.Config{PublicURL: m.Config.PublicURL, Demo: m.Config.Demo, APIRate: m.Config.APIRate, PublicRate: m.Config.PublicRate}, m.Log, reg)
 	if err != nil {
 		ln.Close()

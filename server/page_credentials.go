@@ -1,0 +1,153 @@
+package server
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/shishi-edu/shishi"
+	"github.com/shishi-edu/shishi/xlsx"
+)
+
+// The back office of module E: the issuer's list, the issue form, bulk
+// upload and one credential's page with its status actions.
+
+func (s *Server) credentialPageRoutes(h func(string, http.HandlerFunc)) {
+	if s.Credentials == nil {
+		return
+	}
+	h("GET /app/credentials", s.page(s.credentialsPage))
+	h("POST /app/credentials", s.page(s.credentialsPost))
+	h("GET /app/credentials/{id}", s.page(s.credentialPage))
+	h("POST /app/credentials/{id}", s.page(s.credentialPost))
+	h("GET /app/credentials/{id}/vc", s.page(s.credentialDownload))
+}
+
+type credentialsData struct {
+	Types   []*shishi.CredentialType
+	Type    *shishi.CredentialType
+	Issuers []*shishi.Issuer
+	List    []*shishi.Credential
+	Total   int
+	Issued  *shishi.Issued
+	Bulk    int
+}
+
+func (s *Server) credentialsData(r *http.Request, v *view) (*credentialsData, error) {
+	d := &credentialsData{}
+	var err error
+	if d.Types, err = s.Credentials.FindTypes(r.Context()); err != nil {
+		return nil, err
+	}
+	if d.Issuers, err = s.Credentials.FindIssuers(r.Context()); err != nil {
+		return nil, err
+	}
+	code := r.FormValue("type")
+	for _, t := range d.Types {
+		if t.Code == code || (code == "" && d.Type == nil) {
+			d.Type = t
+		}
+	}
+	d.List, d.Total, err = s.Credentials.FindCredentials(r.Context(), shishi.CredentialFilter{Q: r.URL.Query().Get("q"), Limit: 50})
+	v.Title, v.Nav = v.L.T("nav.credentials"), "credentials"
+	return d, err
+}
+
+func (s *Server) credentialsPage(w http.ResponseWriter, r *http.Request, v *view) error {
+	d, err := s.credentialsData(r, v)
+	if err != nil {
+		return err
+	}
+	v.Data = d
+	s.render(w, r, http.StatusOK, "credentials", v)
+	return nil
+}
+
+// credentialsPost issues one credential from the form, or a bulk file.
+func (s *Server) credentialsPost(w http.ResponseWriter, r *http.Request, v *view) error {
+	d, err := s.credentialsData(r, v)
+	if err != nil {
+		return err
+	}
+	if d.Type == nil {
+		return shishi.Invalid(shishi.FieldError{Field: "type", Message: "没有可签发的证书类型 / no type to issue"})
+	}
+	status := http.StatusCreated
+	if f, _, ferr := r.FormFile("file"); ferr == nil {
+		defer f.Close()
+		var rows *xlsx.Rows
+		if rows, err = xlsx.OpenRows(f); err == nil {
+			defer rows.Close()
+			d.Bulk, err = s.Credentials.IssueBulk(r.Context(), d.Type.Code, rows, nil)
+		}
+		if err == nil {
+			v.Flash = v.L.T("cred.bulk_done")
+		}
+	} else {
+		subject := map[string]string{}
+		for _, f := range d.Type.Fields {
+			subject[f.Key] = r.PostForm.Get("f_" + f.Key)
+		}
+		d.Issued, err = s.Credentials.Issue(r.Context(), d.Type.Code, subject)
+	}
+	if err != nil {
+		status = Status(err)
+		formError(v, r, err)
+		for _, f := range shishi.ErrorFields(err) {
+			if f.Row > 0 {
+				v.Faults = append(v.Faults, f)
+			} else {
+				v.Fields["f_"+strings.TrimPrefix(f.Field, "subject.")] = v.L.Msg(f.Message)
+			}
+		}
+	} else if d.List, d.Total, err = s.Credentials.FindCredentials(r.Context(), shishi.CredentialFilter{Limit: 50}); err != nil {
+		return err
+	}
+	v.Data = d
+	s.render(w, r, status, "credentials", v)
+	return nil
+}
+
+type credentialData struct {
+	C *shishi.Credential
+}
+
+func (s *Server) credentialPage(w http.ResponseWriter, r *http.Request, v *view) error {
+	id, err := idParam(r)
+	if err != nil {
+		return err
+	}
+	c, err := s.Credentials.FindCredential(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	v.Title, v.Nav, v.Data = c.Number, "credentials", credentialData{C: c}
+	s.render(w, r, http.StatusOK, "credential", v)
+	return nil
+}
+
+func (s *Server) credentialPost(w http.ResponseWriter, r *http.Request, v *view) error {
+	id, err := idParam(r)
+	if err != nil {
+		return err
+	}
+	c, err := s.Credentials.ChangeStatus(r.Context(), id, shishi.StatusAction(r.PostForm.Get("action")), r.PostForm.Get("reason"))
+	if err != nil {
+		if shishi.ErrorCode(err) != shishi.EINVALID && shishi.ErrorCode(err) != shishi.ECONFLICT {
+			return err
+		}
+		formError(v, r, err)
+		if c, err = s.Credentials.FindCredential(r.Context(), id); err != nil {
+			return err
+		}
+		v.Title, v.Nav, v.Data = c.Number, "credentials", credentialData{C: c}
+		s.render(w, r, http.StatusUnprocessableEntity, "credential", v)
+		return nil
+	}
+	http.Redirect(w, r, "/app/credentials/"+strconv.FormatInt(c.ID, 10), http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) credentialDownload(w http.ResponseWriter, r *http.Request, v *view) error {
+	return s.credentialVC(w, r)
+}
