@@ -385,7 +385,8 @@ func (d *DB) Rekey(ctx context.Context) (int, error) {
 			}
 		}
 	}
-	return total, nil
+	n, err := d.rekeyIssuerKeys(ctx)
+	return total + n, err
 }
 
 // PurgeReporters implements shishi.ComplaintService. A case ends when it

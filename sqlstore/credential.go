@@ -343,3 +343,48 @@ func typeContext(t *shishi.CredentialType) []byte {
 	}
 	return vc.TypeContext(strings.TrimSuffix(t.ContextURL, "/contexts/"+t.Code+"/v1"), t.Code, defs)
 }
+
+// rekeyIssuerKeys re-seals the issuers' private keys under the current
+// master key (part of Rekey; their table has no single id column).
+func (d *DB) rekeyIssuerKeys(ctx context.Context) (int, error) {
+	n := 0
+	err := d.tx(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT issuer_id, key_id, private_sealed FROM issuer_keys WHERE private_sealed NOT LIKE $1`, d.keys.CurrentID()+":%")
+		if err != nil {
+			return shishi.Internal(err)
+		}
+		type row struct {
+			issuer      int64
+			key, sealed string
+		}
+		var rs []row
+		for rows.Next() {
+			var r row
+			if err := rows.Scan(&r.issuer, &r.key, &r.sealed); err != nil {
+				rows.Close()
+				return shishi.Internal(err)
+			}
+			rs = append(rs, r)
+		}
+		rows.Close()
+		for _, r := range rs {
+			plain, err := d.keys.Open(sealIssuerKey, r.sealed)
+			if err != nil {
+				return shishi.Internal(errors.New("sqlstore: rekey issuer key " + r.key + ": " + err.Error()))
+			}
+			sealed, err := d.keys.Seal(sealIssuerKey, plain)
+			if err != nil {
+				return shishi.Internal(err)
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE issuer_keys SET private_sealed = $1 WHERE issuer_id = $2 AND key_id = $3`, sealed, r.issuer, r.key); err != nil {
+				return shishi.Internal(err)
+			}
+		}
+		n = len(rs)
+		if n == 0 {
+			return nil
+		}
+		return d.appendAudit(shishi.WithActor(ctx, shishi.SystemActor()), tx, "keys.rekey", "issuer_keys", 0, nil, map[string]any{"rows": n, "key": d.keys.CurrentID()})
+	})
+	return n, err
+}

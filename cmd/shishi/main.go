@@ -31,6 +31,8 @@ Usage:
   shishi backup [--data DIR | --db URL] FILE
   shishi restore --data DIR [--db URL] FILE
   shishi rekey [--data DIR | --db URL]
+  shishi credentials issue [--data DIR | --db URL] --type CODE FILE.xlsx|FILE.csv
+  shishi credentials verify [--data DIR | --db URL] FILE.json
   shishi workday add [--calendar FILE] DATE N
   shishi workday between [--calendar FILE] A B
   shishi version
@@ -54,7 +56,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return 2
 	}
 	cmd, rest := args[0], args[1:]
-	if len(rest) > 0 && (cmd == "user" || cmd == "token" || cmd == "audit" || cmd == "unit" || cmd == "import" || cmd == "export" || cmd == "workday") {
+	if len(rest) > 0 && (cmd == "user" || cmd == "token" || cmd == "audit" || cmd == "unit" || cmd == "import" || cmd == "export" || cmd == "workday" || cmd == "credentials") {
 		cmd, rest = cmd+" "+rest[0], rest[1:]
 	}
 	var err error
@@ -81,6 +83,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = restore(ctx, rest, stdout)
 	case "rekey":
 		err = rekey(ctx, rest, stdout)
+	case "credentials issue":
+		err = credentialsIssue(ctx, rest, stdout)
+	case "credentials verify":
+		err = credentialsVerify(ctx, rest, stdout)
 	case "workday add":
 		err = workdayAdd(ctx, rest, stdout)
 	case "workday between":

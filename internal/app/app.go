@@ -441,3 +441,10 @@ func ReadLine(r io.Reader) (string, error) {
 	}
 	return strings.TrimRight(s, "\r\n"), nil
 }
+
+// Progress returns a progress bar's update and done functions (the
+// command line's bulk operations draw it).
+func Progress(w io.Writer, label string) (update func(done, total int), done func()) {
+	p := newProgress(w, label)
+	return p.Update, p.Done
+}
