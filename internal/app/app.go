@@ -250,6 +250,18 @@ func (m *Main) SeedDemo(ctx context.Context) ([]demo.Account, error) {
 		if err != nil {
 			return nil, err
 		}
+		// Certificates carry URLs under the public URL, unknown until
+		// listening when the port is picked at random.
+		if m.Store.PublicURL != "" {
+			bar = newProgress(m.Out, "证书 certificates")
+			err = demo.SeedCredentials(ctx, demo.CredentialServices{Units: m.Store, Credentials: m.Store}, bar.Update)
+			bar.Done()
+			if err != nil {
+				return nil, err
+			}
+		} else {
+			fmt.Fprintln(m.Out, "演示证书未写入：公开地址未定 / demo certificates skipped: the public URL is not known before listening")
+		}
 	}
 	var b strings.Builder
 	for _, a := range accts {
