@@ -84,7 +84,19 @@ func (s *Server) listCredentials(w http.ResponseWriter, r *http.Request) error {
 	return writeList(w, list, total, limit, func(c *shishi.Credential) int64 { return c.ID })
 }
 
+// mustIssue refuses a caller without the issuer role before reading its
+// input (the store then checks which issuer's types it may use).
+func mustIssue(r *http.Request) error {
+	if !shishi.ActorFrom(r.Context()).Has(shishi.RoleIssuer) {
+		return shishi.Errorf(shishi.EFORBIDDEN, "只有证书签发员可以签发证书 / only an issuer issues credentials")
+	}
+	return nil
+}
+
 func (s *Server) issueCredential(w http.ResponseWriter, r *http.Request) error {
+	if err := mustIssue(r); err != nil {
+		return err
+	}
 	var b issueBody
 	if err := decode(r, &b); err != nil {
 		return err
@@ -100,6 +112,9 @@ func (s *Server) issueCredential(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) bulkIssue(w http.ResponseWriter, r *http.Request) error {
+	if err := mustIssue(r); err != nil {
+		return err
+	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxBulk+1<<20)
 	mr, err := r.MultipartReader()
 	if err != nil {
