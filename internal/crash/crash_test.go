@@ -183,11 +183,17 @@ type acked struct {
 	mu         sync.Mutex
 	complaints []ackedComplaint
 	reports    []ackedReport
+	creds      []ackedCredential
 	tries      int
 }
 
 type ackedComplaint struct {
 	code, secret, body string
+}
+
+type ackedCredential struct {
+	id           int64
+	number, name string
 }
 
 type ackedReport struct {
@@ -210,7 +216,7 @@ func TestSIGKILL(t *testing.T) {
 			tg.data = strings.TrimSuffix(dsn, "/shishi.db")
 		}
 		s := start(t, tg, true)
-		henan, zz := token(t, tg, "henan"), token(t, tg, "zhengzhou")
+		henan, zz, issuer := token(t, tg, "henan"), token(t, tg, "zhengzhou"), token(t, tg, "issuer")
 		items := setup(t, s, henan, tg)
 		s.stop(t)
 
@@ -221,7 +227,7 @@ func TestSIGKILL(t *testing.T) {
 			s := start(t, tg, false)
 			var wg sync.WaitGroup
 			stop := make(chan struct{})
-			for w := 0; w < 6; w++ {
+			for w := 0; w < 9; w++ {
 				wg.Add(1)
 				go func(w int) {
 					defer wg.Done()
@@ -232,10 +238,13 @@ func TestSIGKILL(t *testing.T) {
 						default:
 						}
 						id := fmt.Sprintf("c%02d-w%d-%04d", c, w, i)
-						if w%2 == 0 {
+						switch w % 3 {
+						case 0:
 							submit(s, id, &a)
-						} else {
-							report(s, zz, items[w/2], id, int64(c*100000+w*10000+i+1), &a)
+						case 1:
+							report(s, zz, items[w/3], id, int64(c*100000+w*10000+i+1), &a)
+						default:
+							issue(s, issuer, id, &a)
 						}
 					}
 				}(w)
@@ -318,6 +327,21 @@ func report(s *server, tok string, item int64, id string, value int64, a *acked)
 	}
 }
 
+// issue signs a CET-4 report card for a made-up candidate.
+func issue(s *server, tok, id string, a *acked) {
+	name := "断电" + id
+	st, v, err := call("POST", s.url+"/api/v1/credentials", tok, map[string]any{"type": "cet4", "subject": map[string]string{
+		"fullName": name, "idNumber": "11010519491231002X", "admissionNumber": "410101211200101", "examSession": "2026年6月",
+		"totalScore": "520", "listening": "180", "reading": "190", "writingTranslation": "150"}})
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.tries++
+	if err == nil && st == 201 {
+		c := v["credential"].(map[string]any)
+		a.creds = append(a.creds, ackedCredential{id: int64(c["id"].(float64)), number: c["number"].(string), name: name})
+	}
+}
+
 var targets sync.Map
 
 func targetOf(s *server, tok string, item int64) int64 {
@@ -356,6 +380,13 @@ func verify(t *testing.T, tg target, a *acked, n int) {
 			t.Fatalf("acknowledged report %d lost or changed: %q %d %v", r.id, narrative, value, err)
 		}
 	}
+	for _, c := range a.creds {
+		var number, name, vc string
+		if err := db.QueryRow(`SELECT number, holder_name, vc FROM credentials WHERE id = $1`, c.id).Scan(&number, &name, &vc); err != nil ||
+			number != c.number || name != c.name || !strings.Contains(vc, `"proof"`) {
+			t.Fatalf("acknowledged credential %d lost, changed or unsigned: %q %q %v", c.id, number, name, err)
+		}
+	}
 	var half int
 	for _, q := range []string{
 		`SELECT count(*) FROM complaints c WHERE NOT EXISTS (SELECT 1 FROM complaint_events e WHERE e.complaint_id = c.id AND e.action = 'submit')`,
@@ -374,9 +405,9 @@ func verify(t *testing.T, tg target, a *acked, n int) {
 	}
 	var stored int
 	db.QueryRow(`SELECT count(*) FROM complaints WHERE body LIKE '断电测试举报%'`).Scan(&stored)
-	t.Logf("%d SIGKILL cycles: %d writes tried, %d complaints and %d reports acknowledged, all present; %d test complaints stored (unacknowledged ones may land)",
-		n, a.tries, len(a.complaints), len(a.reports), stored)
-	if len(a.complaints) == 0 || len(a.reports) == 0 {
+	t.Logf("%d SIGKILL cycles: %d writes tried; %d complaints, %d reports and %d credentials acknowledged, all present; %d test complaints stored (unacknowledged ones may land)",
+		n, a.tries, len(a.complaints), len(a.reports), len(a.creds), stored)
+	if len(a.complaints) == 0 || len(a.reports) == 0 || len(a.creds) == 0 {
 		t.Fatal("no write was acknowledged: the load did not run")
 	}
 }
