@@ -310,3 +310,55 @@ func TestBrowserReport(t *testing.T) {
 		t.Fatalf("targets after review: %q", targets)
 	}
 }
+
+// TestBrowserVerify is the certificate journey in a real browser: anyone
+// checks a certificate by number and name and sees it valid, then revoked
+// once the issuer revokes it; an uploaded credential file with one field
+// altered is shown as tampered.
+func TestBrowserVerify(t *testing.T) {
+	ctx := browserCtx(t)
+	e := start(t, testdb.SQLite(t))
+	credentialEnv(t, e)
+	issued := e.issue(t, "王小明", "520")
+	c := issued["credential"].(map[string]any)
+	number := c["number"].(string)
+	look := func(what, want string) {
+		step(t, ctx, what,
+			chromedp.Navigate(e.url+"/verify"),
+			chromedp.WaitVisible(chromedp.CSS(`#query-form`)),
+			chromedp.SendKeys(chromedp.CSS(`#query-form input[name=number]`), number),
+			chromedp.SendKeys(chromedp.CSS(`#query-form input[name=name]`), "王小明"),
+			chromedp.Click(chromedp.CSS(`#query-form button.primary`)),
+			chromedp.WaitVisible(chromedp.Search(`//h2[@id="verdict-status" and contains(., "`+want+`")]`)))
+	}
+	look("query a valid certificate", "有效")
+	if fields := read(t, ctx, chromedp.TextContent(chromedp.CSS(`#verdict`))); !strings.Contains(fields, "520") || strings.Contains(fields, "11010519491231002X") {
+		t.Fatalf("public fields: %q", fields)
+	}
+	shot(t, ctx, "50-verify-valid")
+	// A file whose score was raised is tampered.
+	vc := e.api("GET", fmt.Sprintf("/api/v1/credentials/%v/vc", c["id"]), "issuer", "")
+	forged := strings.Replace(string(vc.body), `"totalScore":520`, `"totalScore":620`, 1)
+	if forged == string(vc.body) {
+		t.Fatal("the score is not in the credential file")
+	}
+	file := filepath.Join(t.TempDir(), "cet4.json")
+	if err := os.WriteFile(file, []byte(forged), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	step(t, ctx, "upload an altered credential",
+		chromedp.Navigate(e.url+"/verify"),
+		chromedp.WaitVisible(chromedp.CSS(`#file-form`)),
+		chromedp.SetUploadFiles(chromedp.CSS(`#file-form input[name=file]`), []string{file}),
+		chromedp.Click(chromedp.CSS(`#file-form button.primary`)),
+		chromedp.WaitVisible(chromedp.CSS(`#verdict-status`)))
+	if v := read(t, ctx, chromedp.TextContent(chromedp.CSS(`#verdict-status`))); strings.Contains(v, "有效") {
+		t.Fatalf("an altered credential shows %q", v)
+	}
+	shot(t, ctx, "51-verify-tampered")
+	if r := e.api("POST", fmt.Sprintf("/api/v1/credentials/%v:revoke", c["id"]), "issuer", `{"reason": "成绩复核更正"}`); r.status != 200 {
+		t.Fatalf("revoke: %d %s", r.status, r.body)
+	}
+	look("query the revoked certificate", "已撤销")
+	shot(t, ctx, "52-verify-revoked")
+}
