@@ -61,8 +61,32 @@ func step(t *testing.T, ctx context.Context, what string, steps ...chromedp.Acti
 	sctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	if err := chromedp.Do(sctx, steps...); err != nil {
-		t.Fatalf("%s: %v", what, err)
+		t.Fatalf("%s: %v (screenshot: %s)", what, err, failShot(t, ctx))
 	}
+}
+
+// failShot saves what the browser shows when a step fails, in
+// SHISHI_SCREENSHOTS or else the system's temporary directory, and
+// returns the file's path.
+func failShot(t *testing.T, ctx context.Context) string {
+	dir := os.Getenv("SHISHI_SCREENSHOTS")
+	if dir == "" {
+		dir = filepath.Join(os.TempDir(), "shishi-screenshots")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "none: " + err.Error()
+	}
+	sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	buf, err := chromedp.Run(sctx, chromedp.FullScreenshot(90))
+	if err != nil {
+		return "none: " + err.Error()
+	}
+	name := filepath.Join(dir, "FAILED-"+strings.NewReplacer("/", "-", " ", "_").Replace(t.Name())+".png")
+	if err := os.WriteFile(name, buf, 0o644); err != nil {
+		return "none: " + err.Error()
+	}
+	return name
 }
 
 // read runs one action that returns a value.
