@@ -325,7 +325,9 @@ func TestBrowserReport(t *testing.T) {
 		chromedp.WaitVisible(chromedp.Search(`//div[contains(@class, "report")]//p[contains(., "3364")]`)),
 		chromedp.SendKeys(chromedp.CSS(`.report input[name=comment]`), "数据与佐证一致"),
 		chromedp.Click(chromedp.CSS(`.report button[value=accept]`)),
-		chromedp.WaitVisible(chromedp.CSS(`main`)))
+		// The queue reloads without the accepted report: wait for it, so
+		// the next navigation does not cut the form's own.
+		chromedp.WaitNotPresent(chromedp.CSS(`.report button[value=accept]`)))
 	shot(t, ctx, "41-report-reviewed")
 	step(t, ctx, "the item shows the accepted report",
 		chromedp.Navigate(fmt.Sprintf("%s/app/items/%v", e.url, item)),
