@@ -1,8 +1,11 @@
-// Package jobs runs Shishi's periodic work (reminders now; escalations,
-// mail and webhooks as they come) on the database: each run is claimed in
-// the database with a lease, so several server processes share the work
-// without running a job twice, and a restart resumes from the recorded
-// last run. It imports the domain only.
+// Package jobs runs Shishi's background work on the database: the durable
+// queue (Queue: mail, webhook deliveries, the self-test probe; enqueued in
+// the transaction of the change that causes them, claimed under a lease,
+// retried with backoff, dead letters kept) and the periodic jobs
+// (Scheduler: reminders, sweeps), each run claimed in the database with a
+// lease, so several server processes share the work without running a job
+// twice, and a restart resumes from the recorded last run. It imports the
+// domain only.
 package jobs
 
 import (

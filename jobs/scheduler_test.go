@@ -11,8 +11,6 @@ import (
 
 	"github.com/shishi-edu/shishi/internal/testdb"
 	"github.com/shishi-edu/shishi/jobs"
-	"github.com/shishi-edu/shishi/secret"
-	"github.com/shishi-edu/shishi/sqlstore"
 )
 
 // TestSchedulerRunsOncePerPeriod: two schedulers on one database (two
@@ -21,19 +19,7 @@ import (
 // period.
 func TestSchedulerRunsOncePerPeriod(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, dsn string) {
-		keys, _ := secret.ParseKeyring(secret.NewKeyringText("k1"))
-		open := func() *sqlstore.DB {
-			db, err := sqlstore.Open(context.Background(), dsn, keys)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { db.Close() })
-			if err := db.Migrate(context.Background()); err != nil {
-				t.Fatal(err)
-			}
-			return db
-		}
-		a, b := open(), open()
+		a, b := openDB(t, dsn), openDB(t, dsn)
 		now := time.Date(2021, 10, 1, 0, 0, 0, 0, time.UTC)
 		clock := func() time.Time { return now }
 		a.Now, b.Now = clock, clock

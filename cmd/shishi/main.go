@@ -21,6 +21,7 @@ const usage = `shishi — 实事：“我为群众办实事”实践活动管理
 
 Usage:
   shishi serve [--addr HOST:PORT] [--data DIR | --db URL] [--demo] [--public-url URL] [--tls-cert FILE --tls-key FILE]
+               [--job-workers N] [--job-lease DURATION]
   shishi migrate [--data DIR | --db URL]
   shishi unit add [--data DIR | --db URL] --code CODE --name NAME --kind KIND [--parent CODE] [--name-en NAME]
   shishi user add [--data DIR | --db URL] --login LOGIN --name NAME --unit CODE --role ROLE[,ROLE] [--password-stdin]
@@ -35,9 +36,11 @@ Usage:
   shishi credentials verify [--data DIR | --db URL] FILE.json
   shishi workday add [--calendar FILE] DATE N
   shishi workday between [--calendar FILE] A B
+  shishi jobs probe [--data DIR | --db URL] [--count N] [--sleep-ms MS]
   shishi version
 
-Environment: SHISHI_ADDR, SHISHI_DATA, SHISHI_DB, SHISHI_PUBLIC_URL, SHISHI_MASTER_KEYS.
+Environment: SHISHI_ADDR, SHISHI_DATA, SHISHI_DB, SHISHI_PUBLIC_URL, SHISHI_MASTER_KEYS,
+SHISHI_JOB_WORKERS, SHISHI_JOB_LEASE.
 `
 
 func main() {
@@ -56,7 +59,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return 2
 	}
 	cmd, rest := args[0], args[1:]
-	if len(rest) > 0 && (cmd == "user" || cmd == "token" || cmd == "audit" || cmd == "unit" || cmd == "import" || cmd == "export" || cmd == "workday" || cmd == "credentials") {
+	if len(rest) > 0 && (cmd == "user" || cmd == "token" || cmd == "audit" || cmd == "unit" || cmd == "import" || cmd == "export" || cmd == "workday" || cmd == "credentials" || cmd == "jobs") {
 		cmd, rest = cmd+" "+rest[0], rest[1:]
 	}
 	var err error
@@ -89,6 +92,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = credentialsVerify(ctx, rest, stdout)
 	case "workday add":
 		err = workdayAdd(ctx, rest, stdout)
+	case "jobs probe":
+		err = jobsProbe(ctx, rest, stdout)
 	case "workday between":
 		err = workdayBetween(ctx, rest, stdout)
 	case "version", "--version", "-v":

@@ -8,6 +8,7 @@ import (
 	"bufio"
 	"context"
 	"crypto/tls"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -56,6 +57,15 @@ type Config struct {
 	// reporter's identity is kept (default 1095, three years). Env
 	// SHISHI_COMPLAINT_RETENTION_DAYS.
 	ComplaintRetentionDays int
+	// JobWorkers is how many queued jobs run at once (env SHISHI_JOB_WORKERS;
+	// default 4); JobLease how long a claimed job may run before another
+	// process takes it over (env SHISHI_JOB_LEASE, e.g. "5m"; default 5 m).
+	JobWorkers int
+	JobLease   time.Duration
+	// JobPoll is how often an idle queue looks for work (default 1 s);
+	// JobBackoff replaces the retry backoff (tests).
+	JobPoll    time.Duration
+	JobBackoff func(attempt int) time.Duration
 }
 
 // DefaultAddr and DefaultData are the contract's defaults.
@@ -88,6 +98,12 @@ func (c *Config) Env() {
 	if c.ComplaintRetentionDays == 0 {
 		c.ComplaintRetentionDays = 3 * 365
 	}
+	if c.JobWorkers == 0 {
+		c.JobWorkers, _ = strconv.Atoi(os.Getenv("SHISHI_JOB_WORKERS"))
+	}
+	if c.JobLease == 0 {
+		c.JobLease, _ = time.ParseDuration(os.Getenv("SHISHI_JOB_LEASE"))
+	}
 	if c.Addr == "" {
 		c.Addr = DefaultAddr
 	}
@@ -110,7 +126,7 @@ func (c *Config) Masked() string {
 	if c.DB != "" {
 		db = maskURL(c.DB)
 	}
-	return fmt.Sprintf("addr=%s data=%s db=%s public_url=%s demo=%v", c.Addr, c.Data, db, c.PublicURL, c.Demo)
+	return fmt.Sprintf("addr=%s data=%s db=%s public_url=%s demo=%v job_workers=%d job_lease=%s", c.Addr, c.Data, db, c.PublicURL, c.Demo, c.JobWorkers, c.JobLease)
 }
 
 func maskURL(s string) string {
@@ -135,6 +151,7 @@ type Main struct {
 	Server *server.Server
 	http   *http.Server
 	ln     net.Listener
+	queue  *jobs.Queue
 }
 
 // Open loads the keys, connects to the database and applies migrations.
@@ -341,6 +358,7 @@ func (m *Main) Serve(ctx context.Context) error {
 	}()
 	go m.logCheckpoints(ctx)
 	m.scheduler().Start(ctx)
+	waitJobs := m.Queue().Start(ctx)
 	select {
 	case err := <-errc:
 		return err
@@ -351,6 +369,15 @@ func (m *Main) Serve(ctx context.Context) error {
 	defer cancel()
 	if err := m.http.Shutdown(sctx); err != nil {
 		return err
+	}
+	// Jobs in flight finish and record their outcome; one that takes too
+	// long is left to its lease and runs again after the restart.
+	jobsDone := make(chan struct{})
+	go func() { waitJobs(); close(jobsDone) }()
+	select {
+	case <-jobsDone:
+	case <-sctx.Done():
+		m.Log.Warn("jobs still running at shutdown; their leases will hand them on")
 	}
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
@@ -370,6 +397,12 @@ func (m *Main) scheduler() *jobs.Scheduler {
 	}})
 	// The complaint column's 催办 and 督办: reminders as cases turn yellow,
 	// escalation to the parent unit once they are overdue.
+	// Done jobs are kept a week for the admins' view, then purged.
+	s.Add(jobs.Job{Name: "jobs.purge", Every: 24 * time.Hour, Run: func(ctx context.Context) error {
+		n, err := m.Store.PurgeJobs(ctx, time.Now().Add(-7*24*time.Hour))
+		m.Log.Info("jobs purged", "jobs", n)
+		return err
+	}})
 	s.Add(jobs.Job{Name: "complaints.sweep", Every: 24 * time.Hour, Lease: 30 * time.Minute, Run: func(ctx context.Context) error {
 		n, err := m.Store.SweepComplaints(ctx)
 		m.Log.Info("complaint sweep", "notices", n)
@@ -382,6 +415,33 @@ func (m *Main) scheduler() *jobs.Scheduler {
 		return err
 	}})
 	return s
+}
+
+// Queue returns the durable job queue with a handler for each job kind of
+// the application (made once).
+func (m *Main) Queue() *jobs.Queue {
+	if m.queue != nil {
+		return m.queue
+	}
+	q := &jobs.Queue{Store: m.Store, Log: m.Log, Workers: m.Config.JobWorkers, Lease: m.Config.JobLease, Poll: m.Config.JobPoll, Backoff: m.Config.JobBackoff}
+	// The self-test: wait as the probe asks, then record the run and mark
+	// the job done in one transaction.
+	q.Handle(shishi.JobProbe, func(ctx context.Context, j *shishi.Job) error {
+		var p struct {
+			SleepMS int `json:"sleep_ms"`
+		}
+		if err := json.Unmarshal(j.Payload, &p); err != nil {
+			return jobs.Permanent(err)
+		}
+		select {
+		case <-time.After(time.Duration(p.SleepMS) * time.Millisecond):
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		return m.Store.RunProbe(ctx, j)
+	})
+	m.queue = q
+	return q
 }
 
 // logCheckpoints writes the audit chain's head to the log at start and
