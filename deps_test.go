@@ -27,6 +27,8 @@ var layers = map[string][]string{
 	"pdf":             {""}, //
 	"chart":           {""}, //
 	"blob":            {""},
+	"webhook":         {""},
+	"mailer":          {""},
 	"internal/testdb": {},           // test helper: nothing of ours
 	"sqlstore":        {"", "leaf"}, // root and leaves, never server or jobs
 	"server":          {"", "leaf"}, // root and leaves, never sqlstore or jobs
@@ -37,7 +39,7 @@ var layers = map[string][]string{
 	"bench/load":      {},           // an outside client: HTTP only
 }
 
-var leaves = map[string]bool{"blob": true, "secret": true, "demo": true, "workday": true, "vc": true, "xlsx": true, "pdf": true, "chart": true}
+var leaves = map[string]bool{"blob": true, "secret": true, "demo": true, "workday": true, "vc": true, "xlsx": true, "pdf": true, "chart": true, "webhook": true, "mailer": true}
 
 func allowed(pkg, dep string) bool {
 	for _, a := range layers[pkg] {

@@ -23,6 +23,7 @@ func (s *Server) apiRoutes() {
 	if s.Credentials != nil {
 		s.credentialRoutes()
 	}
+	s.integrationRoutes()
 	s.mountAPI()
 }
 

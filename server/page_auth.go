@@ -32,6 +32,8 @@ func (s *Server) pageRoutes() {
 	h("POST /app/profile", s.page(s.profileUpdate, pageOpts{enrol: true}))
 	h("GET /app/audit", s.page(s.auditPage))
 	h("GET /app/audit/export", s.page(func(w http.ResponseWriter, r *http.Request, v *view) error { return s.exportAudit(w, r) }))
+	h("GET /app/integrations", s.page(s.integrationPage))
+	h("POST /app/integrations", s.page(s.integrationPost))
 	s.ledgerPageRoutes(h)
 	s.complaintPageRoutes(h)
 	s.credentialPageRoutes(h)

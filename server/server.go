@@ -40,6 +40,9 @@ type Services struct {
 	Complaints shishi.ComplaintService
 	// Certificates (module E).
 	Credentials shishi.CredentialService
+	// Integration: webhooks and the job queue.
+	Webhooks shishi.WebhookService
+	Queue    shishi.QueueService
 	// Blobs keeps uploaded files by content hash.
 	Blobs *blob.Store
 	// Ready reports whether the database answers (for /readyz).

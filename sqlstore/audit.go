@@ -51,6 +51,12 @@ func (d *DB) appendAudit(ctx context.Context, tx *sql.Tx, action, entity string,
 	if _, err := tx.ExecContext(ctx, `UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1`, e.Seq, e.Hash); err != nil {
 		return shishi.Internal(err)
 	}
+	// Every audited change of a unit is an event its webhooks may want:
+	// the outbox rows are written here, in the change's transaction.
+	if unitID != nil {
+		return d.emitWebhooks(ctx, tx, shishi.WebhookEvent{EventID: e.Seq, Event: action, OccurredAt: e.At, UnitID: *unitID,
+			Entity: entity, EntityID: e.EntityID, Actor: e.ActorLogin, Data: json.RawMessage(text)})
+	}
 	return nil
 }
 

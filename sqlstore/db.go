@@ -52,6 +52,9 @@ type DB struct {
 	// PublicURL is the base of every URL written into a credential (the
 	// server's --public-url); an issuer keeps the one it was created under.
 	PublicURL string
+	// WebhookAllowPrivate lets webhooks name loopback and private
+	// addresses (tests, closed networks); off, such URLs are refused.
+	WebhookAllowPrivate bool
 }
 
 // Open connects to dsn: a PostgreSQL URL ("postgres://…") or a SQLite file

@@ -20,6 +20,7 @@ func serve(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.StringVar(&c.TLSKey, "tls-key", "", "the certificate's PEM private key file (env SHISHI_TLS_KEY)")
 	fs.BoolVar(&c.Demo, "demo", false, "seed the demo world into an empty database and print its accounts")
 	fs.IntVar(&c.JobWorkers, "job-workers", 0, "queued jobs run at once (default 4; env SHISHI_JOB_WORKERS)")
+	fs.BoolVar(&c.WebhookAllowPrivate, "webhook-allow-private", false, "let webhooks go to loopback and private addresses (env SHISHI_WEBHOOK_ALLOW_PRIVATE=1)")
 	fs.DurationVar(&c.JobLease, "job-lease", 0, "how long a claimed job may run before another process takes it over (default 5m; env SHISHI_JOB_LEASE)")
 	if err := parse(fs, args); err != nil {
 		return err

@@ -31,6 +31,7 @@ import (
 	"github.com/shishi-edu/shishi/secret"
 	"github.com/shishi-edu/shishi/server"
 	"github.com/shishi-edu/shishi/sqlstore"
+	"github.com/shishi-edu/shishi/webhook"
 	"github.com/shishi-edu/shishi/workday"
 )
 
@@ -66,6 +67,10 @@ type Config struct {
 	// JobBackoff replaces the retry backoff (tests).
 	JobPoll    time.Duration
 	JobBackoff func(attempt int) time.Duration
+	// WebhookAllowPrivate lets webhooks go to loopback and private
+	// addresses (env SHISHI_WEBHOOK_ALLOW_PRIVATE=1): for tests and closed
+	// networks; off by default, against server-side request forgery.
+	WebhookAllowPrivate bool
 }
 
 // DefaultAddr and DefaultData are the contract's defaults.
@@ -104,6 +109,9 @@ func (c *Config) Env() {
 	if c.JobLease == 0 {
 		c.JobLease, _ = time.ParseDuration(os.Getenv("SHISHI_JOB_LEASE"))
 	}
+	if v := os.Getenv("SHISHI_WEBHOOK_ALLOW_PRIVATE"); v == "1" || v == "true" {
+		c.WebhookAllowPrivate = true
+	}
 	if c.Addr == "" {
 		c.Addr = DefaultAddr
 	}
@@ -126,7 +134,8 @@ func (c *Config) Masked() string {
 	if c.DB != "" {
 		db = maskURL(c.DB)
 	}
-	return fmt.Sprintf("addr=%s data=%s db=%s public_url=%s demo=%v job_workers=%d job_lease=%s", c.Addr, c.Data, db, c.PublicURL, c.Demo, c.JobWorkers, c.JobLease)
+	return fmt.Sprintf("addr=%s data=%s db=%s public_url=%s demo=%v job_workers=%d job_lease=%s webhook_allow_private=%v",
+		c.Addr, c.Data, db, c.PublicURL, c.Demo, c.JobWorkers, c.JobLease, c.WebhookAllowPrivate)
 }
 
 func maskURL(s string) string {
@@ -206,6 +215,7 @@ func Open(ctx context.Context, cfg Config, out io.Writer, log *slog.Logger) (*Ma
 	if db.PublicURL == "" && !strings.HasSuffix(cfg.Addr, ":0") {
 		db.PublicURL = "http://" + cfg.Addr
 	}
+	db.WebhookAllowPrivate = cfg.WebhookAllowPrivate
 	return &Main{Config: cfg, Out: out, Log: log, Store: db}, nil
 }
 
@@ -323,7 +333,8 @@ func (m *Main) Listen() error {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	srv, err := server.New(server.Services{Units: m.Store, Users: m.Store, Auth: m.Store, Audit: m.Store, Ready: m.Store.Ping,
-		Campaigns: m.Store, Items: m.Store, Reports: m.Store, Import: m.Store, Evidence: m.Store, Blobs: blobs, Coord: m.Store, Idem: m.Store, Complaints: m.Store, Credentials: m.Store},
+		Campaigns: m.Store, Items: m.Store, Reports: m.Store, Import: m.Store, Evidence: m.Store, Blobs: blobs, Coord: m.Store, Idem: m.Store, Complaints: m.Store, Credentials: m.Store,
+		Webhooks: m.Store, Queue: m.Store},
 		server.Config{PublicURL: m.Config.PublicURL, Demo: m.Config.Demo, APIRate: m.Config.APIRate, PublicRate: m.Config.PublicRate}, m.Log, reg)
 	if err != nil {
 		ln.Close()
@@ -439,6 +450,34 @@ func (m *Main) Queue() *jobs.Queue {
 			return ctx.Err()
 		}
 		return m.Store.RunProbe(ctx, j)
+	})
+	// Webhook deliveries from the outbox: one signed POST an attempt; the
+	// queue's backoff spaces the retries, the delivery log records each.
+	sender := &webhook.Sender{AllowPrivate: m.Config.WebhookAllowPrivate}
+	q.Handle(shishi.JobWebhook, func(ctx context.Context, j *shishi.Job) error {
+		var p shishi.WebhookJob
+		if err := json.Unmarshal(j.Payload, &p); err != nil {
+			return jobs.Permanent(err)
+		}
+		d, err := m.Store.PrepareDelivery(ctx, p.Delivery)
+		if shishi.ErrorCode(err) == shishi.ENOTFOUND {
+			return jobs.Permanent(err)
+		} else if err != nil {
+			return err
+		}
+		status, serr := sender.Send(ctx, d)
+		msg := ""
+		if serr != nil {
+			msg = serr.Error()
+		}
+		refused := errors.Is(serr, webhook.ErrTarget)
+		if err := m.Store.RecordDelivery(ctx, p.Delivery, status, msg, serr == nil, refused || j.Attempts >= j.MaxAttempts); err != nil {
+			return err
+		}
+		if refused {
+			return jobs.Permanent(serr)
+		}
+		return serr
 	})
 	m.queue = q
 	return q

@@ -334,7 +334,7 @@ func TestEveryPageRenders(t *testing.T) {
 		path string
 	}{
 		{admin, "/app"}, {admin, "/app/units"}, {admin, "/app/units?q=" + url.QueryEscape("郑州")}, {admin, fmt.Sprintf("/app/units/%d", zz)},
-		{admin, "/app/users"}, {admin, "/app/users?q=zh"}, {admin, fmt.Sprintf("/app/users/%d", u.ID)}, {admin, "/app/profile"},
+		{admin, "/app/users"}, {admin, "/app/users?q=zh"}, {admin, fmt.Sprintf("/app/users/%d", u.ID)}, {admin, "/app/profile"}, {admin, "/app/integrations"},
 		{auditor, "/app/audit"}, {auditor, "/app/audit?verify=1"}, {auditor, "/app/audit?actor=admin"},
 		{op, "/app"}, {op, "/app/units"}, {op, "/app/profile"},
 	}

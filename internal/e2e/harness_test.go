@@ -56,7 +56,16 @@ func startWith(t *testing.T, dsn string, ledger bool) *env {
 // logw instead of the test's log (errors only).
 func startLogged(t *testing.T, dsn string, ledger bool, logw io.Writer) *env {
 	t.Helper()
+	return startConfig(t, dsn, ledger, logw, nil)
+}
+
+// startConfig is startLogged with the configuration changed by tweak.
+func startConfig(t *testing.T, dsn string, ledger bool, logw io.Writer, tweak func(*app.Config)) *env {
+	t.Helper()
 	cfg := app.Config{Addr: "127.0.0.1:0", Data: t.TempDir(), Demo: true, DemoWithoutLedger: !ledger}
+	if tweak != nil {
+		tweak(&cfg)
+	}
 	switch {
 	case strings.HasPrefix(dsn, "postgres"):
 		cfg.DB = dsn
