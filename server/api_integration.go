@@ -30,6 +30,10 @@ func (s *Server) integrationRoutes() {
 	s.api(&operation{Method: "GET", Path: "/api/v1/jobs", ID: "listJobs", Tag: "integration", Summary: "The job queue, newest first (administrators): status=dead lists the dead letters",
 		Params: listParams(param{Name: "status", In: "query", Type: "string", Desc: "queued, running, done or dead"}, param{Name: "kind", In: "query", Type: "string"}),
 		Resp:   shishi.Job{}, List: true, handle: s.listJobs})
+	s.api(&operation{Method: "GET", Path: "/api/v1/me/mail", ID: "getMailPrefs", Tag: "users", Summary: "The caller's e-mail choices: which notices are mailed, in which language",
+		Resp: shishi.MailPrefs{}, handle: s.getMailPrefs})
+	s.api(&operation{Method: "PUT", Path: "/api/v1/me/mail", ID: "setMailPrefs", Tag: "users", Summary: "Set the caller's e-mail choices (kinds: reminder, task, complaint, mention; lang: zh or en)",
+		Body: shishi.MailPrefs{}, Resp: shishi.MailPrefs{}, handle: s.setMailPrefs})
 	s.api(&operation{Method: "POST", Path: "/api/v1/jobs/{id}:retry", ID: "retryJob", Tag: "integration", Summary: "Put a dead job back in the queue",
 		Params: []param{pathID()}, Resp: shishi.Job{}, handle: s.retryJob})
 }
@@ -170,4 +174,24 @@ func (s *Server) retryJob(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return writeJSON(w, http.StatusOK, j)
+}
+
+func (s *Server) getMailPrefs(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.Mail.MailPrefs(r.Context())
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, p)
+}
+
+func (s *Server) setMailPrefs(w http.ResponseWriter, r *http.Request) error {
+	var in shishi.MailPrefs
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	p, err := s.Mail.SetMailPrefs(r.Context(), in)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, p)
 }

@@ -23,6 +23,21 @@ type profileData struct {
 	TOTPKey   string
 	TOTPQR    template.URL
 	MustEnrol bool
+	Mail      *shishi.MailPrefs
+	MailKinds []string
+}
+
+// Mails reports whether notices of kind are mailed.
+func (d profileData) Mails(kind string) bool {
+	if d.Mail == nil {
+		return false
+	}
+	for _, k := range d.Mail.Kinds {
+		if k == kind {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *Server) profilePage(w http.ResponseWriter, r *http.Request, v *view) error {
@@ -39,6 +54,12 @@ func (s *Server) renderProfile(w http.ResponseWriter, r *http.Request, v *view, 
 	d.MustEnrol = !v.Actor.TOTPOK && !v.Actor.TOTPEnrolled
 	if d.Tokens, err = s.Auth.FindTokens(ctx, u.ID); err != nil {
 		return err
+	}
+	if s.Mail != nil {
+		if d.Mail, err = s.Mail.MailPrefs(ctx); err != nil {
+			return err
+		}
+		d.MailKinds = shishi.MailKinds
 	}
 	if d.TOTPURL != "" {
 		key, err := otp.NewKeyFromURL(d.TOTPURL)
@@ -102,6 +123,8 @@ func (s *Server) profileUpdate(w http.ResponseWriter, r *http.Request, v *view) 
 			d.NewToken = plain
 			return s.renderProfile(w, r, v, http.StatusCreated, d)
 		}
+	case "mail_prefs":
+		_, err = s.Mail.SetMailPrefs(ctx, shishi.MailPrefs{Kinds: f["kinds"], Lang: f.Get("lang")})
 	case "token_revoke":
 		id, _ := strconv.ParseInt(strings.TrimSpace(f.Get("id")), 10, 64)
 		err = s.Auth.RevokeToken(ctx, id)

@@ -43,6 +43,7 @@ type Services struct {
 	// Integration: webhooks and the job queue.
 	Webhooks shishi.WebhookService
 	Queue    shishi.QueueService
+	Mail     shishi.MailService
 	// Blobs keeps uploaded files by content hash.
 	Blobs *blob.Store
 	// Ready reports whether the database answers (for /readyz).

@@ -447,16 +447,7 @@ func (d *DB) complaintEvent(ctx context.Context, tx *sql.Tx, id int64, actor, ac
 // notifyCase writes a notice pointing at a case; a non-empty dedup key
 // sends it once per user.
 func (d *DB) notifyCase(ctx context.Context, tx *sql.Tx, userID int64, kind string, caseID int64, text, dedup string) (bool, error) {
-	q := `INSERT INTO notices (user_id, kind, complaint_id, text, at, dedup) VALUES ($1, $2, $3, $4, $5, $6)`
-	if dedup != "" {
-		q += ` ON CONFLICT (user_id, dedup) WHERE dedup <> '' DO NOTHING`
-	}
-	res, err := tx.ExecContext(ctx, q, userID, kind, caseID, text, d.now(), dedup)
-	if err != nil {
-		return false, shishi.Internal(err)
-	}
-	n, _ := res.RowsAffected()
-	return n == 1, nil
+	return d.insertNotice(ctx, tx, userID, kind, "complaint_id", caseID, text, dedup)
 }
 
 // staffAt lists the active users holding one of roles at the unit itself.

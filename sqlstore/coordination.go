@@ -46,20 +46,7 @@ func (d *DB) speaks(ctx context.Context, db queryer, a *shishi.Actor, itemID int
 // notify writes a notice; a non-empty dedup key sends it once per user.
 // It reports whether a notice was written.
 func (d *DB) notify(ctx context.Context, tx *sql.Tx, userID int64, kind string, itemID int64, text, dedup string) (bool, error) {
-	var item any
-	if itemID > 0 {
-		item = itemID
-	}
-	q := `INSERT INTO notices (user_id, kind, item_id, text, at, dedup) VALUES ($1, $2, $3, $4, $5, $6)`
-	if dedup != "" {
-		q += ` ON CONFLICT (user_id, dedup) WHERE dedup <> '' DO NOTHING`
-	}
-	res, err := tx.ExecContext(ctx, q, userID, kind, item, text, d.now(), dedup)
-	if err != nil {
-		return false, shishi.Internal(err)
-	}
-	n, _ := res.RowsAffected()
-	return n == 1, nil
+	return d.insertNotice(ctx, tx, userID, kind, "item_id", itemID, text, dedup)
 }
 
 // operatorsOf lists the active operators who hold their role at the unit

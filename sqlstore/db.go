@@ -55,6 +55,9 @@ type DB struct {
 	// WebhookAllowPrivate lets webhooks name loopback and private
 	// addresses (tests, closed networks); off, such URLs are refused.
 	WebhookAllowPrivate bool
+	// MailEnabled queues an e-mail for each notice its user asked to get
+	// by mail; the application sets it when an SMTP server is configured.
+	MailEnabled bool
 }
 
 // Open connects to dsn: a PostgreSQL URL ("postgres://…") or a SQLite file

@@ -21,7 +21,8 @@ const usage = `shishi — 实事：“我为群众办实事”实践活动管理
 
 Usage:
   shishi serve [--addr HOST:PORT] [--data DIR | --db URL] [--demo] [--public-url URL] [--tls-cert FILE --tls-key FILE]
-               [--job-workers N] [--job-lease DURATION]
+               [--job-workers N] [--job-lease DURATION] [--webhook-allow-private]
+               [--smtp-url URL --mail-from ADDRESS]
   shishi migrate [--data DIR | --db URL]
   shishi unit add [--data DIR | --db URL] --code CODE --name NAME --kind KIND [--parent CODE] [--name-en NAME]
   shishi user add [--data DIR | --db URL] --login LOGIN --name NAME --unit CODE --role ROLE[,ROLE] [--password-stdin]
@@ -40,7 +41,8 @@ Usage:
   shishi version
 
 Environment: SHISHI_ADDR, SHISHI_DATA, SHISHI_DB, SHISHI_PUBLIC_URL, SHISHI_MASTER_KEYS,
-SHISHI_JOB_WORKERS, SHISHI_JOB_LEASE.
+SHISHI_JOB_WORKERS, SHISHI_JOB_LEASE, SHISHI_WEBHOOK_ALLOW_PRIVATE, SHISHI_SMTP_URL,
+SHISHI_MAIL_FROM.
 `
 
 func main() {

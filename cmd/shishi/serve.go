@@ -21,6 +21,8 @@ func serve(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.BoolVar(&c.Demo, "demo", false, "seed the demo world into an empty database and print its accounts")
 	fs.IntVar(&c.JobWorkers, "job-workers", 0, "queued jobs run at once (default 4; env SHISHI_JOB_WORKERS)")
 	fs.BoolVar(&c.WebhookAllowPrivate, "webhook-allow-private", false, "let webhooks go to loopback and private addresses (env SHISHI_WEBHOOK_ALLOW_PRIVATE=1)")
+	fs.StringVar(&c.SMTPURL, "smtp-url", "", "send notices by e-mail: smtp://[user:pass@]host[:port][?tls=starttls|opportunistic|none] or smtps://… (env SHISHI_SMTP_URL)")
+	fs.StringVar(&c.MailFrom, "mail-from", "", "sender address of notice mails, e.g. \"实事 <noreply@example.cn>\" (env SHISHI_MAIL_FROM)")
 	fs.DurationVar(&c.JobLease, "job-lease", 0, "how long a claimed job may run before another process takes it over (default 5m; env SHISHI_JOB_LEASE)")
 	if err := parse(fs, args); err != nil {
 		return err

@@ -28,6 +28,7 @@ import (
 	"github.com/shishi-edu/shishi/blob"
 	"github.com/shishi-edu/shishi/demo"
 	"github.com/shishi-edu/shishi/jobs"
+	"github.com/shishi-edu/shishi/mailer"
 	"github.com/shishi-edu/shishi/secret"
 	"github.com/shishi-edu/shishi/server"
 	"github.com/shishi-edu/shishi/sqlstore"
@@ -71,6 +72,11 @@ type Config struct {
 	// addresses (env SHISHI_WEBHOOK_ALLOW_PRIVATE=1): for tests and closed
 	// networks; off by default, against server-side request forgery.
 	WebhookAllowPrivate bool
+	// SMTPURL turns on e-mail notices (env SHISHI_SMTP_URL):
+	// smtp://[user:pass@]host[:port][?tls=starttls|opportunistic|none] or
+	// smtps://…; MailFrom is the sender (env SHISHI_MAIL_FROM).
+	SMTPURL  string
+	MailFrom string
 }
 
 // DefaultAddr and DefaultData are the contract's defaults.
@@ -103,6 +109,8 @@ func (c *Config) Env() {
 	if c.ComplaintRetentionDays == 0 {
 		c.ComplaintRetentionDays = 3 * 365
 	}
+	set(&c.SMTPURL, "SHISHI_SMTP_URL")
+	set(&c.MailFrom, "SHISHI_MAIL_FROM")
 	if c.JobWorkers == 0 {
 		c.JobWorkers, _ = strconv.Atoi(os.Getenv("SHISHI_JOB_WORKERS"))
 	}
@@ -134,8 +142,8 @@ func (c *Config) Masked() string {
 	if c.DB != "" {
 		db = maskURL(c.DB)
 	}
-	return fmt.Sprintf("addr=%s data=%s db=%s public_url=%s demo=%v job_workers=%d job_lease=%s webhook_allow_private=%v",
-		c.Addr, c.Data, db, c.PublicURL, c.Demo, c.JobWorkers, c.JobLease, c.WebhookAllowPrivate)
+	return fmt.Sprintf("addr=%s data=%s db=%s public_url=%s demo=%v job_workers=%d job_lease=%s webhook_allow_private=%v smtp=%s mail_from=%s",
+		c.Addr, c.Data, db, c.PublicURL, c.Demo, c.JobWorkers, c.JobLease, c.WebhookAllowPrivate, mailer.Mask(c.SMTPURL), c.MailFrom)
 }
 
 func maskURL(s string) string {
@@ -161,6 +169,7 @@ type Main struct {
 	http   *http.Server
 	ln     net.Listener
 	queue  *jobs.Queue
+	mailer *mailer.Mailer
 }
 
 // Open loads the keys, connects to the database and applies migrations.
@@ -216,7 +225,15 @@ func Open(ctx context.Context, cfg Config, out io.Writer, log *slog.Logger) (*Ma
 		db.PublicURL = "http://" + cfg.Addr
 	}
 	db.WebhookAllowPrivate = cfg.WebhookAllowPrivate
-	return &Main{Config: cfg, Out: out, Log: log, Store: db}, nil
+	m := &Main{Config: cfg, Out: out, Log: log, Store: db}
+	if cfg.SMTPURL != "" {
+		if m.mailer, err = mailer.New(cfg.SMTPURL, cfg.MailFrom, cfg.PublicURL); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("mail: %w", err)
+		}
+		db.MailEnabled = true
+	}
+	return m, nil
 }
 
 // Close releases the database.
@@ -325,6 +342,9 @@ func (m *Main) Listen() error {
 		m.Config.PublicURL = m.scheme() + "://" + ln.Addr().String()
 	}
 	m.Store.PublicURL = m.Config.PublicURL
+	if m.mailer != nil {
+		m.mailer.BaseURL = m.Config.PublicURL
+	}
 	blobs, err := blob.New(filepath.Join(m.Config.Data, "files"))
 	if err != nil {
 		ln.Close()
@@ -334,7 +354,7 @@ func (m *Main) Listen() error {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	srv, err := server.New(server.Services{Units: m.Store, Users: m.Store, Auth: m.Store, Audit: m.Store, Ready: m.Store.Ping,
 		Campaigns: m.Store, Items: m.Store, Reports: m.Store, Import: m.Store, Evidence: m.Store, Blobs: blobs, Coord: m.Store, Idem: m.Store, Complaints: m.Store, Credentials: m.Store,
-		Webhooks: m.Store, Queue: m.Store},
+		Webhooks: m.Store, Queue: m.Store, Mail: m.Store},
 		server.Config{PublicURL: m.Config.PublicURL, Demo: m.Config.Demo, APIRate: m.Config.APIRate, PublicRate: m.Config.PublicRate}, m.Log, reg)
 	if err != nil {
 		ln.Close()
@@ -479,6 +499,26 @@ func (m *Main) Queue() *jobs.Queue {
 		}
 		return serr
 	})
+	// Notices by e-mail: rendered in the recipient's language, sent over
+	// SMTP; a refused or unreachable server is retried with backoff.
+	if m.mailer != nil {
+		q.Handle(shishi.JobMail, func(ctx context.Context, j *shishi.Job) error {
+			var p shishi.MailJob
+			if err := json.Unmarshal(j.Payload, &p); err != nil {
+				return jobs.Permanent(err)
+			}
+			n, err := m.Store.PrepareMail(ctx, p.Notice)
+			if shishi.ErrorCode(err) == shishi.ENOTFOUND {
+				return jobs.Permanent(err)
+			} else if err != nil {
+				return err
+			}
+			if n.Disabled || n.To == "" {
+				return nil // the account was closed or its address removed since
+			}
+			return m.mailer.Send(ctx, n)
+		})
+	}
 	m.queue = q
 	return q
 }

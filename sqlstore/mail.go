@@ -1,0 +1,125 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+
+	"github.com/shishi-edu/shishi"
+)
+
+// insertNotice writes a notice pointing at an item or a case (ref names
+// the column; id 0 for none); a non-empty dedup key sends it once per
+// user. When mail is on and the user asked for notices of this kind by
+// e-mail, the mail job is queued in the same transaction. It reports
+// whether a notice was written.
+func (d *DB) insertNotice(ctx context.Context, tx *sql.Tx, userID int64, kind, ref string, refID int64, text, dedup string) (bool, error) {
+	var target any
+	if refID > 0 {
+		target = refID
+	}
+	q := `INSERT INTO notices (user_id, kind, ` + ref + `, text, at, dedup) VALUES ($1, $2, $3, $4, $5, $6)`
+	if dedup != "" {
+		q += ` ON CONFLICT (user_id, dedup) WHERE dedup <> '' DO NOTHING`
+	}
+	var id int64
+	err := tx.QueryRowContext(ctx, q+` RETURNING id`, userID, kind, target, text, d.now(), dedup).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	} else if err != nil {
+		return false, shishi.Internal(err)
+	}
+	if !d.MailEnabled {
+		return true, nil
+	}
+	var email, kinds string
+	var unit int64
+	if err := tx.QueryRowContext(ctx, `SELECT email, mail_kinds, unit_id FROM users WHERE id = $1`, userID).Scan(&email, &kinds, &unit); err != nil {
+		return false, shishi.Internal(err)
+	}
+	if email == "" || !hasKind(kinds, kind) {
+		return true, nil
+	}
+	if _, err := d.enqueue(ctx, tx, shishi.JobInput{Kind: shishi.JobMail, Payload: shishi.MailJob{Notice: id}, UnitID: &unit}); err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
+func hasKind(list, kind string) bool {
+	for _, k := range strings.Split(list, ",") {
+		if k == kind {
+			return true
+		}
+	}
+	return false
+}
+
+// MailPrefs implements shishi.MailService.
+func (d *DB) MailPrefs(ctx context.Context) (*shishi.MailPrefs, error) {
+	a := shishi.ActorFrom(ctx)
+	if a == nil || a.UserID == 0 {
+		return nil, shishi.Errorf(shishi.EUNAUTHORIZED, "需要登录 / sign in first")
+	}
+	var p shishi.MailPrefs
+	var kinds string
+	if err := d.db.QueryRowContext(ctx, `SELECT email, mail_kinds, mail_lang FROM users WHERE id = $1`, a.UserID).Scan(&p.Email, &kinds, &p.Lang); err != nil {
+		return nil, shishi.Internal(err)
+	}
+	p.Kinds = []string{}
+	for _, k := range strings.Split(kinds, ",") {
+		if k != "" {
+			p.Kinds = append(p.Kinds, k)
+		}
+	}
+	p.Enabled = d.MailEnabled
+	return &p, nil
+}
+
+// SetMailPrefs implements shishi.MailService.
+func (d *DB) SetMailPrefs(ctx context.Context, p shishi.MailPrefs) (*shishi.MailPrefs, error) {
+	a := shishi.ActorFrom(ctx)
+	if a == nil || a.UserID == 0 {
+		return nil, shishi.Errorf(shishi.EUNAUTHORIZED, "需要登录 / sign in first")
+	}
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	err := d.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET mail_kinds = $1, mail_lang = $2 WHERE id = $3`, strings.Join(p.Kinds, ","), p.Lang, a.UserID); err != nil {
+			return shishi.Internal(err)
+		}
+		return d.appendAudit(ctx, tx, "user.mail_prefs", "user", a.UserID, nil, map[string]any{"kinds": p.Kinds, "lang": p.Lang})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return d.MailPrefs(ctx)
+}
+
+// PrepareMail implements shishi.MailService.
+func (d *DB) PrepareMail(ctx context.Context, noticeID int64) (*shishi.MailNotice, error) {
+	var m shishi.MailNotice
+	var item, cas sql.NullInt64
+	err := d.db.QueryRowContext(ctx, `SELECT n.id, n.kind, n.text, n.at, n.item_id, n.complaint_id, u.email, u.name, u.mail_lang, u.disabled
+		FROM notices n JOIN users u ON u.id = n.user_id WHERE n.id = $1`, noticeID).
+		Scan(&m.NoticeID, &m.Kind, &m.Text, &m.At, &item, &cas, &m.To, &m.Name, &m.Lang, &m.Disabled)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, shishi.Errorf(shishi.ENOTFOUND, "通知不存在 / notice %d not found", noticeID)
+	} else if err != nil {
+		return nil, shishi.Internal(err)
+	}
+	m.At = m.At.UTC()
+	switch {
+	case item.Valid:
+		m.Path = "/app/items/" + itoa(int(item.Int64))
+	case cas.Valid:
+		m.Path = "/app/complaints/" + itoa(int(cas.Int64))
+	default:
+		m.Path = "/app/notices"
+	}
+	return &m, nil
+}
+
+var _ shishi.MailService = (*DB)(nil)
