@@ -1,0 +1,245 @@
+package e2e
+
+import (
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/shishi-edu/shishi/internal/testdb"
+)
+
+// apiOp is one operation of the served OpenAPI document.
+type apiOp struct{ method, path string }
+
+// loadOps reads the served document's operations by id.
+func loadOps(t *testing.T, e *env) map[string]apiOp {
+	t.Helper()
+	r := e.api("GET", "/api/openapi.json", "", "")
+	var doc struct {
+		Paths map[string]map[string]struct {
+			OperationID string `json:"operationId"`
+		} `json:"paths"`
+	}
+	if err := json.Unmarshal(r.body, &doc); err != nil || r.status != 200 {
+		t.Fatalf("openapi.json: %d %v", r.status, err)
+	}
+	ops := map[string]apiOp{}
+	for path, item := range doc.Paths {
+		for method, o := range item {
+			ops[o.OperationID] = apiOp{strings.ToUpper(method), path}
+		}
+	}
+	return ops
+}
+
+var pathParam = regexp.MustCompile(`\{[a-z_]+\}`)
+
+// TestEveryOperationCalled calls each operation the OpenAPI document lists,
+// through its documented method and path, with a real token on the full
+// demo world, and checks each answer's status: the documented success,
+// or the one refusal the call was set up to meet (a step the case's state
+// does not allow). At the end no documented operation is left uncalled.
+func TestEveryOperationCalled(t *testing.T) {
+	e := startConfig(t, testdb.SQLite(t), true, nil, fastQueue)
+	ops := loadOps(t, e)
+	called := map[string]bool{}
+	// call runs operation id with the path parameters filled in order and
+	// checks the status; query is appended to the path.
+	call := func(id, login, query, body string, want int, params ...any) response {
+		t.Helper()
+		op, ok := ops[id]
+		if !ok {
+			t.Fatalf("operation %s is not in the document", id)
+		}
+		i := 0
+		path := pathParam.ReplaceAllStringFunc(op.path, func(string) string {
+			if i >= len(params) {
+				t.Fatalf("%s: too few path parameters", id)
+			}
+			i++
+			return fmt.Sprint(params[i-1])
+		})
+		var r response
+		if strings.HasPrefix(body, "@file:") {
+			r = e.upload(path+query, login, []byte(strings.TrimPrefix(body, "@file:")))
+		} else {
+			r = e.api(op.method, path+query, login, body)
+		}
+		called[id] = true
+		if r.status != want {
+			detail := string(r.body)
+			if len(detail) > 300 {
+				detail = detail[:300]
+			}
+			t.Errorf("%s %s %s%s as %q: %d, want %d: %s", id, op.method, path, query, login, r.status, want, detail)
+		}
+		return r
+	}
+	num := func(r response, key string) int64 {
+		t.Helper()
+		v, _ := r.json(t)[key].(float64)
+		return int64(v)
+	}
+	zz, ha, ly := e.unitID("ha-zz"), e.unitID("ha"), e.unitID("ha-ly")
+
+	// Units.
+	call("listUnits", "admin", "?under="+fmt.Sprint(ha), "", 200)
+	u := num(call("createUnit", "admin", "", fmt.Sprintf(`{"parent_id": %d, "code": "ha-zz-api", "name": "接口测试学校", "kind": "school"}`, zz), 201), "id")
+	call("getUnit", "admin", "", "", 200, u)
+	call("updateUnit", "admin", "", `{"name": "接口测试学校（改名）"}`, 200, u)
+	call("moveUnit", "admin", "", fmt.Sprintf(`{"parent_id": %d}`, ly), 200, u)
+	call("unitHistory", "admin", "", "", 200, u)
+
+	// Users and tokens.
+	call("getMe", "zhengzhou", "", "", 200)
+	call("listUsers", "admin", "?q=zh", "", 200)
+	uid := num(call("createUser", "admin", "", fmt.Sprintf(`{"login": "api-op", "name": "接口填报员", "unit_id": %d, "password": "Correct-Horse-Battery-42", "grants": [{"role": "operator"}]}`, zz), 201), "id")
+	call("getUser", "admin", "", "", 200, uid)
+	call("updateUser", "admin", "", `{"name": "接口填报员甲"}`, 200, uid)
+	call("moveUser", "admin", "", fmt.Sprintf(`{"unit_id": %d}`, ly), 200, uid)
+	call("listTokens", "zhengzhou", "", "", 200, mustUser(t, e, "zhengzhou"))
+	created := call("createToken", "zhengzhou", "", `{"name": "sync", "expires_in_days": 30}`, 201, mustUser(t, e, "zhengzhou")).json(t)
+	tok := int64(created["detail"].(map[string]any)["id"].(float64))
+	call("revokeToken", "zhengzhou", "", "", 204, tok)
+
+	// Audit.
+	call("listAudit", "auditor", "?limit=5", "", 200)
+	call("verifyAudit", "auditor", "", "", 200)
+
+	// The ledger.
+	call("listCampaigns", "henan", "", "", 200)
+	cid := num(call("createCampaign", "henan", "", `{"name": "接口测试活动", "starts_on": "2021-05-01", "ends_on": "2021-12-31", "tiers": ["厅机关办实事重点事项"]}`, 201), "id")
+	camp := call("getCampaign", "henan", "", "", 200, cid).json(t)
+	tier := int64(camp["tiers"].([]any)[0].(map[string]any)["id"].(float64))
+	item := num(call("createItem", "henan", "", fmt.Sprintf(`{"tier_id": %d, "title": "周转宿舍", "lead_unit_id": %d, "coop_unit_ids": [%d], "deadline": "2026-12-31", "targets": [{"name": "建成", "unit": "套", "target": 7000}]}`, tier, zz, ly), 201, cid), "id")
+	call("listItems", "henan", fmt.Sprintf("?campaign=%d", cid), "", 200)
+	call("getItem", "henan", "", "", 200, item)
+	call("item_approve", "henan", "", `{}`, 200, item)
+	call("item_start", "henan", "", `{}`, 200, item)
+	rep := num(call("fileReport", "zhengzhou", "", `{"period": "2021-06", "narrative": "开工建设", "values": []}`, 201, item), "id")
+	call("attachEvidence", "zhengzhou", "", "@file:"+string(samplePDF), 201, rep)
+	call("listEvidence", "henan", "", "", 200, item)
+	ev := e.api("GET", fmt.Sprintf("/api/v1/items/%d/evidence", item), "henan", "").json(t)["items"].([]any)
+	if len(ev) > 0 {
+		call("getEvidence", "henan", "", "", 200, int64(ev[0].(map[string]any)["id"].(float64)))
+	}
+	call("listItemReports", "henan", "", "", 200, item)
+	call("listReports", "henan", "?status=submitted", "", 200)
+	call("returnReport", "henan", "", `{"comment": "请补充佐证"}`, 200, rep)
+	rep2 := num(call("fileReport", "zhengzhou", "", `{"period": "2021-06", "narrative": "开工建设，已补充", "values": [], "reason": "补充佐证"}`, 201, item), "id")
+	call("acceptReport", "henan", "", `{}`, 200, rep2)
+	call("item_request_closure", "zhengzhou", "", `{"note": "已完成"}`, 200, item)
+	call("item_reject_closure", "henan", "", `{"note": "证据不足"}`, 200, item)
+	call("item_request_closure", "zhengzhou", "", `{"note": "已补充"}`, 200, item)
+	call("item_close", "henan", "", `{}`, 200, item)
+	call("item_reopen", "henan", "", `{"note": "回头看"}`, 200, item)
+	call("itemHistory", "henan", "", "", 200, item)
+	xlsx := call("exportLedger", "henan", "", "", 200, cid)
+	cid2 := num(call("createCampaign", "henan", "", `{"name": "导入测试活动", "starts_on": "2021-05-01", "ends_on": "2021-12-31", "tiers": ["厅机关办实事重点事项"]}`, 201), "id")
+	call("importItems", "henan", "", "@file:"+string(xlsx.body), 201, cid2)
+
+	// Coordination.
+	call("addComment", "henan", "", `{"body": "@zhengzhou 请报送开工情况"}`, 201, item)
+	call("listComments", "henan", "", "", 200, item)
+	task := num(call("addTask", "zhengzhou", "", fmt.Sprintf(`{"unit_id": %d, "title": "核实套数", "due": "2021-10-15"}`, ly), 201, item), "id")
+	call("listTasks", "henan", "", "", 200, item)
+	call("completeTask", "henan", "", `{"note": "已核实"}`, 200, task)
+	call("listNotices", "zhengzhou", "", "", 200)
+	call("readNotice", "zhengzhou", "", "", 204, 0)
+
+	// Complaints: the public side, then the desk and the unit.
+	call("listComplaintCategories", "", "", "", 200)
+	call("updateComplaintCategory", "handler", "", `{"code": "fees", "name": "乱收费", "name_en": "Improper fees", "accept_days": 3, "days": 15, "reply_days": 5, "warn_days": 3, "active": true}`, 200, "fees")
+	sub := call("submitComplaint", "", "", `{"category": "fees", "place": "郑州市教育局", "body": "郑州市某小学收取课后服务费后又收托管费。", "reporter": {"name": "测试人", "phone": "13800000000"}}`, 201).json(t)
+	c1, code, secret := int64(sub["id"].(float64)), sub["code"].(string), sub["secret"].(string)
+	call("trackComplaint", "", "", fmt.Sprintf(`{"code": %q, "secret": %q}`, code, secret), 200)
+	call("reporterStep", "", "", fmt.Sprintf(`{"code": %q, "secret": %q, "action": "message", "note": "补充：每月 300 元"}`, code, secret), 200)
+	call("listComplaints", "handler", "", "", 200)
+	call("exportComplaints", "handler", "", "", 200)
+	call("complaintStats", "handler", "", "", 200)
+	call("getComplaintFloors", "handler", "", "", 200)
+	call("setComplaintFloors", "handler", "", `{"on_time": 90, "reply": 95, "satisfaction": 85}`, 200)
+	call("getComplaint", "handler", "", "", 200, c1)
+	call("listComplaintEvents", "handler", "", "", 200, c1)
+	call("listComplaintDuplicates", "handler", "", "", 200, c1)
+	call("getComplaintFile", "handler", "", "", 404, c1, 1) // the case has no attachment
+	call("revealReporter", "handler", "", `{"reason": "核实举报内容需联系举报人"}`, 200, c1)
+	call("complaint_remind", "handler", "", `{"note": "请尽快受理"}`, 409, c1) // nothing dispatched yet
+	call("complaint_accept", "handler", "", `{}`, 200, c1)
+	call("complaint_dispatch", "handler", "", fmt.Sprintf(`{"unit_id": %d, "note": "请核查"}`, zz), 200, c1)
+	call("complaint_return", "zhengzhou", "", `{"note": "不属本单位管辖"}`, 200, c1)
+	call("complaint_dispatch", "handler", "", fmt.Sprintf(`{"unit_id": %d, "note": "请再核查"}`, zz), 200, c1)
+	call("complaint_sign", "zhengzhou", "", `{}`, 200, c1)
+	call("complaint_request_extension", "zhengzhou", "", `{"days": 5, "note": "需调取财务凭证"}`, 200, c1)
+	call("complaint_reject_extension", "handler", "", `{"note": "时限内办结"}`, 200, c1)
+	call("complaint_request_extension", "zhengzhou", "", `{"days": 3, "note": "再次申请"}`, 200, c1)
+	call("complaint_approve_extension", "handler", "", `{}`, 200, c1)
+	call("complaint_remind", "handler", "", `{"note": "请按期办结"}`, 200, c1)
+	call("complaint_conclude", "zhengzhou", "", `{"conclusion": "true", "note": "属实"}`, 200, c1)
+	call("complaint_rectify", "zhengzhou", "", `{"note": "已退费"}`, 200, c1)
+	call("complaint_reply", "handler", "", `{"note": "已督促退还托管费。"}`, 200, c1)
+	call("complaint_close", "handler", "", `{"note": "举报人未评价"}`, 200, c1)
+	c4 := int64(call("submitComplaint", "", "", fmt.Sprintf(`{"category": "fees", "unit_id": %d, "body": "洛阳市某中学强制订购教辅资料。", "anonymous": true}`, ly), 201).json(t)["id"].(float64))
+	call("complaint_accept", "handler", "", `{}`, 200, c4)
+	call("complaint_forward", "handler", "", fmt.Sprintf(`{"unit_id": %d, "note": "转省厅办理"}`, ha), 200, c4)
+	c2 := int64(call("submitComplaint", "", "", `{"category": "fees", "place": "郑州市教育局", "body": "郑州市某小学收取课后服务费后又收托管费，每月三百元。", "anonymous": true}`, 201).json(t)["id"].(float64))
+	call("complaint_merge", "handler", "", fmt.Sprintf(`{"into": %q, "note": "同一事项"}`, code), 200, c2)
+	c3 := int64(call("submitComplaint", "", "", fmt.Sprintf(`{"category": "other", "unit_id": %d, "body": "与教育无关的咨询内容，请求协助。", "anonymous": true}`, zz), 201).json(t)["id"].(float64))
+	call("complaint_decline", "handler", "", `{"note": "不属于受理范围"}`, 200, c3)
+
+	// Integration.
+	rc := newReceiver(t, 0)
+	hook := call("createWebhook", "henan", "", fmt.Sprintf(`{"unit_id": %d, "url": %q, "events": ["*"]}`, zz, rc.srv.URL), 201).json(t)
+	hid := int64(hook["id"].(float64))
+	call("listWebhooks", "henan", "", "", 200)
+	call("getWebhook", "henan", "", "", 200, hid)
+	call("updateWebhook", "henan", "", `{"events": ["unit.*", "item.*"]}`, 200, hid)
+	e.api("POST", "/api/v1/units", "admin", fmt.Sprintf(`{"parent_id": %d, "code": "ha-zz-api2", "name": "接口测试学校二", "kind": "school"}`, zz))
+	var did int64
+	waitUntil(t, "a delivery", func() bool {
+		ds := e.api("GET", "/api/v1/webhook-deliveries?status=delivered", "henan", "").json(t)["items"].([]any)
+		if len(ds) > 0 {
+			did = int64(ds[0].(map[string]any)["id"].(float64))
+		}
+		return did > 0
+	})
+	call("listDeliveries", "henan", fmt.Sprintf("?webhook=%d", hid), "", 200)
+	call("replayDelivery", "henan", "", "", 200, did)
+	waitUntil(t, "the replay", func() bool {
+		return len(rc.requests()) == 2 && e.api("GET", "/api/v1/webhook-deliveries?status=pending", "henan", "").json(t)["total"] == 0.0
+	})
+	call("deleteWebhook", "henan", "", "", 204, hid)
+	jobs := call("listJobs", "admin", "?kind=webhook.deliver&status=done", "", 200).json(t)["items"].([]any)
+	if len(jobs) != 2 {
+		t.Fatalf("%d webhook jobs done, want 2", len(jobs))
+	}
+	call("retryJob", "admin", "", "", 409, int64(jobs[0].(map[string]any)["id"].(float64))) // done, not dead
+	call("getMailPrefs", "zhengzhou", "", "", 200)
+	call("setMailPrefs", "zhengzhou", "", `{"kinds": ["reminder"], "lang": "zh"}`, 200)
+
+	var missing []string
+	for id := range ops {
+		if !called[id] {
+			missing = append(missing, id)
+		}
+	}
+	sort.Strings(missing)
+	if len(missing) > 0 {
+		t.Fatalf("%d documented operations were not called: %v", len(missing), missing)
+	}
+	if len(ops) < 85 {
+		t.Fatalf("only %d operations in the document", len(ops))
+	}
+}
+
+func mustUser(t *testing.T, e *env, login string) int64 {
+	t.Helper()
+	u, err := e.m.Store.FindUserByLogin(e.sys, login)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u.ID
+}
