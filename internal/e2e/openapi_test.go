@@ -108,6 +108,7 @@ func TestEveryOperationCalled(t *testing.T) {
 	// Audit.
 	call("listAudit", "auditor", "?limit=5", "", 200)
 	call("verifyAudit", "auditor", "", "", 200)
+	call("exportAudit", "auditor", "?from=2021-01-01&to=2030-12-31", "", 200)
 
 	// The ledger.
 	call("listCampaigns", "henan", "", "", 200)
