@@ -65,6 +65,11 @@ func writeWebhook(w http.ResponseWriter, status int, h *shishi.Webhook, body any
 }
 
 func (s *Server) createWebhook(w http.ResponseWriter, r *http.Request) error {
+	// Refuse a caller who may not subscribe before reading the input (the
+	// store then checks the unit).
+	if a := shishi.ActorFrom(r.Context()); !a.Has(shishi.RoleAdmin) && !a.Has(shishi.RoleOffice) {
+		return shishi.Errorf(shishi.EFORBIDDEN, "只有管理员或活动办可以订阅 / only an administrator or the office subscribes webhooks")
+	}
 	var in shishi.WebhookInput
 	if err := decode(r, &in); err != nil {
 		return err

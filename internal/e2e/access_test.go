@@ -112,7 +112,20 @@ var policy = map[string]rule{
 	"resumeCredential":     {who: "issuer", body: `{"reason": "访问测试"}`},
 	"reissueCredential":    {who: "issuer", body: `{"reason": "访问测试"}`},
 	"verifyCredential":     {who: "public", body: `{}`},
-	"revealReporter":       {who: "handler", body: `{"reason": "访问测试需要"}`},
+	// Integration: webhooks by the admin or office over the unit; the job
+	// queue's dead letters are the admin's; mail choices are one's own.
+	"listWebhooks":   {who: "all"},
+	"createWebhook":  {who: "admin office henan", body: `{"unit_id": {ha-zz}, "url": "http://127.0.0.1:9/hook", "events": ["*"]}`},
+	"getWebhook":     {who: "admin office henan"},
+	"updateWebhook":  {who: "admin office henan", body: `{"active": false}`},
+	"deleteWebhook":  {who: "admin office henan"},
+	"listDeliveries": {who: "all"},
+	"replayDelivery": {who: "admin office henan"},
+	"listJobs":       {who: "admin"},
+	"retryJob":       {who: "admin"},
+	"getMailPrefs":   {who: "all"},
+	"setMailPrefs":   {who: "all", body: `{"kinds": ["reminder"], "lang": "zh"}`},
+	"revealReporter": {who: "handler", body: `{"reason": "访问测试需要"}`},
 }
 
 // The steps of a workflow table: the desk's and the unit's.
@@ -257,6 +270,21 @@ func sharedFixtures(t *testing.T, e *env) map[string]string {
 		t.Fatal(err)
 	}
 	ids["users"] = fmt.Sprint(u.ID)
+	// One delivery to replay: a subscription sees one approval, then is
+	// switched off (192.0.2.1 is a documentation address: nothing answers).
+	hook := e.api("POST", "/api/v1/webhooks", "henan", fmt.Sprintf(`{"unit_id": %s, "url": "https://192.0.2.1/hook", "events": ["item.approve"]}`, ids["ha-zz"]))
+	if hook.status != 201 {
+		t.Fatalf("webhook: %d %s", hook.status, hook.body)
+	}
+	hid := fmt.Sprint(hook.json(t)["id"])
+	it := e.api("POST", "/api/v1/campaigns/"+ids["campaigns"]+"/items", "henan", fmt.Sprintf(`{"tier_id": %s, "code": "HOOK", "title": "订阅测试", "leader_name": "测试", "lead_unit_id": %s, "deadline": "2026-12-31", "public": false}`, ids["tier"], ids["ha-zz"]))
+	e.api("POST", fmt.Sprintf("/api/v1/items/%v:approve", it.json(t)["id"]), "henan", "")
+	e.api("PATCH", "/api/v1/webhooks/"+hid, "henan", `{"active": false}`)
+	ds := e.api("GET", "/api/v1/webhook-deliveries", "henan", "").json(t)["items"].([]any)
+	if len(ds) == 0 {
+		t.Fatal("no webhook delivery to replay")
+	}
+	ids["webhook-deliveries"] = fmt.Sprint(ds[0].(map[string]any)["id"])
 	iss := credentialEnv(t, e)
 	ids["issuers"], ids["neea"] = fmt.Sprint(iss["id"]), fmt.Sprint(e.unitID("neea"))
 	return ids
@@ -309,6 +337,13 @@ func fixtures(t *testing.T, e *env, shared map[string]string) *fixture {
 	_, tok, err := e.m.Store.CreateToken(e.sys, mustAtoi(f.ids["users"]), "acc", "", time.Hour)
 	if err != nil {
 		t.Fatal(err)
+	}
+	// A subscription of its own, switched off so no delivery runs.
+	hook := must(e.api("POST", "/api/v1/webhooks", "henan", fmt.Sprintf(`{"unit_id": %s, "url": "https://192.0.2.1/hook", "events": ["item.approve"]}`, f.ids["ha-zz"])), "webhook")
+	f.ids["webhooks"] = fmt.Sprint(hook["id"])
+	must(e.api("PATCH", "/api/v1/webhooks/"+f.ids["webhooks"], "henan", `{"active": false}`), "webhook off")
+	if js := e.api("GET", "/api/v1/jobs", "admin", "").json(t)["items"].([]any); len(js) > 0 {
+		f.ids["jobs"] = fmt.Sprint(js[0].(map[string]any)["id"])
 	}
 	f.ids["credentials"] = fmt.Sprint(e.issue(t, "矩阵测试", "500")["credential"].(map[string]any)["id"])
 	f.ids["items"], f.ids["reports"], f.ids["evidence"] = item, fmt.Sprint(rep["id"]), fmt.Sprint(ev["id"])

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/shishi-edu/shishi"
 	"github.com/shishi-edu/shishi/internal/testdb"
 )
 
@@ -220,6 +221,34 @@ func TestEveryOperationCalled(t *testing.T) {
 	call("retryJob", "admin", "", "", 409, int64(jobs[0].(map[string]any)["id"].(float64))) // done, not dead
 	call("getMailPrefs", "zhengzhou", "", "", 200)
 	call("setMailPrefs", "zhengzhou", "", `{"kinds": ["reminder"], "lang": "zh"}`, 200)
+
+	// Certificates: an issuer at the exam centre, a CET type, one credential
+	// through every status change, a bulk file, verification.
+	cc := neeaCredit
+	if _, err := e.m.Store.UpdateUnit(e.sys, e.unitID("neea"), 0, shishi.UnitPatch{CreditCode: &cc}); err != nil {
+		t.Fatal(err)
+	}
+	call("listIssuers", "issuer", "", "", 200)
+	iss := num(call("createIssuer", "issuer", "", fmt.Sprintf(`{"unit_id": %d}`, e.unitID("neea")), 201), "id")
+	call("rotateIssuerKey", "issuer", "", "", 200, iss)
+	call("createCredentialType", "issuer", "", fmt.Sprintf(`{"issuer_id": %d, "code": "cet4", "name": "全国大学英语四级考试成绩报告单", "number_code": "CET4",
+		"fields": [{"key": "fullName", "label": "姓名", "kind": "name", "public": true}, {"key": "idNumber", "label": "证件号码", "kind": "id_number", "required": true},
+		{"key": "totalScore", "label": "总分", "kind": "integer", "required": true, "public": true}]}`, iss), 201)
+	call("listCredentialTypes", "issuer", "", "", 200)
+	issued := call("issueCredential", "issuer", "", `{"type": "cet4", "subject": {"fullName": "张三", "idNumber": "11010519491231002X", "totalScore": "520"}}`, 201).json(t)
+	credID := int64(issued["credential"].(map[string]any)["id"].(float64))
+	call("listCredentials", "issuer", "", "", 200)
+	call("getCredential", "issuer", "", "", 200, credID)
+	vc := call("getCredentialVC", "issuer", "", "", 200, credID)
+	call("verifyCredential", "", "", string(vc.body), 200)
+	call("suspendCredential", "issuer", "", `{"reason": "核查中"}`, 200, credID)
+	call("resumeCredential", "issuer", "", `{"reason": "核查完毕"}`, 200, credID)
+	re := call("reissueCredential", "issuer", "", `{"reason": "换发"}`, 200, credID).json(t)
+	if c, ok := re["credential"].(map[string]any); ok {
+		re = c
+	}
+	call("revokeCredential", "issuer", "", `{"reason": "成绩更正"}`, 200, int64(re["id"].(float64)))
+	call("bulkIssueCredentials", "issuer", "?type=cet4", "@file:fullName,idNumber,totalScore\n李四,11010519491231002X,480\n", 201)
 
 	var missing []string
 	for id := range ops {
