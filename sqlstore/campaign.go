@@ -19,8 +19,8 @@ func campaignReach(a *shishi.Actor, q *args) string {
 		return "1=1"
 	}
 	return "(" + reach(a, "cu.path", q, campaignWide...) +
-		" OR EXISTS (SELECT 1 FROM items ci JOIN units clu ON clu.id = ci.lead_unit_id WHERE ci.campaign_id = c.id AND " + reach(a, "clu.path", q) + ")" +
-		" OR EXISTS (SELECT 1 FROM items ci JOIN item_units ciu ON ciu.item_id = ci.id JOIN units cxu ON cxu.id = ciu.unit_id WHERE ci.campaign_id = c.id AND " + reach(a, "cxu.path", q) + "))"
+		" OR EXISTS (SELECT 1 FROM items ci WHERE ci.campaign_id = c.id AND ci.lead_unit_id IN " + unitsReached(a, q) + ")" +
+		" OR EXISTS (SELECT 1 FROM items ci JOIN item_units ciu ON ciu.item_id = ci.id WHERE ci.campaign_id = c.id AND ciu.unit_id IN " + unitsReached(a, q) + "))"
 }
 
 const campaignCols = `c.id, c.unit_id, cu.name, c.name, c.description, c.starts_on, c.ends_on, c.as_of, c.amber_below, c.red_below, c.report_due, c.version, c.created_at,
@@ -105,17 +105,39 @@ func (d *DB) tiers(ctx context.Context, db queryer, campaignID int64) ([]shishi.
 // isOffice reports whether the actor runs the campaign (RoleOffice over
 // its unit).
 func (d *DB) isOffice(ctx context.Context, db queryer, campaignID int64) (bool, error) {
+	return d.hasCampaignRole(ctx, db, campaignID, shishi.RoleOffice)
+}
+
+// hasCampaignRole reports whether the actor holds one of roles over the
+// campaign's unit.
+func (d *DB) hasCampaignRole(ctx context.Context, db queryer, campaignID int64, roles ...shishi.Role) (bool, error) {
 	a := shishi.ActorFrom(ctx)
 	if a.IsSystem() {
 		return true, nil
 	}
 	var q args
 	var n int
-	err := db.QueryRowContext(ctx, `SELECT count(*) FROM campaigns c JOIN units cu ON cu.id = c.unit_id WHERE c.id = `+q.add(campaignID)+` AND `+reach(a, "cu.path", &q, shishi.RoleOffice), q...).Scan(&n)
+	err := db.QueryRowContext(ctx, `SELECT count(*) FROM campaigns c JOIN units cu ON cu.id = c.unit_id WHERE c.id = `+q.add(campaignID)+` AND `+reach(a, "cu.path", &q, roles...), q...).Scan(&n)
 	if err != nil {
 		return false, shishi.Internal(err)
 	}
 	return n > 0, nil
+}
+
+// campaignSettings reads what deriving an item's figures needs of its
+// campaign (the first month, the as-of day, the thresholds, the due day),
+// without reach and without the item counts of findCampaign: callers have
+// checked the item's reach already.
+func (d *DB) campaignSettings(ctx context.Context, db queryer, id int64) (*shishi.Campaign, error) {
+	var c shishi.Campaign
+	err := db.QueryRowContext(ctx, `SELECT id, unit_id, starts_on, ends_on, as_of, amber_below, red_below, report_due FROM campaigns WHERE id = $1`, id).
+		Scan(&c.ID, &c.UnitID, &c.StartsOn, &c.EndsOn, &c.AsOf, &c.AmberBelow, &c.RedBelow, &c.ReportDue)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, shishi.Errorf(shishi.ENOTFOUND, "活动不存在 / campaign %d not found", id)
+	} else if err != nil {
+		return nil, shishi.Internal(err)
+	}
+	return &c, nil
 }
 
 // CreateCampaign implements shishi.CampaignService.

@@ -36,7 +36,9 @@ func (d *DB) speaks(ctx context.Context, db queryer, a *shishi.Actor, itemID int
 	work := []shishi.Role{shishi.RoleOperator, shishi.RoleLeader}
 	cond := "(" + reach(a, "cu.path", &q, shishi.RoleOffice, shishi.RoleLeader, shishi.RoleSupervisor) + " OR " + reach(a, "lu.path", &q, work...) +
 		" OR EXISTS (SELECT 1 FROM item_units iu JOIN units xu ON xu.id = iu.unit_id WHERE iu.item_id = i.id AND " + reach(a, "xu.path", &q, work...) + "))"
-	err := db.QueryRowContext(ctx, `SELECT count(*)`+itemFrom+`WHERE i.id = `+q.add(itemID)+` AND `+cond, q...).Scan(&n)
+	// The campaign's unit too: itemFrom does not join it.
+	err := db.QueryRowContext(ctx, `SELECT count(*) FROM items i JOIN campaigns c ON c.id = i.campaign_id JOIN units cu ON cu.id = c.unit_id
+		JOIN units lu ON lu.id = i.lead_unit_id WHERE i.id = `+q.add(itemID)+` AND `+cond, q...).Scan(&n)
 	if err != nil {
 		return false, shishi.Internal(err)
 	}

@@ -11,16 +11,35 @@ import (
 // itemReach: the actor sees the item's whole campaign (a campaign-wide role
 // over the campaign's unit), or the item's lead or a cooperating unit is in
 // reach, or the item is public. Internal items of other subtrees stay out.
+// The campaigns and units in reach are resolved once per statement.
 func itemReach(a *shishi.Actor, q *args) string {
 	if a.IsSystem() {
 		return "1=1"
 	}
-	return "(i.public = " + q.add(true) + " OR " + reach(a, "cu.path", q, campaignWide...) + " OR " + reach(a, "lu.path", q) +
-		" OR EXISTS (SELECT 1 FROM item_units iu JOIN units xu ON xu.id = iu.unit_id WHERE iu.item_id = i.id AND " + reach(a, "xu.path", q) + "))"
+	return "(i.public = " + q.add(true) +
+		" OR i.campaign_id IN (SELECT rc.id FROM campaigns rc WHERE rc.unit_id IN " + unitsReached(a, q, campaignWide...) + ")" +
+		" OR i.lead_unit_id IN " + unitsReached(a, q) +
+		" OR EXISTS (SELECT 1 FROM item_units iu WHERE iu.item_id = i.id AND iu.unit_id IN " + unitsReached(a, q) + "))"
 }
 
-const itemFrom = ` FROM items i JOIN campaigns c ON c.id = i.campaign_id JOIN units cu ON cu.id = c.unit_id
-	JOIN units lu ON lu.id = i.lead_unit_id JOIN tiers t ON t.id = i.tier_id `
+// listReach is itemReach for a list: an actor who sees the whole of the
+// listed campaign needs no condition at all, which lets a page or a count
+// run on the campaign's index alone.
+func (d *DB) listReach(ctx context.Context, db queryer, campaignID int64, q *args) (string, error) {
+	a := shishi.ActorFrom(ctx)
+	if campaignID > 0 && !a.IsSystem() {
+		wide, err := d.hasCampaignRole(ctx, db, campaignID, campaignWide...)
+		if err != nil {
+			return "", err
+		}
+		if wide {
+			return "1=1", nil
+		}
+	}
+	return itemReach(a, q), nil
+}
+
+const itemFrom = ` FROM items i JOIN units lu ON lu.id = i.lead_unit_id JOIN tiers t ON t.id = i.tier_id `
 
 const itemCols = `i.id, i.campaign_id, i.tier_id, t.name, i.parent_id, i.code, i.title, i.description, i.leader_name, i.lead_unit_id, lu.name,
 	i.deadline, i.public, i.status, i.report_from, i.version, i.created_at, i.updated_at, (SELECT count(*) FROM items ch WHERE ch.parent_id = i.id)`
@@ -55,7 +74,10 @@ func (d *DB) FindItems(ctx context.Context, f shishi.ItemFilter) ([]*shishi.Item
 		return nil, 0, shishi.Invalid(shishi.FieldError{Field: "status", Message: "未知的事项状态 / unknown status"})
 	}
 	var q args
-	where := itemReach(shishi.ActorFrom(ctx), &q)
+	where, err := d.listReach(ctx, d.db, f.CampaignID, &q)
+	if err != nil {
+		return nil, 0, err
+	}
 	if f.CampaignID > 0 {
 		where += " AND i.campaign_id = " + q.add(f.CampaignID)
 	}
@@ -63,8 +85,8 @@ func (d *DB) FindItems(ctx context.Context, f shishi.ItemFilter) ([]*shishi.Item
 		where += " AND i.tier_id = " + q.add(f.TierID)
 	}
 	if f.UnitID > 0 {
-		p := "(SELECT pu.path FROM units pu WHERE pu.id = " + q.add(f.UnitID) + ") || '%'"
-		where += " AND (lu.path LIKE " + p + " OR EXISTS (SELECT 1 FROM item_units fu JOIN units fx ON fx.id = fu.unit_id WHERE fu.item_id = i.id AND fx.path LIKE " + p + "))"
+		sub := "(SELECT su.id FROM units su JOIN units pu ON su.path LIKE pu.path || '%' WHERE pu.id = " + q.add(f.UnitID) + ")"
+		where += " AND (i.lead_unit_id IN " + sub + " OR EXISTS (SELECT 1 FROM item_units fu WHERE fu.item_id = i.id AND fu.unit_id IN " + sub + "))"
 	}
 	if f.Status != "" {
 		where += " AND i.status = " + q.add(string(f.Status))
@@ -81,7 +103,7 @@ func (d *DB) FindItems(ctx context.Context, f shishi.ItemFilter) ([]*shishi.Item
 	limit := clampLimit(f.Limit)
 	var total int
 	if !f.HasRAG {
-		if err := d.db.QueryRowContext(ctx, `SELECT count(*)`+itemFrom+`WHERE `+where, q...).Scan(&total); err != nil {
+		if err := d.db.QueryRowContext(ctx, `SELECT count(*) FROM items i WHERE `+where, q...).Scan(&total); err != nil {
 			return nil, 0, shishi.Internal(err)
 		}
 		if f.After > 0 {
@@ -200,8 +222,7 @@ func (d *DB) evaluate(ctx context.Context, db queryer, rows []itemRow) error {
 		c, ok := campaigns[r.CampaignID]
 		if !ok {
 			var err error
-			c, err = d.findCampaign(shishi.WithActor(ctx, shishi.SystemActor()), db, r.CampaignID)
-			if err != nil {
+			if c, err = d.campaignSettings(ctx, db, r.CampaignID); err != nil {
 				return err
 			}
 			campaigns[r.CampaignID] = c
@@ -279,8 +300,10 @@ func (d *DB) evaluateBatch(ctx context.Context, db queryer, ids []int64, items m
 		}
 		return nil
 	}
-	sub := `(SELECT id FROM targets WHERE item_id IN ` + in + `)`
-	rows, err = db.QueryContext(ctx, `SELECT target_id, period, value FROM target_plan WHERE target_id IN `+sub+` ORDER BY target_id, period`, q...)
+	// Plans and milestones joined to the targets: PostgreSQL plans
+	// "target_id IN (SELECT …)" as a scan of all targets.
+	rows, err = db.QueryContext(ctx, `SELECT tp.target_id, tp.period, tp.value FROM targets tt JOIN target_plan tp ON tp.target_id = tt.id
+		WHERE tt.item_id IN `+in+` ORDER BY tp.target_id, tp.period`, q...)
 	if err != nil {
 		return shishi.Internal(err)
 	}
@@ -296,7 +319,8 @@ func (d *DB) evaluateBatch(ctx context.Context, db queryer, ids []int64, items m
 		}
 	}
 	rows.Close()
-	rows, err = db.QueryContext(ctx, `SELECT id, target_id, title, due, done_on FROM milestones WHERE target_id IN `+sub+` ORDER BY target_id, position`, q...)
+	rows, err = db.QueryContext(ctx, `SELECT m.id, m.target_id, m.title, m.due, m.done_on FROM targets tt JOIN milestones m ON m.target_id = tt.id
+		WHERE tt.item_id IN `+in+` ORDER BY m.target_id, m.position`, q...)
 	if err != nil {
 		return shishi.Internal(err)
 	}

@@ -29,7 +29,9 @@ func (d *DB) CreateItem(ctx context.Context, campaignID int64, in shishi.ItemInp
 // createItem is CreateItem's unit of work, reused by the spreadsheet
 // import so that a whole file lands in one transaction.
 func (d *DB) createItem(ctx context.Context, tx *sql.Tx, campaignID int64, in shishi.ItemInput) (int64, error) {
-	c, err := d.findCampaign(ctx, tx, campaignID)
+	// The campaign's settings only: counting its items here would make
+	// every new item cost more as the list grows.
+	c, err := d.campaignSettings(ctx, tx, campaignID)
 	if err != nil {
 		return 0, err
 	}
@@ -38,11 +40,11 @@ func (d *DB) createItem(ctx context.Context, tx *sql.Tx, campaignID int64, in sh
 	} else if !ok {
 		return 0, shishi.Errorf(shishi.EFORBIDDEN, "只有活动办可以编制清单 / only the campaign office adds items")
 	}
-	tierOK := false
-	for _, t := range c.Tiers {
-		tierOK = tierOK || t.ID == in.TierID
+	var tierOK int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM tiers WHERE id = $1 AND campaign_id = $2`, in.TierID, campaignID).Scan(&tierOK); err != nil {
+		return 0, shishi.Internal(err)
 	}
-	if !tierOK {
+	if tierOK == 0 {
 		return 0, shishi.Invalid(shishi.FieldError{Field: "tier_id", Message: "清单层级不属于本活动 / the tier is not one of this campaign's"})
 	}
 	sys := shishi.WithActor(ctx, shishi.SystemActor())

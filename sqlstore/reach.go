@@ -81,3 +81,12 @@ func unitInReach(a *shishi.Actor, idExpr string, q *args, roles ...shishi.Role) 
 	}
 	return "EXISTS (SELECT 1 FROM units ru WHERE ru.id = " + idExpr + " AND " + reach(a, "ru.path", q, roles...) + ")"
 }
+
+// unitsReached returns an uncorrelated subquery, "(SELECT …)", of the ids
+// of the units in the subtrees where the actor holds one of roles (any role
+// when none are named): the same units as reach, resolved once per
+// statement (SQLite materialises it, PostgreSQL hashes it) instead of once
+// per row. Not for the system actor.
+func unitsReached(a *shishi.Actor, q *args, roles ...shishi.Role) string {
+	return "(SELECT ru.id FROM units ru WHERE " + reach(a, "ru.path", q, roles...) + ")"
+}

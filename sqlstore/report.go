@@ -29,7 +29,7 @@ func (d *DB) FileReport(ctx context.Context, itemID int64, in shishi.ReportInput
 		if it.Status != shishi.StatusApproved && it.Status != shishi.StatusInProgress {
 			return shishi.Errorf(shishi.ECONFLICT, "事项状态为“%s”，不能填报 / an item that is %s takes no reports", it.Status.Label(false), it.Status)
 		}
-		c, err := d.findCampaign(shishi.WithActor(ctx, shishi.SystemActor()), tx, it.CampaignID)
+		c, err := d.campaignSettings(ctx, tx, it.CampaignID)
 		if err != nil {
 			return err
 		}
@@ -186,8 +186,9 @@ func staffItemReach(a *shishi.Actor, q *args) string {
 	if a.IsSystem() {
 		return "1=1"
 	}
-	return "(" + reach(a, "cu.path", q, campaignWide...) + " OR " + reach(a, "lu.path", q) +
-		" OR EXISTS (SELECT 1 FROM item_units iu JOIN units xu ON xu.id = iu.unit_id WHERE iu.item_id = i.id AND " + reach(a, "xu.path", q) + "))"
+	return "(i.campaign_id IN (SELECT rc.id FROM campaigns rc WHERE rc.unit_id IN " + unitsReached(a, q, campaignWide...) + ")" +
+		" OR i.lead_unit_id IN " + unitsReached(a, q) +
+		" OR EXISTS (SELECT 1 FROM item_units iu WHERE iu.item_id = i.id AND iu.unit_id IN " + unitsReached(a, q) + "))"
 }
 
 // ReviewReport implements shishi.ReportService.

@@ -58,7 +58,7 @@ func (d *DB) SendReminders(ctx context.Context, soon time.Duration) (int, error)
 			for _, p := range it.Missing {
 				msgs = append(msgs, [3]string{fmt.Sprintf("催报：“%s”%s 月进展尚未填报。", it.Title, p), fmt.Sprintf("missing:%d:%s", it.ID, p), "reminder"})
 			}
-			c, err := d.findCampaign(sys, d.db, it.CampaignID)
+			c, err := d.campaignSettings(sys, d.db, it.CampaignID)
 			if err != nil {
 				return sent, err
 			}
