@@ -295,6 +295,7 @@ type ItemFilter struct {
 	Status     ItemStatus
 	RAG        RAG
 	HasRAG     bool // filter on RAG (RAGNone included)
+	Flagged    bool // red or overdue: the cockpit's attention list
 	Query      string
 	ParentID   *int64
 	PublicOnly bool
@@ -302,12 +303,55 @@ type ItemFilter struct {
 	Limit      int
 }
 
+// Validate checks a target change; the kind of a target stays.
+func (t *TargetInput) Validate() error {
+	var v Validator
+	t.validate(&v, "target")
+	return v.Err()
+}
+
+// Summary counts a campaign's items in reach by their derived figures: the
+// ledger's and the cockpit's roll-ups.
+type Summary struct {
+	Items    int                `json:"items"`
+	RAG      map[RAG]int        `json:"rag"`
+	Overdue  int                `json:"overdue"`
+	Missing  int                `json:"missing"` // items with months due and not reported
+	Closed   int                `json:"closed"`
+	Avg      float64            `json:"avg"` // mean completion of the items that have one
+	ByStatus map[ItemStatus]int `json:"by_status"`
+	ByTier   []SummaryRow       `json:"by_tier"`
+	ByUnit   []SummaryRow       `json:"by_unit"` // by lead unit
+	ByLeader []SummaryRow       `json:"by_leader"`
+}
+
+// SummaryRow is one group of a Summary (a tier, a lead unit, a leader).
+type SummaryRow struct {
+	ID    int64  `json:"id,omitempty"`
+	Label string `json:"label"`
+	Items int    `json:"items"`
+	Red   int    `json:"red"`
+	// Due: overdue or missing reports.
+	Due int `json:"due"`
+	// Rated items have a completion; Sum adds their completions.
+	Rated int     `json:"rated"`
+	Sum   float64 `json:"sum"`
+}
+
 // ItemService manages the ledger's items.
 type ItemService interface {
-	// FindItems lists items in reach with derived progress. EINVALID.
+	// FindItems lists items in reach with derived progress, as the store
+	// keeps it; targets carry no History (FindItem does). EINVALID.
 	FindItems(ctx context.Context, f ItemFilter) ([]*Item, int, error)
+	// Summarise counts the items FindItems would list (f.CampaignID
+	// required; paging ignored). EINVALID.
+	Summarise(ctx context.Context, f ItemFilter) (*Summary, error)
 	// FindItem returns one item with its targets and derived progress.
 	FindItem(ctx context.Context, id int64) (*Item, error)
+	// UpdateTarget changes a target of an item that is not closed: its
+	// value, plan, milestones (with the days steps were done). The office
+	// of the campaign. EINVALID, EFORBIDDEN, ECONFLICT, ENOTFOUND.
+	UpdateTarget(ctx context.Context, itemID, targetID int64, in TargetInput) (*Item, error)
 	// CreateItem adds an item (office of the campaign). EINVALID, EFORBIDDEN.
 	CreateItem(ctx context.Context, campaignID int64, in ItemInput) (*Item, error)
 	// TransitionItem moves an item through its lifecycle. EINVALID,

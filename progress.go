@@ -81,7 +81,7 @@ func Evaluate(it *Item, obs map[int64][]Observation, asOf Date, amberBelow, redB
 			// A checklist counts its steps: target is how many, actual how
 			// many are done.
 			a := DecimalOf(int64(done))
-			t.Actual, t.Target = &a, DecimalOf(int64(len(t.Milestones)))
+			t.Actual, t.Target = &a, t.Steps()
 			if due > 0 {
 				rag = judge(float64(done)/float64(due)*100, amberBelow, redBelow)
 			}
@@ -141,6 +141,38 @@ func Evaluate(it *Item, obs map[int64][]Observation, asOf Date, amberBelow, redB
 		forecast = ""
 	}
 	it.Forecast = forecast
+}
+
+// Steps is how many steps a milestone target has: Evaluate reports it as
+// the target's Target, the steps done as its Actual.
+func (t *Target) Steps() Decimal { return DecimalOf(int64(len(t.Milestones))) }
+
+// FiguresChangeOn is the first day after asOf on which an item's derived
+// figures (Evaluate, MissingPeriods, RollUp) can change with nothing filed
+// or edited: the first of the next month (a new plan point is due, a new
+// month's reports count), the day the last month's report falls due (it
+// becomes missing), the day after the deadline (overdue), and a milestone's
+// due or done day. A store that keeps the figures re-derives them by then.
+func FiguresChangeOn(it *Item, asOf Date, dueDay int) Date {
+	ref := asOf.Period()
+	next := ref.Next().Start()
+	consider := func(d Date) {
+		if d > asOf && d < next && d.Valid() {
+			next = d
+		}
+	}
+	prev := Period(asOf.Time().AddDate(0, 0, -asOf.Time().Day()).Format("2006-01"))
+	consider(prev.DueDate(dueDay))
+	if it.Deadline.Valid() {
+		consider(Date(it.Deadline.Time().AddDate(0, 0, 1).Format("2006-01-02")))
+	}
+	for _, t := range it.Targets {
+		for _, m := range t.Milestones {
+			consider(m.Due)
+			consider(m.DoneOn)
+		}
+	}
+	return next
 }
 
 func judge(share float64, amberBelow, redBelow int) RAG {

@@ -139,3 +139,20 @@ func TestRollUpSumsCounts(t *testing.T) {
 		t.Fatal("own targets replaced")
 	}
 }
+
+// TestFiguresChangeOn: the next day the figures can change by time alone.
+func TestFiguresChangeOn(t *testing.T) {
+	it := &shishi.Item{Deadline: "2021-06-20", Targets: []shishi.Target{{Kind: shishi.TargetMilestone, Milestones: []shishi.Milestone{{Due: "2021-06-12"}, {Due: "2021-05-01", DoneOn: "2021-06-09"}}}}}
+	for _, c := range []struct{ asOf, want shishi.Date }{
+		{"2021-06-03", "2021-06-05"}, // May's report falls due
+		{"2021-06-05", "2021-06-09"}, // a step is done
+		{"2021-06-09", "2021-06-12"}, // a step falls due
+		{"2021-06-12", "2021-06-21"}, // the deadline has passed
+		{"2021-06-21", "2021-07-01"}, // a new month
+		{"2021-12-31", "2022-01-01"},
+	} {
+		if got := shishi.FiguresChangeOn(it, c.asOf, 5); got != c.want {
+			t.Errorf("as of %s: %s, want %s", c.asOf, got, c.want)
+		}
+	}
+}

@@ -25,3 +25,11 @@ type ReminderService interface {
 	// returns how many notices it wrote.
 	SendReminders(ctx context.Context, soon time.Duration) (int, error)
 }
+
+// FiguresService keeps the ledger's stored figures current as days pass.
+type FiguresService interface {
+	// RefreshFigures re-derives the figures of the items whose figures a
+	// day change has made stale (a month begins, a report falls due, a
+	// deadline passes) or that were never derived; it returns how many.
+	RefreshFigures(ctx context.Context) (int, error)
+}

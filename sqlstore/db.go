@@ -124,7 +124,8 @@ func (d *DB) Close() error {
 func (d *DB) Ping(ctx context.Context) error { return d.db.PingContext(ctx) }
 
 // Migrate applies the embedded migrations of the dialect, each in its own
-// transaction, recording them in goose's version table.
+// transaction, recording them in goose's version table; then it derives the
+// ledger figures that are stale or were never derived (after 0008).
 func (d *DB) Migrate(ctx context.Context) error {
 	dialect, dir := goose.DialectSQLite3, "migrations/sqlite"
 	if d.postgres {
@@ -143,6 +144,9 @@ func (d *DB) Migrate(ctx context.Context) error {
 	}
 	if _, err := p.Up(ctx); err != nil {
 		return fmt.Errorf("sqlstore: migrate: %w", err)
+	}
+	if _, err := d.RefreshFigures(shishi.WithActor(ctx, shishi.SystemActor())); err != nil {
+		return fmt.Errorf("sqlstore: ledger figures: %w", err)
 	}
 	return nil
 }

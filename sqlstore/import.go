@@ -118,9 +118,11 @@ func (d *DB) ImportItems(ctx context.Context, campaignID int64, rows []shishi.It
 			}
 			inputs = append(inputs, in)
 		}
+		var created []int64
 		if len(faults) == 0 {
 			for i, in := range inputs {
-				if _, err := d.createItem(ctx, tx, campaignID, in); err != nil {
+				id, err := d.createItem(ctx, tx, campaignID, in)
+				if err != nil {
 					f := shishi.ErrorFields(err)
 					if shishi.ErrorCode(err) != shishi.EINVALID || len(f) == 0 {
 						return err
@@ -132,6 +134,7 @@ func (d *DB) ImportItems(ctx context.Context, campaignID int64, rows []shishi.It
 					fault(rows[i].Row, col, f[0].Message)
 					break
 				}
+				created = append(created, id)
 				n++
 			}
 		}
@@ -142,6 +145,11 @@ func (d *DB) ImportItems(ctx context.Context, campaignID int64, rows []shishi.It
 				e.Message = fmt.Sprintf("第 %d 行“%s”：%s", faults[0].Row, faults[0].Field, faults[0].Message)
 			}
 			return e
+		}
+		for start := 0; start < len(created); start += 500 {
+			if err := d.refresh(ctx, tx, created[start:min(start+500, len(created))]); err != nil {
+				return err
+			}
 		}
 		return d.appendAudit(ctx, tx, "campaign.import", "campaign", campaignID, &c.UnitID, map[string]int{"items": n})
 	})

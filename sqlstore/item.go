@@ -42,41 +42,90 @@ func (d *DB) listReach(ctx context.Context, db queryer, campaignID int64, q *arg
 const itemFrom = ` FROM items i JOIN units lu ON lu.id = i.lead_unit_id JOIN tiers t ON t.id = i.tier_id `
 
 const itemCols = `i.id, i.campaign_id, i.tier_id, t.name, i.parent_id, i.code, i.title, i.description, i.leader_name, i.lead_unit_id, lu.name,
-	i.deadline, i.public, i.status, i.report_from, i.version, i.created_at, i.updated_at, (SELECT count(*) FROM items ch WHERE ch.parent_id = i.id)`
+	i.deadline, i.public, i.status, i.report_from, i.version, i.created_at, i.updated_at, (SELECT count(*) FROM items ch WHERE ch.parent_id = i.id),
+	i.completion, i.rag, i.overdue, i.missing, i.last_period, i.forecast`
 
-// itemRow is an item with what its evaluation needs: the first month it
-// reports for, its observations by target, and the months it reported.
+// itemRow is an item with what deriving its figures needs: the first
+// month it reports for, its observations by target, the months it
+// reported; and, once derived, the day they were derived for and the day
+// they may change by time alone.
 type itemRow struct {
 	*shishi.Item
 	reportFrom shishi.Period
 	obs        map[int64][]shishi.Observation
 	reported   map[shishi.Period]bool
+	asOf       shishi.Date
+	until      shishi.Date
 }
 
+// scanItem reads itemCols: the item with its stored figures.
 func scanItem(s interface{ Scan(...any) error }) (itemRow, error) {
 	it := &shishi.Item{}
-	var parent sql.NullInt64
-	var from string
+	var parent, completion sql.NullInt64
+	var from, missing string
 	err := s.Scan(&it.ID, &it.CampaignID, &it.TierID, &it.TierName, &parent, &it.Code, &it.Title, &it.Description, &it.LeaderName, &it.LeadUnit.ID, &it.LeadUnit.Name,
-		&it.Deadline, &it.Public, &it.Status, &from, &it.Version, &it.CreatedAt, &it.UpdatedAt, &it.ChildCount)
+		&it.Deadline, &it.Public, &it.Status, &from, &it.Version, &it.CreatedAt, &it.UpdatedAt, &it.ChildCount,
+		&completion, &it.RAG, &it.Overdue, &missing, &it.LastPeriod, &it.Forecast)
 	if parent.Valid {
 		it.ParentID = &parent.Int64
+	}
+	if completion.Valid {
+		c := fromHundredths(completion.Int64)
+		it.Completion = &c
+	}
+	it.Missing = []shishi.Period{}
+	if missing != "" {
+		for _, p := range strings.Split(missing, ",") {
+			it.Missing = append(it.Missing, shishi.Period(p))
+		}
 	}
 	it.CreatedAt, it.UpdatedAt = it.CreatedAt.UTC(), it.UpdatedAt.UTC()
 	return itemRow{Item: it, reportFrom: shishi.Period(from), obs: map[int64][]shishi.Observation{}, reported: map[shishi.Period]bool{}}, err
 }
 
-// FindItems implements shishi.ItemService. SQL narrows by campaign, tier,
-// unit, status and title; the derived RAG filter is applied after the
-// figures are computed, so it pages in memory.
+// FindItems implements shishi.ItemService. Every filter, the derived RAG
+// included, is an SQL condition on the item's stored figures, so a page
+// reads its own rows only.
 func (d *DB) FindItems(ctx context.Context, f shishi.ItemFilter) ([]*shishi.Item, int, error) {
-	if f.Status != "" && !f.Status.Valid() {
-		return nil, 0, shishi.Invalid(shishi.FieldError{Field: "status", Message: "未知的事项状态 / unknown status"})
-	}
 	var q args
-	where, err := d.listReach(ctx, d.db, f.CampaignID, &q)
+	where, err := d.itemWhere(ctx, f, &q)
 	if err != nil {
 		return nil, 0, err
+	}
+	limit := clampLimit(f.Limit)
+	var total int
+	if err := d.db.QueryRowContext(ctx, `SELECT count(*) FROM items i WHERE `+where, q...).Scan(&total); err != nil {
+		return nil, 0, shishi.Internal(err)
+	}
+	if f.After > 0 {
+		where += " AND i.id > " + q.add(f.After)
+	}
+	rows, err := d.loadItems(ctx, d.db, `SELECT `+itemCols+itemFrom+`WHERE `+where+" ORDER BY i.id LIMIT "+q.add(limit), q)
+	if err != nil {
+		return nil, 0, err
+	}
+	if err := d.withStored(ctx, d.db, rows); err != nil {
+		return nil, 0, err
+	}
+	out := make([]*shishi.Item, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, r.Item)
+	}
+	return out, total, nil
+}
+
+// itemWhere is the condition of FindItems and Summarise: the actor's reach
+// and the filter, paging aside.
+func (d *DB) itemWhere(ctx context.Context, f shishi.ItemFilter, q *args) (string, error) {
+	if f.Status != "" && !f.Status.Valid() {
+		return "", shishi.Invalid(shishi.FieldError{Field: "status", Message: "未知的事项状态 / unknown status"})
+	}
+	if f.HasRAG && f.RAG != shishi.RAGNone && f.RAG != shishi.RAGGreen && f.RAG != shishi.RAGAmber && f.RAG != shishi.RAGRed {
+		return "", shishi.Invalid(shishi.FieldError{Field: "rag", Message: "未知的红黄绿灯 / unknown RAG"})
+	}
+	where, err := d.listReach(ctx, d.db, f.CampaignID, q)
+	if err != nil {
+		return "", err
 	}
 	if f.CampaignID > 0 {
 		where += " AND i.campaign_id = " + q.add(f.CampaignID)
@@ -91,6 +140,12 @@ func (d *DB) FindItems(ctx context.Context, f shishi.ItemFilter) ([]*shishi.Item
 	if f.Status != "" {
 		where += " AND i.status = " + q.add(string(f.Status))
 	}
+	if f.HasRAG {
+		where += " AND i.rag = " + q.add(string(f.RAG))
+	}
+	if f.Flagged {
+		where += " AND (i.rag = " + q.add(string(shishi.RAGRed)) + " OR i.overdue = " + q.add(true) + ")"
+	}
 	if f.Query != "" {
 		where += " AND lower(i.title) LIKE " + q.add(likeEscape(f.Query)) + ` ESCAPE '\'`
 	}
@@ -100,49 +155,7 @@ func (d *DB) FindItems(ctx context.Context, f shishi.ItemFilter) ([]*shishi.Item
 	if f.PublicOnly {
 		where += " AND i.public = " + q.add(true)
 	}
-	limit := clampLimit(f.Limit)
-	var total int
-	if !f.HasRAG {
-		if err := d.db.QueryRowContext(ctx, `SELECT count(*) FROM items i WHERE `+where, q...).Scan(&total); err != nil {
-			return nil, 0, shishi.Internal(err)
-		}
-		if f.After > 0 {
-			where += " AND i.id > " + q.add(f.After)
-		}
-		where += " ORDER BY i.id LIMIT " + q.add(limit)
-	} else {
-		where += " ORDER BY i.id"
-	}
-	rows, err := d.loadItems(ctx, d.db, `SELECT `+itemCols+itemFrom+`WHERE `+where, q)
-	if err != nil {
-		return nil, 0, err
-	}
-	if err := d.evaluate(ctx, d.db, rows); err != nil {
-		return nil, 0, err
-	}
-	out := make([]*shishi.Item, 0, len(rows))
-	for _, r := range rows {
-		out = append(out, r.Item)
-	}
-	if f.HasRAG {
-		var kept []*shishi.Item
-		for _, it := range out {
-			if it.RAG == f.RAG {
-				kept = append(kept, it)
-			}
-		}
-		total = len(kept)
-		start := 0
-		for start < len(kept) && kept[start].ID <= f.After {
-			start++
-		}
-		kept = kept[start:]
-		if len(kept) > limit {
-			kept = kept[:limit]
-		}
-		out = kept
-	}
-	return out, total, nil
+	return where, nil
 }
 
 func (d *DB) loadItems(ctx context.Context, db queryer, query string, q args) ([]itemRow, error) {
@@ -162,7 +175,9 @@ func (d *DB) loadItems(ctx context.Context, db queryer, query string, q args) ([
 	return out, rows.Err()
 }
 
-// FindItem implements shishi.ItemService.
+// FindItem implements shishi.ItemService. One item is derived afresh from
+// its reports (History needs them anyway): the figures equal the stored
+// ones, which lists and roll-ups read.
 func (d *DB) FindItem(ctx context.Context, id int64) (*shishi.Item, error) {
 	return d.findItem(ctx, d.db, id)
 }
@@ -176,7 +191,7 @@ func (d *DB) findItem(ctx context.Context, db queryer, id int64) (*shishi.Item, 
 	if len(rows) == 0 {
 		return nil, shishi.Errorf(shishi.ENOTFOUND, "事项不存在或无权访问 / item %d not found", id)
 	}
-	if err := d.evaluate(ctx, db, rows); err != nil {
+	if err := d.deriveItems(ctx, db, rows); err != nil {
 		return nil, err
 	}
 	return rows[0].Item, nil
@@ -194,198 +209,4 @@ func inList(q *args, ids []int64) string {
 	}
 	b.WriteByte(')')
 	return b.String()
-}
-
-// evaluate loads the items' cooperating units, targets, plans, milestones
-// and report observations in a few batched queries, then derives their
-// figures with shishi.Evaluate as of each campaign's day.
-func (d *DB) evaluate(ctx context.Context, db queryer, rows []itemRow) error {
-	if len(rows) == 0 {
-		return nil
-	}
-	byID := map[int64]*itemRow{}
-	var ids []int64
-	for i := range rows {
-		r := &rows[i]
-		byID[r.ID] = r
-		ids = append(ids, r.ID)
-		r.Targets, r.CoopUnits, r.Missing = []shishi.Target{}, []shishi.UnitRef{}, []shishi.Period{}
-	}
-	for start := 0; start < len(ids); start += 500 {
-		end := min(start+500, len(ids))
-		if err := d.evaluateBatch(ctx, db, ids[start:end], byID); err != nil {
-			return err
-		}
-	}
-	campaigns := map[int64]*shishi.Campaign{}
-	for _, r := range rows {
-		c, ok := campaigns[r.CampaignID]
-		if !ok {
-			var err error
-			if c, err = d.campaignSettings(ctx, db, r.CampaignID); err != nil {
-				return err
-			}
-			campaigns[r.CampaignID] = c
-		}
-		asOf := d.asOf(c)
-		shishi.Evaluate(r.Item, r.obs, asOf, c.AmberBelow, c.RedBelow)
-		if r.Status == shishi.StatusInProgress && len(r.Targets) > 0 {
-			if m := shishi.MissingPeriods(r.reportFrom, asOf, c.ReportDue, r.reported); m != nil {
-				r.Missing = m
-			}
-		}
-		// A parent without targets of its own takes its figures from its
-		// children, whoever is looking: the figure belongs to the item.
-		if r.ChildCount > 0 && len(r.Targets) == 0 {
-			var q args
-			children, err := d.loadItems(ctx, db, `SELECT `+itemCols+itemFrom+`WHERE i.parent_id = `+q.add(r.ID)+` ORDER BY i.id`, q)
-			if err != nil {
-				return err
-			}
-			if err := d.evaluate(ctx, db, children); err != nil {
-				return err
-			}
-			items := make([]*shishi.Item, len(children))
-			for i, ch := range children {
-				items[i] = ch.Item
-			}
-			shishi.RollUp(r.Item, items)
-		}
-	}
-	return nil
-}
-
-func (d *DB) evaluateBatch(ctx context.Context, db queryer, ids []int64, items map[int64]*itemRow) error {
-	var q args
-	in := inList(&q, ids)
-	// Cooperating units.
-	rows, err := db.QueryContext(ctx, `SELECT iu.item_id, u.id, u.name FROM item_units iu JOIN units u ON u.id = iu.unit_id WHERE iu.item_id IN `+in+` ORDER BY iu.item_id, u.id`, q...)
-	if err != nil {
-		return shishi.Internal(err)
-	}
-	for rows.Next() {
-		var id int64
-		var u shishi.UnitRef
-		if err := rows.Scan(&id, &u.ID, &u.Name); err != nil {
-			rows.Close()
-			return shishi.Internal(err)
-		}
-		items[id].CoopUnits = append(items[id].CoopUnits, u)
-	}
-	rows.Close()
-	// Targets.
-	targetItem := map[int64]int64{}
-	rows, err = db.QueryContext(ctx, `SELECT id, item_id, name, kind, unit, baseline, target, down, weight FROM targets WHERE item_id IN `+in+` ORDER BY item_id, position`, q...)
-	if err != nil {
-		return shishi.Internal(err)
-	}
-	for rows.Next() {
-		var t shishi.Target
-		var itemID int64
-		if err := rows.Scan(&t.ID, &itemID, &t.Name, &t.Kind, &t.Unit, &t.Baseline, &t.Target, &t.Down, &t.Weight); err != nil {
-			rows.Close()
-			return shishi.Internal(err)
-		}
-		t.Plan = []shishi.PlanPoint{}
-		items[itemID].Targets = append(items[itemID].Targets, t)
-		targetItem[t.ID] = itemID
-	}
-	rows.Close()
-	target := func(id int64) *shishi.Target {
-		it := items[targetItem[id]]
-		for i := range it.Targets {
-			if it.Targets[i].ID == id {
-				return &it.Targets[i]
-			}
-		}
-		return nil
-	}
-	// Plans and milestones joined to the targets: PostgreSQL plans
-	// "target_id IN (SELECT …)" as a scan of all targets.
-	rows, err = db.QueryContext(ctx, `SELECT tp.target_id, tp.period, tp.value FROM targets tt JOIN target_plan tp ON tp.target_id = tt.id
-		WHERE tt.item_id IN `+in+` ORDER BY tp.target_id, tp.period`, q...)
-	if err != nil {
-		return shishi.Internal(err)
-	}
-	for rows.Next() {
-		var id int64
-		var p shishi.PlanPoint
-		if err := rows.Scan(&id, &p.Period, &p.Value); err != nil {
-			rows.Close()
-			return shishi.Internal(err)
-		}
-		if t := target(id); t != nil {
-			t.Plan = append(t.Plan, p)
-		}
-	}
-	rows.Close()
-	rows, err = db.QueryContext(ctx, `SELECT m.id, m.target_id, m.title, m.due, m.done_on FROM targets tt JOIN milestones m ON m.target_id = tt.id
-		WHERE tt.item_id IN `+in+` ORDER BY m.target_id, m.position`, q...)
-	if err != nil {
-		return shishi.Internal(err)
-	}
-	for rows.Next() {
-		var m shishi.Milestone
-		var id int64
-		if err := rows.Scan(&m.ID, &id, &m.Title, &m.Due, &m.DoneOn); err != nil {
-			rows.Close()
-			return shishi.Internal(err)
-		}
-		if t := target(id); t != nil {
-			t.Milestones = append(t.Milestones, m)
-		}
-	}
-	rows.Close()
-	// Observations: per item and month the newest version not returned.
-	rows, err = db.QueryContext(ctx, `SELECT r.item_id, r.period, r.version, r.status, rv.target_id, rv.value
-		FROM reports r LEFT JOIN report_values rv ON rv.report_id = r.id
-		WHERE r.item_id IN `+in+` ORDER BY r.item_id, r.period, r.version`, q...)
-	if err != nil {
-		return shishi.Internal(err)
-	}
-	type key struct {
-		item   int64
-		period shishi.Period
-	}
-	best := map[key]int{}
-	type val struct {
-		target int64
-		value  shishi.Decimal
-	}
-	vals := map[key]map[int]([]val){}
-	for rows.Next() {
-		var k key
-		var version int
-		var status string
-		var tid sql.NullInt64
-		var v sql.NullInt64
-		if err := rows.Scan(&k.item, &k.period, &version, &status, &tid, &v); err != nil {
-			rows.Close()
-			return shishi.Internal(err)
-		}
-		if shishi.ReportStatus(status) == shishi.ReportReturned {
-			continue
-		}
-		if version > best[k] {
-			best[k] = version
-		}
-		if vals[k] == nil {
-			vals[k] = map[int][]val{}
-		}
-		if tid.Valid {
-			vals[k][version] = append(vals[k][version], val{tid.Int64, shishi.Decimal(v.Int64)})
-		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return shishi.Internal(err)
-	}
-	for k, version := range best {
-		r := items[k.item]
-		r.reported[k.period] = true
-		for _, x := range vals[k][version] {
-			r.obs[x.target] = append(r.obs[x.target], shishi.Observation{Period: k.period, Value: x.value})
-		}
-	}
-	return nil
 }

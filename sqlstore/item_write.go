@@ -20,6 +20,9 @@ func (d *DB) CreateItem(ctx context.Context, campaignID int64, in shishi.ItemInp
 		if err != nil {
 			return err
 		}
+		if err := d.refresh(ctx, tx, []int64{id}); err != nil {
+			return err
+		}
 		out, err = d.findItem(shishi.WithActor(ctx, shishi.SystemActor()), tx, id)
 		return err
 	})
@@ -27,7 +30,8 @@ func (d *DB) CreateItem(ctx context.Context, campaignID int64, in shishi.ItemInp
 }
 
 // createItem is CreateItem's unit of work, reused by the spreadsheet
-// import so that a whole file lands in one transaction.
+// import so that a whole file lands in one transaction. The caller
+// refreshes the figures (the import once for the whole sheet).
 func (d *DB) createItem(ctx context.Context, tx *sql.Tx, campaignID int64, in shishi.ItemInput) (int64, error) {
 	// The campaign's settings only: counting its items here would make
 	// every new item cost more as the list grows.
@@ -178,6 +182,9 @@ func (d *DB) TransitionItem(ctx context.Context, id int64, action, note string) 
 		if err := d.appendAudit(ctx, tx, "item."+action, "item", id, &it.LeadUnit.ID, map[string]string{"from": string(it.Status), "to": string(t.To), "note": note}); err != nil {
 			return err
 		}
+		if err := d.refresh(ctx, tx, []int64{id}); err != nil {
+			return err
+		}
 		out, err = d.findItem(ctx, tx, id)
 		return err
 	})
@@ -204,4 +211,74 @@ func (d *DB) ItemHistory(ctx context.Context, id int64) ([]shishi.ItemEvent, err
 		out = append(out, e)
 	}
 	return out, rows.Err()
+}
+
+// UpdateTarget implements shishi.ItemService: the office changes a target's
+// value, plan or milestones (marking steps done) on an item that is not
+// closed; the item's figures are re-derived in the same transaction.
+func (d *DB) UpdateTarget(ctx context.Context, itemID, targetID int64, in shishi.TargetInput) (*shishi.Item, error) {
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	var out *shishi.Item
+	err := d.tx(ctx, func(tx *sql.Tx) error {
+		it, err := d.findItem(ctx, tx, itemID)
+		if err != nil {
+			return err
+		}
+		if ok, err := d.isOffice(ctx, tx, it.CampaignID); err != nil {
+			return err
+		} else if !ok {
+			return shishi.Errorf(shishi.EFORBIDDEN, "只有活动办可以调整指标 / only the campaign office changes targets")
+		}
+		if it.Status == shishi.StatusClosed {
+			return shishi.Errorf(shishi.ECONFLICT, "事项已销号，不能调整指标 / a closed item's targets stay")
+		}
+		var old *shishi.Target
+		for i := range it.Targets {
+			if it.Targets[i].ID == targetID {
+				old = &it.Targets[i]
+			}
+		}
+		if old == nil {
+			return shishi.Errorf(shishi.ENOTFOUND, "事项没有该指标 / item %d has no target %d", itemID, targetID)
+		}
+		if old.Kind != in.Kind {
+			return shishi.Invalid(shishi.FieldError{Field: "target.kind", Message: "指标类型不能更改 / a target's kind stays"})
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE targets SET name = $1, unit = $2, baseline = $3, target = $4, down = $5, weight = $6 WHERE id = $7`,
+			in.Name, in.Unit, int64(in.Baseline), int64(in.Target), in.Down, in.Weight, targetID); err != nil {
+			return shishi.Internal(err)
+		}
+		for _, del := range []string{`DELETE FROM target_plan WHERE target_id = $1`, `DELETE FROM milestones WHERE target_id = $1`} {
+			if _, err := tx.ExecContext(ctx, del, targetID); err != nil {
+				return shishi.Internal(err)
+			}
+		}
+		for _, p := range in.Plan {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO target_plan (target_id, period, value) VALUES ($1, $2, $3)`, targetID, string(p.Period), int64(p.Value)); err != nil {
+				return shishi.Internal(err)
+			}
+		}
+		for j, m := range in.Milestones {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO milestones (target_id, position, title, due, done_on) VALUES ($1, $2, $3, $4, $5)`, targetID, j+1, m.Title, string(m.Due), string(m.DoneOn)); err != nil {
+				return shishi.Internal(err)
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE items SET version = version + 1, updated_at = $1 WHERE id = $2`, d.now(), itemID); err != nil {
+			return shishi.Internal(err)
+		}
+		if err := d.itemEvent(ctx, tx, itemID, "target", "", "", in.Name); err != nil {
+			return err
+		}
+		if err := d.appendAudit(ctx, tx, "item.target", "item", itemID, &it.LeadUnit.ID, map[string]any{"target": targetID, "input": in}); err != nil {
+			return err
+		}
+		if err := d.refresh(ctx, tx, []int64{itemID}); err != nil {
+			return err
+		}
+		out, err = d.findItem(ctx, tx, itemID)
+		return err
+	})
+	return out, err
 }

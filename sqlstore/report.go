@@ -93,6 +93,9 @@ func (d *DB) FileReport(ctx context.Context, itemID int64, in shishi.ReportInput
 		if err := d.appendAudit(ctx, tx, "report.file", "report", id, &it.LeadUnit.ID, map[string]any{"item": itemID, "period": in.Period, "version": last + 1, "values": in.Values}); err != nil {
 			return err
 		}
+		if err := d.refresh(ctx, tx, []int64{itemID}); err != nil {
+			return err
+		}
 		out, err = d.findReport(ctx, tx, id)
 		return err
 	})
@@ -234,6 +237,9 @@ func (d *DB) ReviewReport(ctx context.Context, reportID int64, accept bool, comm
 			return shishi.Internal(err)
 		}
 		if err := d.appendAudit(ctx, tx, "report.review", "report", reportID, &leadUnit, map[string]string{"status": string(status), "comment": comment}); err != nil {
+			return err
+		}
+		if err := d.refresh(ctx, tx, []int64{r.ItemID}); err != nil {
 			return err
 		}
 		out, err = d.findReport(ctx, tx, reportID)

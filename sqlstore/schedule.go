@@ -45,6 +45,10 @@ func (d *DB) FinishRun(ctx context.Context, name string, runErr error) error {
 // (item, subject, month) keeps it to one per user however often this runs.
 func (d *DB) SendReminders(ctx context.Context, soon time.Duration) (int, error) {
 	sys := shishi.WithActor(ctx, shishi.SystemActor())
+	// The reminders read the stored figures: bring them to today first.
+	if _, err := d.RefreshFigures(sys); err != nil {
+		return 0, err
+	}
 	var after int64
 	sent := 0
 	for {

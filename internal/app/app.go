@@ -418,9 +418,16 @@ func (m *Main) Serve(ctx context.Context) error {
 
 // scheduler lists the periodic jobs: the ledger's reminders (催报 for
 // missing months, 催办 for deadlines within two weeks, 督办 once overdue)
-// run daily.
+// run daily; the ledger's stored figures are brought up to the day hourly
+// (each run re-derives only the items a day change made stale, so a new
+// month, a due day or a passed deadline shows within the hour).
 func (m *Main) scheduler() *jobs.Scheduler {
 	s := &jobs.Scheduler{Store: m.Store, Log: m.Log}
+	s.Add(jobs.Job{Name: "ledger.figures", Every: time.Hour, Lease: 30 * time.Minute, Run: func(ctx context.Context) error {
+		n, err := m.Store.RefreshFigures(ctx)
+		m.Log.Info("ledger figures", "items", n)
+		return err
+	}})
 	s.Add(jobs.Job{Name: "ledger.reminders", Every: 24 * time.Hour, Lease: 30 * time.Minute, Run: func(ctx context.Context) error {
 		n, err := m.Store.SendReminders(ctx, 14*24*time.Hour)
 		m.Log.Info("reminders", "notices", n)

@@ -1,0 +1,139 @@
+package sqlstore
+
+import (
+	"context"
+	"sort"
+
+	"github.com/shishi-edu/shishi"
+)
+
+// Summarise implements shishi.ItemService: one aggregate over the stored
+// figures of the campaign's items in reach, grouped by tier, lead unit and
+// leader (the index items_figures holds every column it reads, in that
+// order), folded here into the totals and the three roll-ups.
+func (d *DB) Summarise(ctx context.Context, f shishi.ItemFilter) (*shishi.Summary, error) {
+	if f.CampaignID <= 0 {
+		return nil, shishi.Invalid(shishi.FieldError{Field: "campaign_id", Message: "须指定实践活动 / campaign is required"})
+	}
+	var q args
+	count := func(cond string) string { return "sum(CASE WHEN " + cond + " THEN 1 ELSE 0 END)" }
+	rag := func(r shishi.RAG) string { return count("i.rag = " + q.add(string(r))) }
+	cols := "i.tier_id, i.lead_unit_id, i.leader_name, count(*), " +
+		rag(shishi.RAGGreen) + ", " + rag(shishi.RAGAmber) + ", " + rag(shishi.RAGRed) + ", " + rag(shishi.RAGNone) + ", " +
+		count("i.overdue = "+q.add(true)) + ", " + count("i.missing_count > 0") + ", " +
+		count("(i.overdue = "+q.add(true)+" OR i.missing_count > 0)") + ", count(i.completion), COALESCE(sum(i.completion), 0)"
+	for _, st := range shishi.ItemStatuses {
+		cols += ", " + count("i.status = "+q.add(string(st)))
+	}
+	where, err := d.itemWhere(ctx, f, &q)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := d.db.QueryContext(ctx, `SELECT `+cols+` FROM items i WHERE `+where+` GROUP BY i.tier_id, i.lead_unit_id, i.leader_name`, q...)
+	if err != nil {
+		return nil, shishi.Internal(err)
+	}
+	defer rows.Close()
+	s := &shishi.Summary{RAG: map[shishi.RAG]int{}, ByStatus: map[shishi.ItemStatus]int{}}
+	tiers, units, leaders := map[int64]*shishi.SummaryRow{}, map[int64]*shishi.SummaryRow{}, map[string]*shishi.SummaryRow{}
+	var sum int64
+	var rated int
+	for rows.Next() {
+		var tier, unit int64
+		var leader string
+		var n, green, amber, red, none, overdue, missing, due, withCompletion int
+		var completion int64
+		byStatus := make([]int, len(shishi.ItemStatuses))
+		dest := []any{&tier, &unit, &leader, &n, &green, &amber, &red, &none, &overdue, &missing, &due, &withCompletion, &completion}
+		for i := range byStatus {
+			dest = append(dest, &byStatus[i])
+		}
+		if err := rows.Scan(dest...); err != nil {
+			return nil, shishi.Internal(err)
+		}
+		s.Items += n
+		s.RAG[shishi.RAGGreen] += green
+		s.RAG[shishi.RAGAmber] += amber
+		s.RAG[shishi.RAGRed] += red
+		s.RAG[shishi.RAGNone] += none
+		s.Overdue += overdue
+		s.Missing += missing
+		for i, st := range shishi.ItemStatuses {
+			s.ByStatus[st] += byStatus[i]
+		}
+		s.Closed = s.ByStatus[shishi.StatusClosed]
+		sum += completion
+		rated += withCompletion
+		if tiers[tier] == nil {
+			tiers[tier] = &shishi.SummaryRow{ID: tier}
+		}
+		if units[unit] == nil {
+			units[unit] = &shishi.SummaryRow{ID: unit}
+		}
+		if leaders[leader] == nil {
+			leaders[leader] = &shishi.SummaryRow{Label: leader}
+		}
+		for _, r := range []*shishi.SummaryRow{tiers[tier], units[unit], leaders[leader]} {
+			r.Items += n
+			r.Red += red
+			r.Due += due
+			r.Rated += withCompletion
+			r.Sum += fromHundredths(completion)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, shishi.Internal(err)
+	}
+	rows.Close()
+	if rated > 0 {
+		s.Avg = shishi.Round2(fromHundredths(sum) / float64(rated))
+	}
+	// Names: the campaign's tiers in their order, the lead units by name.
+	trows, err := d.db.QueryContext(ctx, `SELECT id, name FROM tiers WHERE campaign_id = $1 ORDER BY position`, f.CampaignID)
+	if err != nil {
+		return nil, shishi.Internal(err)
+	}
+	for trows.Next() {
+		var id int64
+		var name string
+		if err := trows.Scan(&id, &name); err != nil {
+			trows.Close()
+			return nil, shishi.Internal(err)
+		}
+		if r := tiers[id]; r != nil {
+			r.Label = name
+			s.ByTier = append(s.ByTier, *r)
+		}
+	}
+	trows.Close()
+	if len(units) > 0 {
+		var uq args
+		ids := make([]int64, 0, len(units))
+		for id := range units {
+			ids = append(ids, id)
+		}
+		urows, err := d.db.QueryContext(ctx, `SELECT id, name FROM units WHERE id IN `+inList(&uq, ids), uq...)
+		if err != nil {
+			return nil, shishi.Internal(err)
+		}
+		for urows.Next() {
+			var id int64
+			var name string
+			if err := urows.Scan(&id, &name); err != nil {
+				urows.Close()
+				return nil, shishi.Internal(err)
+			}
+			units[id].Label = name
+			s.ByUnit = append(s.ByUnit, *units[id])
+		}
+		urows.Close()
+	}
+	for _, r := range leaders {
+		s.ByLeader = append(s.ByLeader, *r)
+	}
+	sort.Slice(s.ByUnit, func(i, j int) bool {
+		return s.ByUnit[i].Label < s.ByUnit[j].Label || s.ByUnit[i].Label == s.ByUnit[j].Label && s.ByUnit[i].ID < s.ByUnit[j].ID
+	})
+	sort.Slice(s.ByLeader, func(i, j int) bool { return s.ByLeader[i].Label < s.ByLeader[j].Label })
+	return s, nil
+}
