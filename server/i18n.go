@@ -542,6 +542,7 @@ var catalog = map[string][2]string{
 	"cockpit.by_leader":         {"按牵头领导", "By lead leader"},
 	"cockpit.attention":         {"逾期或缺报", "Overdue or missing"},
 	"cockpit.red":               {"红灯及逾期事项", "Red and overdue items"},
+	"cockpit.more_red":          {"查看全部红灯事项", "All red items"},
 	"chart.plan":                {"计划", "Plan"},
 	"chart.actual":              {"实际", "Actual"},
 	"chart.target":              {"目标", "Target"},

@@ -60,44 +60,16 @@ type campaignSummary struct {
 	Donut    template.HTML
 }
 
-func (s *Server) summarise(r *http.Request, v *view, c *shishi.Campaign) (*campaignSummary, []*shishi.Item, error) {
-	items, _, err := s.Items.FindItems(r.Context(), shishi.ItemFilter{CampaignID: c.ID, HasRAG: false, Limit: 500})
+// summarise counts the campaign's items in reach by their stored figures
+// (one aggregate query in the store, whatever the campaign's size).
+func (s *Server) summarise(r *http.Request, v *view, c *shishi.Campaign) (*campaignSummary, *shishi.Summary, error) {
+	all, err := s.Items.Summarise(r.Context(), shishi.ItemFilter{CampaignID: c.ID})
 	if err != nil {
 		return nil, nil, err
 	}
-	// Beyond 500 items, the summary pages through the rest.
-	for len(items)%500 == 0 && len(items) > 0 {
-		more, _, err := s.Items.FindItems(r.Context(), shishi.ItemFilter{CampaignID: c.ID, After: items[len(items)-1].ID, Limit: 500})
-		if err != nil {
-			return nil, nil, err
-		}
-		if len(more) == 0 {
-			break
-		}
-		items = append(items, more...)
-	}
-	sum := &campaignSummary{Campaign: c, RAG: map[string]int{}}
-	var total float64
-	var rated int
-	for _, it := range items {
-		sum.Items++
-		sum.RAG[ragKey(it.RAG)]++
-		if it.Overdue {
-			sum.Overdue++
-		}
-		if len(it.Missing) > 0 {
-			sum.Missing++
-		}
-		if it.Status == shishi.StatusClosed {
-			sum.Closed++
-		}
-		if it.Completion != nil {
-			total += *it.Completion
-			rated++
-		}
-	}
-	if rated > 0 {
-		sum.Avg = shishi.Round2(total / float64(rated))
+	sum := &campaignSummary{Campaign: c, Items: all.Items, RAG: map[string]int{}, Overdue: all.Overdue, Missing: all.Missing, Closed: all.Closed, Avg: all.Avg}
+	for rag, n := range all.RAG {
+		sum.RAG[ragKey(rag)] += n
 	}
 	base := fmt.Sprintf("/app/ledger/%d?rag=", c.ID)
 	sum.Donut = template.HTML(chart.Donut(v.L.T("ledger.rag"), []chart.Part{
@@ -106,7 +78,7 @@ func (s *Server) summarise(r *http.Request, v *view, c *shishi.Campaign) (*campa
 		{Label: shishi.RAGRed.Label(v.L.EN), Value: float64(sum.RAG["red"]), Colour: chart.Red, Href: base + "red"},
 		{Label: shishi.RAGNone.Label(v.L.EN), Value: float64(sum.RAG["none"]), Colour: chart.Grey, Href: base + "none"},
 	}, v.L.T("ledger.items"), 200))
-	return sum, items, nil
+	return sum, all, nil
 }
 
 func (s *Server) ledgerHome(w http.ResponseWriter, r *http.Request, v *view) error {
@@ -167,13 +139,9 @@ func (s *Server) renderCampaign(w http.ResponseWriter, r *http.Request, v *view,
 	if err != nil {
 		return err
 	}
-	seen := map[int64]bool{}
 	var units []shishi.UnitRef
-	for _, it := range all {
-		if !seen[it.LeadUnit.ID] {
-			seen[it.LeadUnit.ID] = true
-			units = append(units, it.LeadUnit)
-		}
+	for _, u := range all.ByUnit {
+		units = append(units, shishi.UnitRef{ID: u.ID, Name: u.Label})
 	}
 	sort.Slice(units, func(i, j int) bool { return units[i].Name < units[j].Name })
 	d := campaignData{Units: units, Campaign: c, Summary: sum, Items: items, Total: total, Filter: r.URL.Query(), Tier: f.TierID, Bars: map[int64]template.HTML{}}
@@ -201,7 +169,8 @@ type cockpitData struct {
 	Summary  *campaignSummary
 	ByTier   template.HTML
 	ByUnit   template.HTML
-	Red      []*shishi.Item
+	Red      []*shishi.Item // the first 100 red or overdue items
+	RedTotal int
 	ByStatus []statusRow
 	ByLeader []leaderRow
 }
@@ -229,87 +198,47 @@ func (s *Server) cockpitPage(w http.ResponseWriter, r *http.Request, v *view) er
 	if err != nil {
 		return err
 	}
-	sum, items, err := s.summarise(r, v, c)
+	sum, all, err := s.summarise(r, v, c)
 	if err != nil {
 		return err
 	}
 	d := cockpitData{Campaign: c, Summary: sum}
-	type agg struct {
-		sum   float64
-		n     int
-		label string
-		id    int64
+	// The items that need attention: red or overdue, the first of them.
+	if d.Red, d.RedTotal, err = s.Items.FindItems(r.Context(), shishi.ItemFilter{CampaignID: c.ID, Flagged: true, Limit: 100}); err != nil {
+		return err
 	}
-	tiers := map[int64]*agg{}
-	units := map[int64]*agg{}
-	for _, it := range items {
-		if it.Completion == nil {
-			continue
-		}
-		if tiers[it.TierID] == nil {
-			tiers[it.TierID] = &agg{label: it.TierName, id: it.TierID}
-		}
-		if units[it.LeadUnit.ID] == nil {
-			units[it.LeadUnit.ID] = &agg{label: it.LeadUnit.Name, id: it.LeadUnit.ID}
-		}
-		for _, a := range []*agg{tiers[it.TierID], units[it.LeadUnit.ID]} {
-			a.sum += *it.Completion
-			a.n++
-		}
-		if it.RAG == shishi.RAGRed || it.Overdue {
-			d.Red = append(d.Red, it)
-		}
+	for _, st := range shishi.ItemStatuses {
+		d.ByStatus = append(d.ByStatus, statusRow{Status: st, Count: all.ByStatus[st]})
 	}
-	statuses := map[shishi.ItemStatus]int{}
-	leaders := map[string]*leaderRow{}
-	for _, it := range items {
-		statuses[it.Status]++
-		name := it.LeaderName
+	for _, l := range all.ByLeader {
+		name := l.Label
 		if name == "" {
 			name = "—"
 		}
-		l := leaders[name]
-		if l == nil {
-			l = &leaderRow{Leader: name}
-			leaders[name] = l
-		}
-		l.Items++
-		if it.RAG == shishi.RAGRed {
-			l.Red++
-		}
-		if it.Overdue || len(it.Missing) > 0 {
-			l.Due++
-		}
-		if it.Completion != nil {
-			l.Avg += *it.Completion
-		}
-	}
-	for _, st := range shishi.ItemStatuses {
-		d.ByStatus = append(d.ByStatus, statusRow{Status: st, Count: statuses[st]})
-	}
-	for _, l := range leaders {
-		l.Avg = shishi.Round2(l.Avg / float64(l.Items))
-		d.ByLeader = append(d.ByLeader, *l)
+		d.ByLeader = append(d.ByLeader, leaderRow{Leader: name, Items: l.Items, Red: l.Red, Due: l.Due, Avg: shishi.Round2(l.Sum / float64(l.Items))})
 	}
 	sort.Slice(d.ByLeader, func(i, j int) bool {
 		a, b := d.ByLeader[i], d.ByLeader[j]
 		return a.Red > b.Red || a.Red == b.Red && (a.Avg < b.Avg || a.Avg == b.Avg && a.Leader < b.Leader)
 	})
 	var tb []chart.Bar
-	for _, t := range c.Tiers {
-		if a := tiers[t.ID]; a != nil {
-			tb = append(tb, chart.Bar{Label: a.label, Value: a.sum / float64(a.n), Href: fmt.Sprintf("/app/ledger/%d?tier=%d", c.ID, t.ID)})
+	for _, t := range all.ByTier {
+		if t.Rated > 0 {
+			tb = append(tb, chart.Bar{Label: t.Label, Value: t.Sum / float64(t.Rated), Href: fmt.Sprintf("/app/ledger/%d?tier=%d", c.ID, t.ID)})
 		}
 	}
 	d.ByTier = template.HTML(chart.Bars(v.L.T("cockpit.by_tier"), tb, 100, nil, 640))
 	var ub []chart.Bar
-	for _, a := range units {
-		avg := a.sum / float64(a.n)
+	for _, u := range all.ByUnit {
+		if u.Rated == 0 {
+			continue
+		}
+		avg := u.Sum / float64(u.Rated)
 		col := chart.Green
 		if avg < 50 {
 			col = chart.Amber
 		}
-		ub = append(ub, chart.Bar{Label: a.label, Value: avg, Colour: col, Href: fmt.Sprintf("/app/ledger/%d?unit=%d", c.ID, a.id)})
+		ub = append(ub, chart.Bar{Label: u.Label, Value: avg, Colour: col, Href: fmt.Sprintf("/app/ledger/%d?unit=%d", c.ID, u.ID)})
 	}
 	sort.Slice(ub, func(i, j int) bool {
 		return ub[i].Value < ub[j].Value || ub[i].Value == ub[j].Value && ub[i].Label < ub[j].Label
