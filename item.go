@@ -296,6 +296,7 @@ type ItemFilter struct {
 	RAG        RAG
 	HasRAG     bool // filter on RAG (RAGNone included)
 	Flagged    bool // red or overdue: the cockpit's attention list
+	NoTotal    bool // the caller pages through all: count nothing
 	Query      string
 	ParentID   *int64
 	PublicOnly bool

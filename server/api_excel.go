@@ -31,7 +31,7 @@ func (s *Server) campaignItems(r *http.Request, campaignID int64) ([]*shishi.Ite
 	var all []*shishi.Item
 	var after int64
 	for {
-		items, _, err := s.Items.FindItems(r.Context(), shishi.ItemFilter{CampaignID: campaignID, After: after, Limit: 500})
+		items, _, err := s.Items.FindItems(r.Context(), shishi.ItemFilter{CampaignID: campaignID, After: after, Limit: 500, NoTotal: true})
 		if err != nil {
 			return nil, err
 		}

@@ -19,7 +19,7 @@ func itemReach(a *shishi.Actor, q *args) string {
 	return "(i.public = " + q.add(true) +
 		" OR i.campaign_id IN (SELECT rc.id FROM campaigns rc WHERE rc.unit_id IN " + unitsReached(a, q, campaignWide...) + ")" +
 		" OR i.lead_unit_id IN " + unitsReached(a, q) +
-		" OR EXISTS (SELECT 1 FROM item_units iu WHERE iu.item_id = i.id AND iu.unit_id IN " + unitsReached(a, q) + "))"
+		" OR i.id IN (SELECT iu.item_id FROM item_units iu WHERE iu.unit_id IN " + unitsReached(a, q) + "))"
 }
 
 // listReach is itemReach for a list: an actor who sees the whole of the
@@ -94,8 +94,10 @@ func (d *DB) FindItems(ctx context.Context, f shishi.ItemFilter) ([]*shishi.Item
 	}
 	limit := clampLimit(f.Limit)
 	var total int
-	if err := d.db.QueryRowContext(ctx, `SELECT count(*) FROM items i WHERE `+where, q...).Scan(&total); err != nil {
-		return nil, 0, shishi.Internal(err)
+	if !f.NoTotal {
+		if err := d.db.QueryRowContext(ctx, `SELECT count(*) FROM items i WHERE `+where, q...).Scan(&total); err != nil {
+			return nil, 0, shishi.Internal(err)
+		}
 	}
 	if f.After > 0 {
 		where += " AND i.id > " + q.add(f.After)
@@ -135,7 +137,7 @@ func (d *DB) itemWhere(ctx context.Context, f shishi.ItemFilter, q *args) (strin
 	}
 	if f.UnitID > 0 {
 		sub := "(SELECT su.id FROM units su JOIN units pu ON su.path LIKE pu.path || '%' WHERE pu.id = " + q.add(f.UnitID) + ")"
-		where += " AND (i.lead_unit_id IN " + sub + " OR EXISTS (SELECT 1 FROM item_units fu WHERE fu.item_id = i.id AND fu.unit_id IN " + sub + "))"
+		where += " AND (i.lead_unit_id IN " + sub + " OR i.id IN (SELECT fu.item_id FROM item_units fu WHERE fu.unit_id IN " + sub + "))"
 	}
 	if f.Status != "" {
 		where += " AND i.status = " + q.add(string(f.Status))

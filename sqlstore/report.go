@@ -191,7 +191,7 @@ func staffItemReach(a *shishi.Actor, q *args) string {
 	}
 	return "(i.campaign_id IN (SELECT rc.id FROM campaigns rc WHERE rc.unit_id IN " + unitsReached(a, q, campaignWide...) + ")" +
 		" OR i.lead_unit_id IN " + unitsReached(a, q) +
-		" OR EXISTS (SELECT 1 FROM item_units iu WHERE iu.item_id = i.id AND iu.unit_id IN " + unitsReached(a, q) + "))"
+		" OR i.id IN (SELECT iu.item_id FROM item_units iu WHERE iu.unit_id IN " + unitsReached(a, q) + "))"
 }
 
 // ReviewReport implements shishi.ReportService.

@@ -52,7 +52,7 @@ func (d *DB) SendReminders(ctx context.Context, soon time.Duration) (int, error)
 	var after int64
 	sent := 0
 	for {
-		items, _, err := d.FindItems(sys, shishi.ItemFilter{Status: shishi.StatusInProgress, After: after, Limit: 500})
+		items, _, err := d.FindItems(sys, shishi.ItemFilter{Status: shishi.StatusInProgress, After: after, Limit: 500, NoTotal: true})
 		if err != nil {
 			return sent, err
 		}

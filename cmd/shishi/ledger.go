@@ -59,7 +59,7 @@ func exportLedger(ctx context.Context, args []string, stdout io.Writer) error {
 	var after int64
 	bar := newBar(stdout, camp.ItemCount)
 	for {
-		page, _, err := m.Store.FindItems(ctx, shishi.ItemFilter{CampaignID: id, After: after, Limit: 500})
+		page, _, err := m.Store.FindItems(ctx, shishi.ItemFilter{CampaignID: id, After: after, Limit: 500, NoTotal: true})
 		if err != nil {
 			return err
 		}

@@ -20,12 +20,15 @@ ALTER TABLE items ADD COLUMN figures_until TEXT NOT NULL DEFAULT '';
 ALTER TABLE targets ADD COLUMN actual INTEGER;
 ALTER TABLE targets ADD COLUMN completion INTEGER NOT NULL DEFAULT 0;
 
--- Pages of a campaign in id order, and counts, without sorting it whole.
-CREATE INDEX items_campaign_id ON items(campaign_id, id);
+-- Pages of a campaign in id order without sorting it whole; with the
+-- columns of an actor's reach, so that counting a page's total reads this
+-- index alone.
+CREATE INDEX items_campaign_id ON items(campaign_id, id, lead_unit_id, public);
 -- A tier's top-level items are counted on every campaign read.
 CREATE INDEX items_tier_parent ON items(tier_id, parent_id);
--- The RAG filter and the refresh job's search for stale figures.
-CREATE INDEX items_campaign_rag ON items(campaign_id, rag, id);
+-- The RAG filter (in id order, with the reach columns as above) and the
+-- refresh job's search for stale figures.
+CREATE INDEX items_campaign_rag ON items(campaign_id, rag, id, lead_unit_id, public);
 CREATE INDEX items_campaign_until ON items(campaign_id, figures_until);
 -- The roll-ups (Summarise) group a campaign by tier, lead unit and leader
 -- and count its figures: all from this index, in its order.
