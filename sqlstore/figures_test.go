@@ -57,13 +57,13 @@ func TestStoredFigures(t *testing.T) {
 		// A: a quantity with a plan and an early deadline; B: a checklist;
 		// P: split into C1 and C2 (two targets, one weighted), no targets of
 		// its own; D stays a draft.
-		a := create(shishi.ItemInput{Title: "A 周转宿舍", LeadUnitID: w.zz.ID, Deadline: "2021-09-30",
+		a := create(shishi.ItemInput{Title: "A 周转宿舍", LeaderName: "张伟", LeadUnitID: w.zz.ID, Deadline: "2021-09-30",
 			Targets: []shishi.TargetInput{{Name: "建成", Unit: "套", Target: d(t, "1000"), Plan: plan("100", "300", "500", "700", "900", "1000")}}})
 		miles := []shishi.Milestone{{Title: "印发方案", Due: "2021-06-15"}, {Title: "完成招标", Due: "2021-07-15"}, {Title: "竣工验收", Due: "2021-08-15"}}
-		b := create(shishi.ItemInput{Title: "B 清单", LeadUnitID: w.ly.ID, Deadline: "2021-12-31", TierID: c.Tiers[1].ID,
+		b := create(shishi.ItemInput{Title: "B 清单", LeaderName: "王芳", LeadUnitID: w.ly.ID, Deadline: "2021-12-31", TierID: c.Tiers[1].ID,
 			Targets: []shishi.TargetInput{{Name: "步骤", Kind: shishi.TargetMilestone, Milestones: miles}}})
 		p := create(shishi.ItemInput{Title: "P 全省", LeadUnitID: w.ha.ID, Deadline: "2021-12-31"})
-		c1 := create(shishi.ItemInput{Title: "C1 郑州", ParentID: &p.ID, LeadUnitID: w.zz.ID, Deadline: "2021-12-31",
+		c1 := create(shishi.ItemInput{Title: "C1 郑州", LeaderName: "张伟", ParentID: &p.ID, LeadUnitID: w.zz.ID, Deadline: "2021-12-31",
 			Targets: []shishi.TargetInput{{Name: "建成", Unit: "套", Target: d(t, "3000"), Plan: plan("500", "1000", "1500", "2000", "2500", "3000")}}})
 		c2 := create(shishi.ItemInput{Title: "C2 洛阳", ParentID: &p.ID, LeadUnitID: w.ly.ID, Deadline: "2021-08-31",
 			Targets: []shishi.TargetInput{{Name: "建成", Unit: "套", Target: d(t, "4000"), Plan: plan("400", "800")},
@@ -273,6 +273,55 @@ func checkStoredFigures(t *testing.T, w *world, campaign int64, step string) {
 		fmt.Sprint(sum.RAG[shishi.RAGGreen], sum.RAG[shishi.RAGAmber], sum.RAG[shishi.RAGRed], sum.RAG[shishi.RAGNone]) !=
 			fmt.Sprint(want.RAG[shishi.RAGGreen], want.RAG[shishi.RAGAmber], want.RAG[shishi.RAGRed], want.RAG[shishi.RAGNone]) {
 		fail("summary %+v, derived %+v", sum, want)
+	}
+	// The roll-ups by tier, lead unit and leader.
+	type group struct{ items, red, due, rated int }
+	byTier, byUnit, byLeader := map[int64]group{}, map[int64]group{}, map[string]group{}
+	for _, it := range fresh {
+		add := func(g group) group {
+			g.items++
+			if it.RAG == shishi.RAGRed {
+				g.red++
+			}
+			if it.Overdue || len(it.Missing) > 0 {
+				g.due++
+			}
+			if it.Completion != nil {
+				g.rated++
+			}
+			return g
+		}
+		byTier[it.TierID], byUnit[it.LeadUnit.ID], byLeader[it.LeaderName] = add(byTier[it.TierID]), add(byUnit[it.LeadUnit.ID]), add(byLeader[it.LeaderName])
+	}
+	got := func(rows []shishi.SummaryRow, key func(shishi.SummaryRow) string) string {
+		m := map[string]group{}
+		for _, r := range rows {
+			m[key(r)] = group{r.Items, r.Red, r.Due, r.Rated}
+		}
+		return fmt.Sprint(m)
+	}
+	wantOf := func(n int, key func(int) string, g func(int) group) string {
+		m := map[string]group{}
+		for i := 0; i < n; i++ {
+			m[key(i)] = g(i)
+		}
+		return fmt.Sprint(m)
+	}
+	var tierIDs, unitIDs []int64
+	var leaders []string
+	for id := range byTier {
+		tierIDs = append(tierIDs, id)
+	}
+	for id := range byUnit {
+		unitIDs = append(unitIDs, id)
+	}
+	for l := range byLeader {
+		leaders = append(leaders, l)
+	}
+	if got(sum.ByTier, func(r shishi.SummaryRow) string { return fmt.Sprint(r.ID) }) != wantOf(len(tierIDs), func(i int) string { return fmt.Sprint(tierIDs[i]) }, func(i int) group { return byTier[tierIDs[i]] }) ||
+		got(sum.ByUnit, func(r shishi.SummaryRow) string { return fmt.Sprint(r.ID) }) != wantOf(len(unitIDs), func(i int) string { return fmt.Sprint(unitIDs[i]) }, func(i int) group { return byUnit[unitIDs[i]] }) ||
+		got(sum.ByLeader, func(r shishi.SummaryRow) string { return r.Label }) != wantOf(len(leaders), func(i int) string { return leaders[i] }, func(i int) group { return byLeader[leaders[i]] }) {
+		fail("roll-ups: tiers %+v units %+v leaders %+v; derived %v %v %v", sum.ByTier, sum.ByUnit, sum.ByLeader, byTier, byUnit, byLeader)
 	}
 	for _, rag := range []shishi.RAG{shishi.RAGGreen, shishi.RAGAmber, shishi.RAGRed, shishi.RAGNone} {
 		_, n, err := w.db.FindItems(sys, shishi.ItemFilter{CampaignID: campaign, HasRAG: true, RAG: rag})

@@ -15,21 +15,34 @@ func (d *DB) Summarise(ctx context.Context, f shishi.ItemFilter) (*shishi.Summar
 	if f.CampaignID <= 0 {
 		return nil, shishi.Invalid(shishi.FieldError{Field: "campaign_id", Message: "须指定实践活动 / campaign is required"})
 	}
+	// As few aggregates as will do, each a count with a FILTER (both
+	// dialects): this runs once per item of the campaign. The RAG "none"
+	// count and the first status's are what the others leave.
 	var q args
-	count := func(cond string) string { return "sum(CASE WHEN " + cond + " THEN 1 ELSE 0 END)" }
+	count := func(cond string) string { return "count(*) FILTER (WHERE " + cond + ")" }
 	rag := func(r shishi.RAG) string { return count("i.rag = " + q.add(string(r))) }
-	cols := "i.tier_id, i.lead_unit_id, i.leader_name, count(*), " +
-		rag(shishi.RAGGreen) + ", " + rag(shishi.RAGAmber) + ", " + rag(shishi.RAGRed) + ", " + rag(shishi.RAGNone) + ", " +
+	// SQLite groups by tier, unit and leader together (the index's order:
+	// no sort) and each row counts towards all three roll-ups; PostgreSQL
+	// groups each way in one pass (GROUPING SETS), returning a row a tier,
+	// a unit and a leader rather than every combination of them.
+	set, keys, group := "0", "i.tier_id, i.lead_unit_id, i.leader_name", " GROUP BY i.tier_id, i.lead_unit_id, i.leader_name"
+	if d.postgres {
+		set = "GROUPING(i.tier_id, i.lead_unit_id, i.leader_name)"
+		keys = "COALESCE(i.tier_id, 0), COALESCE(i.lead_unit_id, 0), COALESCE(i.leader_name, '')"
+		group = " GROUP BY GROUPING SETS ((i.tier_id), (i.lead_unit_id), (i.leader_name))"
+	}
+	cols := set + ", " + keys + ", count(*), " +
+		rag(shishi.RAGGreen) + ", " + rag(shishi.RAGAmber) + ", " + rag(shishi.RAGRed) + ", " +
 		count("i.overdue = "+q.add(true)) + ", " + count("i.missing_count > 0") + ", " +
 		count("(i.overdue = "+q.add(true)+" OR i.missing_count > 0)") + ", count(i.completion), COALESCE(sum(i.completion), 0)"
-	for _, st := range shishi.ItemStatuses {
+	for _, st := range shishi.ItemStatuses[1:] {
 		cols += ", " + count("i.status = "+q.add(string(st)))
 	}
 	where, err := d.itemWhere(ctx, f, &q)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := d.db.QueryContext(ctx, `SELECT `+cols+` FROM items i WHERE `+where+` GROUP BY i.tier_id, i.lead_unit_id, i.leader_name`, q...)
+	rows, err := d.db.QueryContext(ctx, `SELECT `+cols+` FROM items i WHERE `+where+group, q...)
 	if err != nil {
 		return nil, shishi.Internal(err)
 	}
@@ -39,17 +52,55 @@ func (d *DB) Summarise(ctx context.Context, f shishi.ItemFilter) (*shishi.Summar
 	var sum int64
 	var rated int
 	for rows.Next() {
+		var set int
 		var tier, unit int64
 		var leader string
-		var n, green, amber, red, none, overdue, missing, due, withCompletion int
+		var n, green, amber, red, overdue, missing, due, withCompletion int
 		var completion int64
 		byStatus := make([]int, len(shishi.ItemStatuses))
-		dest := []any{&tier, &unit, &leader, &n, &green, &amber, &red, &none, &overdue, &missing, &due, &withCompletion, &completion}
-		for i := range byStatus {
-			dest = append(dest, &byStatus[i])
+		dest := []any{&set, &tier, &unit, &leader, &n, &green, &amber, &red, &overdue, &missing, &due, &withCompletion, &completion}
+		for i := range byStatus[1:] {
+			dest = append(dest, &byStatus[i+1])
 		}
 		if err := rows.Scan(dest...); err != nil {
 			return nil, shishi.Internal(err)
+		}
+		// GROUPING's bits: 3 = a tier's row, 5 = a unit's, 6 = a leader's;
+		// 0 = SQLite's row of all three. Tier rows cover every item once.
+		toTier, toUnit, toLeader := set == 0 || set == 3, set == 0 || set == 5, set == 0 || set == 6
+		var to []*shishi.SummaryRow
+		if toTier {
+			if tiers[tier] == nil {
+				tiers[tier] = &shishi.SummaryRow{ID: tier}
+			}
+			to = append(to, tiers[tier])
+		}
+		if toUnit {
+			if units[unit] == nil {
+				units[unit] = &shishi.SummaryRow{ID: unit}
+			}
+			to = append(to, units[unit])
+		}
+		if toLeader {
+			if leaders[leader] == nil {
+				leaders[leader] = &shishi.SummaryRow{Label: leader}
+			}
+			to = append(to, leaders[leader])
+		}
+		for _, r := range to {
+			r.Items += n
+			r.Red += red
+			r.Due += due
+			r.Rated += withCompletion
+			r.Sum += fromHundredths(completion)
+		}
+		if !toTier {
+			continue
+		}
+		none := n - green - amber - red
+		byStatus[0] = n
+		for _, k := range byStatus[1:] {
+			byStatus[0] -= k
 		}
 		s.Items += n
 		s.RAG[shishi.RAGGreen] += green
@@ -64,22 +115,6 @@ func (d *DB) Summarise(ctx context.Context, f shishi.ItemFilter) (*shishi.Summar
 		s.Closed = s.ByStatus[shishi.StatusClosed]
 		sum += completion
 		rated += withCompletion
-		if tiers[tier] == nil {
-			tiers[tier] = &shishi.SummaryRow{ID: tier}
-		}
-		if units[unit] == nil {
-			units[unit] = &shishi.SummaryRow{ID: unit}
-		}
-		if leaders[leader] == nil {
-			leaders[leader] = &shishi.SummaryRow{Label: leader}
-		}
-		for _, r := range []*shishi.SummaryRow{tiers[tier], units[unit], leaders[leader]} {
-			r.Items += n
-			r.Red += red
-			r.Due += due
-			r.Rated += withCompletion
-			r.Sum += fromHundredths(completion)
-		}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, shishi.Internal(err)
