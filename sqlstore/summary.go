@@ -68,26 +68,29 @@ func (d *DB) Summarise(ctx context.Context, f shishi.ItemFilter) (*shishi.Summar
 		// GROUPING's bits: 3 = a tier's row, 5 = a unit's, 6 = a leader's;
 		// 0 = SQLite's row of all three. Tier rows cover every item once.
 		toTier, toUnit, toLeader := set == 0 || set == 3, set == 0 || set == 5, set == 0 || set == 6
-		var to []*shishi.SummaryRow
+		var to [3]*shishi.SummaryRow
 		if toTier {
 			if tiers[tier] == nil {
 				tiers[tier] = &shishi.SummaryRow{ID: tier}
 			}
-			to = append(to, tiers[tier])
+			to[0] = tiers[tier]
 		}
 		if toUnit {
 			if units[unit] == nil {
 				units[unit] = &shishi.SummaryRow{ID: unit}
 			}
-			to = append(to, units[unit])
+			to[1] = units[unit]
 		}
 		if toLeader {
 			if leaders[leader] == nil {
 				leaders[leader] = &shishi.SummaryRow{Label: leader}
 			}
-			to = append(to, leaders[leader])
+			to[2] = leaders[leader]
 		}
 		for _, r := range to {
+			if r == nil {
+				continue
+			}
 			r.Items += n
 			r.Red += red
 			r.Due += due
