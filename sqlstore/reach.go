@@ -90,3 +90,30 @@ func unitInReach(a *shishi.Actor, idExpr string, q *args, roles ...shishi.Role) 
 func unitsReached(a *shishi.Actor, q *args, roles ...shishi.Role) string {
 	return "(SELECT ru.id FROM units ru WHERE " + reach(a, "ru.path", q, roles...) + ")"
 }
+
+// supervised returns an SQL condition that holds when the unit whose path
+// is pathExpr lies in the subtree of a unit covered by a supervision group
+// the actor is a member of: a group's members read what they supervise,
+// across subtrees, whatever their own roles and unit (PRODUCT.md module C).
+func supervised(a *shishi.Actor, pathExpr string, q *args) string {
+	if a == nil {
+		return "1=0"
+	}
+	if a.IsSystem() {
+		return "1=1"
+	}
+	return "EXISTS (SELECT 1 FROM sup_group_members sgm JOIN sup_group_units sgu ON sgu.group_id = sgm.group_id JOIN units sgx ON sgx.id = sgu.unit_id WHERE sgm.user_id = " +
+		q.add(a.UserID) + " AND " + pathExpr + " LIKE sgx.path || '%')"
+}
+
+// readReach is reach for reading: the actor's own subtrees (any role) and
+// the units its groups supervise. Writes keep using reach with roles.
+func readReach(a *shishi.Actor, pathExpr string, q *args) string {
+	if a == nil {
+		return "1=0"
+	}
+	if a.IsSystem() {
+		return "1=1"
+	}
+	return "(" + reach(a, pathExpr, q) + " OR " + supervised(a, pathExpr, q) + ")"
+}

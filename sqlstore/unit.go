@@ -37,7 +37,12 @@ type queryer interface {
 
 func (d *DB) findUnit(ctx context.Context, db queryer, id int64, roles ...shishi.Role) (*shishi.Unit, error) {
 	var q args
-	where := "u.id = " + q.add(id) + " AND " + reach(shishi.ActorFrom(ctx), "u.path", &q, roles...)
+	where := "u.id = " + q.add(id) + " AND "
+	if len(roles) > 0 {
+		where += reach(shishi.ActorFrom(ctx), "u.path", &q, roles...)
+	} else {
+		where += readReach(shishi.ActorFrom(ctx), "u.path", &q)
+	}
 	u, err := scanUnit(db.QueryRowContext(ctx, `SELECT `+unitCols+` FROM units u WHERE `+where, q...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, shishi.Errorf(shishi.ENOTFOUND, "单位不存在或无权访问 / unit %d not found", id)
@@ -50,7 +55,7 @@ func (d *DB) findUnit(ctx context.Context, db queryer, id int64, roles ...shishi
 // FindUnits implements shishi.UnitService.
 func (d *DB) FindUnits(ctx context.Context, f shishi.UnitFilter) ([]*shishi.Unit, int, error) {
 	var q args
-	where := reach(shishi.ActorFrom(ctx), "u.path", &q)
+	where := readReach(shishi.ActorFrom(ctx), "u.path", &q)
 	if f.ParentID != nil {
 		where += " AND u.parent_id = " + q.add(*f.ParentID)
 	}
@@ -96,7 +101,7 @@ func (d *DB) FindUnits(ctx context.Context, f shishi.UnitFilter) ([]*shishi.Unit
 // UnitTree returns every unit in reach ordered by path, for the tree view.
 func (d *DB) UnitTree(ctx context.Context) ([]*shishi.Unit, error) {
 	var q args
-	rows, err := d.db.QueryContext(ctx, `SELECT `+unitCols+` FROM units u WHERE `+reach(shishi.ActorFrom(ctx), "u.path", &q)+` ORDER BY u.depth, u.id`, q...)
+	rows, err := d.db.QueryContext(ctx, `SELECT `+unitCols+` FROM units u WHERE `+readReach(shishi.ActorFrom(ctx), "u.path", &q)+` ORDER BY u.depth, u.id`, q...)
 	if err != nil {
 		return nil, shishi.Internal(err)
 	}
@@ -298,7 +303,7 @@ func (d *DB) UnitAncestors(ctx context.Context, id int64) ([]*shishi.Unit, error
 	var q args
 	// An ancestor's path is a prefix of the unit's path.
 	rows, err := d.db.QueryContext(ctx, `SELECT `+unitCols+` FROM units u WHERE CAST(`+q.add(u.Path)+` AS TEXT) LIKE u.path || '%' AND u.id <> `+q.add(u.ID)+
-		` AND `+reach(shishi.ActorFrom(ctx), "u.path", &q)+` ORDER BY u.depth`, q...)
+		` AND `+readReach(shishi.ActorFrom(ctx), "u.path", &q)+` ORDER BY u.depth`, q...)
 	if err != nil {
 		return nil, shishi.Internal(err)
 	}
