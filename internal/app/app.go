@@ -209,8 +209,9 @@ func Open(ctx context.Context, cfg Config, out io.Writer, log *slog.Logger) (*Ma
 			return nil, err
 		}
 	}
-	// Complaint deadlines count working days; holidays.txt in the data
-	// directory adds next year's official dates without a restart.
+	// Complaint and rectification deadlines count working days;
+	// holidays.txt in the data directory adds next year's official dates
+	// without a restart.
 	cal, err := workday.Watch(filepath.Join(cfg.Data, "holidays.txt"), time.Minute)
 	if err != nil {
 		db.Close()
@@ -417,10 +418,12 @@ func (m *Main) Serve(ctx context.Context) error {
 }
 
 // scheduler lists the periodic jobs: the ledger's reminders (催报 for
-// missing months, 催办 for deadlines within two weeks, 督办 once overdue)
-// run daily; the ledger's stored figures are brought up to the day hourly
-// (each run re-derives only the items a day change made stale, so a new
-// month, a due day or a passed deadline shows within the hour).
+// missing months, 催办 for deadlines within two weeks, 督办 once overdue),
+// the complaint sweep and supervision's escalation of overdue
+// rectification run daily; the ledger's stored figures are brought up to
+// the day hourly (each run re-derives only the items a day change made
+// stale, so a new month, a due day or a passed deadline shows within the
+// hour).
 func (m *Main) scheduler() *jobs.Scheduler {
 	s := &jobs.Scheduler{Store: m.Store, Log: m.Log}
 	s.Add(jobs.Job{Name: "ledger.figures", Every: time.Hour, Lease: 30 * time.Minute, Run: func(ctx context.Context) error {
@@ -452,6 +455,7 @@ func (m *Main) scheduler() *jobs.Scheduler {
 		m.Log.Info("complaint retention", "purged", n, "days", m.Config.ComplaintRetentionDays)
 		return err
 	}})
+	s.Add(jobs.Escalation(m.Store, m.Log))
 	return s
 }
 
