@@ -24,6 +24,7 @@ func (s *Server) apiRoutes() {
 		s.credentialRoutes()
 	}
 	s.integrationRoutes()
+	s.supervisionRoutes()
 	s.mountAPI()
 }
 

@@ -44,6 +44,8 @@ type Services struct {
 	Webhooks shishi.WebhookService
 	Queue    shishi.QueueService
 	Mail     shishi.MailService
+	// Supervision: groups, visits, findings (module C).
+	Supervision shishi.SupervisionService
 	// Blobs keeps uploaded files by content hash.
 	Blobs *blob.Store
 	// Ready reports whether the database answers (for /readyz).

@@ -795,24 +795,11 @@ func (d *DB) ActOnFinding(ctx context.Context, id int64, action, note string, fi
 		if err != nil {
 			return err
 		}
-		t, err := shishi.FindFindingTransition(action, f.Status)
-		if err != nil {
-			return err
-		}
-		var v shishi.Validator
-		if t.NeedsNote {
-			v.Check(len([]rune(note)) >= 2 && len([]rune(note)) <= 5000, "note", "请填写说明（2–5000 字）/ a note of 2–5000 characters is required")
-		} else {
-			v.Check(len([]rune(note)) <= 5000, "note", "说明不能超过 5000 字 / at most 5000 characters")
-		}
-		if len(files) > 0 && !t.Files {
-			v.Add("files", "该操作不接受附件 / this action takes no files")
-		}
-		if err := v.Err(); err != nil {
-			return err
-		}
-		if err := checkFiles(files); err != nil {
-			return err
+		// Who may act comes before when: a caller of the wrong side is told
+		// so whatever state the finding is in.
+		t, stateErr := shishi.FindFindingTransition(action, f.Status)
+		if t.Action == "" {
+			return stateErr
 		}
 		var allowed bool
 		if t.By == shishi.ByGroup {
@@ -830,6 +817,24 @@ func (d *DB) ActOnFinding(ctx context.Context, id int64, action, note string, fi
 			}
 			zh, en, _ := strings.Cut(who, " / ")
 			return shishi.Errorf(shishi.EFORBIDDEN, "只有%s可以执行该操作 / only %s may %s this finding", zh, en, action)
+		}
+		if stateErr != nil {
+			return stateErr
+		}
+		var v shishi.Validator
+		if t.NeedsNote {
+			v.Check(len([]rune(note)) >= 2 && len([]rune(note)) <= 5000, "note", "请填写说明（2–5000 字）/ a note of 2–5000 characters is required")
+		} else {
+			v.Check(len([]rune(note)) <= 5000, "note", "说明不能超过 5000 字 / at most 5000 characters")
+		}
+		if len(files) > 0 && !t.Files {
+			v.Add("files", "该操作不接受附件 / this action takes no files")
+		}
+		if err := v.Err(); err != nil {
+			return err
+		}
+		if err := checkFiles(files); err != nil {
+			return err
 		}
 		now := d.now()
 		set := "status = $1, version = version + 1, updated_at = $2"

@@ -219,8 +219,11 @@ func TestRectification(t *testing.T) {
 		if _, err := act(w.zc, "request_signoff", "已整改"); code(err) != shishi.ECONFLICT || !strings.Contains(shishi.ErrorMessage(err), "待整改") {
 			t.Fatalf("request sign-off before a plan: %v", err)
 		}
-		if _, err := act(w.zc, "sign_off", ""); code(err) != shishi.ECONFLICT {
+		if _, err := act(w.pc, "sign_off", ""); code(err) != shishi.ECONFLICT {
 			t.Fatalf("sign off a raised finding: %v", err)
+		}
+		if _, err := act(w.zc, "sign_off", ""); code(err) != shishi.EFORBIDDEN {
+			t.Fatalf("the unit signs off (wrong side before wrong state): %v", err)
 		}
 		if _, err := act(w.pc, "plan", "组里代写的方案"); code(err) != shishi.EFORBIDDEN {
 			t.Fatalf("group writes the unit's plan: %v", err)

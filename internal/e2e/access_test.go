@@ -126,6 +126,24 @@ var policy = map[string]rule{
 	"getMailPrefs":   {who: "all"},
 	"setMailPrefs":   {who: "all", body: `{"kinds": ["reminder"], "lang": "zh"}`},
 	"revealReporter": {who: "handler", body: `{"reason": "访问测试需要"}`},
+	// Supervision: Henan's group over Zhengzhou, led by the supervisor.
+	// The group's side is its members and the office over the sending
+	// unit; the unit's side its operators and leaders; anyone reaching
+	// Zhengzhou reads its visits and findings.
+	"listGroups":      {who: "all"},
+	"createGroup":     {who: "office henan", body: `{"kind": "inspection", "name": "访问测试组{n}", "owner_unit_id": {ha}, "leader_id": {sup}, "unit_ids": [{ha-zz}]}`},
+	"getGroup":        {who: "office leader supervisor henan"},
+	"groupReport":     {who: "office leader supervisor henan"},
+	"groupReportXLSX": {who: "office leader supervisor henan"},
+	"listVisits":      {who: "all"},
+	"createVisit":     {who: "office supervisor henan", body: `{"group_id": {groups}, "unit_id": {ha-zz}, "planned_on": "2026-12-01"}`},
+	"getVisit":        {who: "admin auditor office leader supervisor handler henan zhengzhou"},
+	"recordVisit":     {who: "office supervisor henan", body: `{"visited_on": "2026-11-02", "participants": "访问测试", "record": "访问测试记录"}`},
+	"listFindings":    {who: "all"},
+	"raiseFinding":    {who: "office supervisor henan", body: `{"group_id": {groups}, "unit_id": {ha-zz}, "severity": "minor", "description": "访问测试问题", "days": 5}`},
+	"getFinding":      {who: "admin auditor office leader supervisor handler henan zhengzhou"},
+	"findingHistory":  {who: "admin auditor office leader supervisor handler henan zhengzhou"},
+	"getAttachment":   {who: "admin auditor office leader supervisor handler henan zhengzhou"},
 }
 
 // The steps of a workflow table: the desk's and the unit's.
@@ -135,6 +153,13 @@ func init() {
 	}
 	for _, a := range []string{"sign", "return", "conclude", "rectify", "request_extension"} {
 		policy["complaint_"+a] = rule{who: "henan zhengzhou", body: `{"note": "访问测试", "conclusion": "true", "days": 3}`}
+	}
+	// Rectification: the unit plans, reports and asks; the group decides.
+	for _, a := range []string{"plan", "progress", "request_signoff"} {
+		policy["finding_"+a] = rule{who: "leader henan zhengzhou", body: `{"note": "访问测试"}`}
+	}
+	for _, a := range []string{"sign_off", "return"} {
+		policy["finding_"+a] = rule{who: "office supervisor henan", body: `{"note": "访问测试"}`}
 	}
 	// The item lifecycle: the office acts on approve/close/reject/reopen,
 	// the lead unit (and the office) on start and closure requests.
@@ -285,6 +310,16 @@ func sharedFixtures(t *testing.T, e *env) map[string]string {
 		t.Fatal("no webhook delivery to replay")
 	}
 	ids["webhook-deliveries"] = fmt.Sprint(ds[0].(map[string]any)["id"])
+	sup, err := e.m.Store.FindUserByLogin(e.sys, "supervisor")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids["ha"], ids["sup"] = fmt.Sprint(e.unitID("ha")), fmt.Sprint(sup.ID)
+	g := e.api("POST", "/api/v1/groups", "henan", `{"kind": "inspection", "name": "访问矩阵督查组", "owner_unit_id": `+ids["ha"]+`, "leader_id": `+ids["sup"]+`, "unit_ids": [`+ids["ha-zz"]+`]}`)
+	if g.status != 201 {
+		t.Fatalf("group: %d %s", g.status, g.body)
+	}
+	ids["groups"] = fmt.Sprint(g.json(t)["id"])
 	iss := credentialEnv(t, e)
 	ids["issuers"], ids["neea"] = fmt.Sprint(iss["id"]), fmt.Sprint(e.unitID("neea"))
 	return ids
@@ -345,6 +380,14 @@ func fixtures(t *testing.T, e *env, shared map[string]string) *fixture {
 	if js := e.api("GET", "/api/v1/jobs", "admin", "").json(t)["items"].([]any); len(js) > 0 {
 		f.ids["jobs"] = fmt.Sprint(js[0].(map[string]any)["id"])
 	}
+	// A planned visit, a recorded one with a file, a raised finding.
+	vis := must(e.api("POST", "/api/v1/visits", "supervisor", `{"group_id": `+f.ids["groups"]+`, "unit_id": `+f.ids["ha-zz"]+`, "planned_on": "2026-11-30"}`), "visit")
+	done := must(e.api("POST", "/api/v1/visits", "supervisor", `{"group_id": `+f.ids["groups"]+`, "unit_id": `+f.ids["ha-zz"]+`, "planned_on": "2026-11-02"}`), "visit")
+	done = must(e.form(fmt.Sprintf("/api/v1/visits/%v:record", done["id"]), "supervisor", map[string]string{"visited_on": "2026-11-02", "participants": "张强", "record": "座谈"},
+		"记录.pdf", []byte("%PDF-1.4\n%%EOF\n")), "record")
+	fd := must(e.api("POST", "/api/v1/findings", "supervisor", `{"group_id": `+f.ids["groups"]+`, "unit_id": `+f.ids["ha-zz"]+`, "severity": "minor", "description": "访问矩阵问题", "days": 5}`), "finding")
+	f.ids["visits"], f.ids["findings"] = fmt.Sprint(vis["id"]), fmt.Sprint(fd["id"])
+	f.ids["attachments"] = fmt.Sprint(done["files"].([]any)[0].(map[string]any)["id"])
 	f.ids["credentials"] = fmt.Sprint(e.issue(t, "矩阵测试", "500")["credential"].(map[string]any)["id"])
 	f.ids["items"], f.ids["reports"], f.ids["evidence"] = item, fmt.Sprint(rep["id"]), fmt.Sprint(ev["id"])
 	f.ids["tasks"], f.ids["complaints"], f.ids["tokens"], f.ids["notices"] = fmt.Sprint(task["id"]), kid, fmt.Sprint(tok.ID), "0"
