@@ -45,6 +45,9 @@ var accounts = []accountSpec{
 	{"henan", "河南省教育厅活动办 周华", "ha", []shishi.Role{shishi.RoleOffice, shishi.RoleOperator, shishi.RoleHandler}, ""},
 	{"zhengzhou", "郑州市教育局填报员 吴婷", "ha-zz", []shishi.Role{shishi.RoleOperator, shishi.RoleHandler}, ""},
 	{"pku", "北京大学填报员 郑洁", "pku", []shishi.Role{shishi.RoleOperator}, ""},
+	// A member of supervision groups who holds no role: reads only what
+	// the groups cover.
+	{"inspector", "国家督学 何平", "bnu", nil, ""},
 }
 
 // Seed creates the demo world through svc as the system actor. It refuses

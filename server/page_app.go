@@ -19,7 +19,7 @@ type moduleInfo struct {
 var modules = []moduleInfo{
 	{Key: "ledger", Letter: "B", Ready: true, Summary: [2]string{"重点事项清单、目标指标、月度进展填报、办结销号、领导驾驶舱", "Key item lists, targets, monthly reports, closure, leader cockpit"},
 		Planned: [][2]string{{"清单层级与重点事项", "Tiers and items"}, {"指标与计划进度", "Targets and trajectories"}, {"月度进展填报与佐证材料", "Monthly reports with evidence"}, {"红黄绿灯预警", "RAG status"}, {"Excel 导入导出", "Excel in and out"}}},
-	{Key: "supervision", Letter: "C", Summary: [2]string{"督查组、指导组、走访记录、问题整改与销号", "Inspection and guidance groups, visits, findings and rectification"},
+	{Key: "supervision", Letter: "C", Ready: true, Summary: [2]string{"督查组、指导组、走访记录、问题整改与销号", "Inspection and guidance groups, visits, findings and rectification"},
 		Planned: [][2]string{{"督查组与指导组", "Groups"}, {"走访记录", "Visits"}, {"问题与整改", "Findings and rectification"}, {"三色预警", "Three-colour warnings"}}},
 	{Key: "complaints", Letter: "D", Ready: true, Summary: [2]string{"“互联网+教育督导”举报专栏：受理、转办、核查、反馈、评价", "Complaint column: intake, dispatch, verification, reply, rating"},
 		Planned: [][2]string{{"群众举报与查询码", "Public submission with tracking code"}, {"举报人保护", "Reporter protection"}, {"按工作日计算的办理时限", "Working-day deadlines"}, {"Open311 接口", "Open311 API"}}},

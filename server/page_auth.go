@@ -38,6 +38,7 @@ func (s *Server) pageRoutes() {
 	s.complaintPageRoutes(h)
 	s.credentialPageRoutes(h)
 	s.credentialPublicRoutes(h)
+	s.supervisionPageRoutes(h)
 }
 
 // root: the public portal will live here (the portal issue); until then an

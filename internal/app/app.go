@@ -307,12 +307,22 @@ func (m *Main) SeedDemo(ctx context.Context) ([]demo.Account, error) {
 		} else {
 			fmt.Fprintln(m.Out, "演示证书未写入：公开地址未定 / demo certificates skipped: the public URL is not known before listening")
 		}
+		bar = newProgress(m.Out, "督导 groups")
+		err = demo.SeedSupervision(ctx, demo.SupervisionServices{Units: m.Store, Users: m.Store, Campaigns: m.Store, Supervision: m.Store, Escalation: m.Store,
+			SetClock: setClock}, bar.Update)
+		bar.Done()
+		if err != nil {
+			return nil, err
+		}
 	}
 	var b strings.Builder
 	for _, a := range accts {
 		roles := make([]string, len(a.Roles))
 		for i, r := range a.Roles {
 			roles[i] = r.Label(false)
+		}
+		if len(roles) == 0 {
+			roles = []string{"督导组成员，无角色"}
 		}
 		fmt.Fprintf(&b, "  %-11s %-22s %s（%s）\n", a.Login, a.Password, a.Name, strings.Join(roles, "、"))
 	}

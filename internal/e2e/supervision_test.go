@@ -5,12 +5,14 @@ import (
 	"fmt"
 	"mime/multipart"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
 
 	"github.com/shishi-edu/shishi"
+	"github.com/shishi-edu/shishi/internal/testdb"
 )
 
 // form posts a multipart form with text fields and one file in "file".
@@ -200,3 +202,57 @@ func supervisionAPI(t *testing.T, e *env) {
 }
 
 func ptr(n int64) *int64 { return &n }
+
+// TestSupervisionPages: the office forms a group on the board's form, a
+// member records a visit and raises a finding from the group page, the
+// unit plans on the finding page; bad input comes back to the form with
+// the field named and stores nothing; a step out of turn is refused.
+func TestSupervisionPages(t *testing.T) {
+	e := start(t, testdb.SQLite(t))
+	office := e.login("office")
+	tok := office.csrf("/app/supervision")
+	bad := office.post("/app/supervision/groups", url.Values{"_csrf": {tok}, "kind": {"inspection"}, "name": {"页面督查组"}, "leader": {"inspector"}, "units": {"ha-zz nosuch"}})
+	if bad.status != 422 || !strings.Contains(bad.doc(t).Find("#create .field-err").Text(), "nosuch") {
+		t.Fatalf("bad group form: %d", bad.status)
+	}
+	if l := e.api("GET", "/api/v1/groups", "office", "").json(t); l["total"] != 0.0 {
+		t.Fatalf("a refused form stored a group: %v", l)
+	}
+	r := office.post("/app/supervision/groups", url.Values{"_csrf": {tok}, "kind": {"inspection"}, "name": {"页面督查组"}, "theme": {"五项管理"}, "leader": {"inspector"}, "members": {"supervisor"}, "units": {"ha-zz"}})
+	if r.status != 303 || !strings.HasPrefix(r.header.Get("Location"), "/app/supervision/groups/") {
+		t.Fatalf("group form: %d %s", r.status, r.body)
+	}
+	group := strings.TrimSuffix(r.header.Get("Location"), "?saved=1")
+	insp := e.login("inspector")
+	tok = insp.csrf(group)
+	r = insp.post(group, url.Values{"_csrf": {tok}, "action": {"visit"}, "unit_id": {itoa(e.unitID("ha-zz"))}, "planned_on": {"2026-03-02"}, "participants": {"何平"}, "record": {"座谈并抽查作业"}})
+	if r.status != 303 || !strings.HasPrefix(r.header.Get("Location"), "/app/supervision/visits/") {
+		t.Fatalf("visit form: %d %s", r.status, r.body)
+	}
+	visit := strings.TrimSuffix(r.header.Get("Location"), "?saved=1")
+	if d := insp.get(visit).doc(t); !strings.Contains(d.Find("#visit").Text(), "座谈并抽查作业") {
+		t.Fatal("the visit page lacks its record")
+	}
+	r = insp.post(visit, url.Values{"_csrf": {tok}, "action": {"finding"}, "severity": {"major"}, "description": {"作业公示制度未建立"}, "days": {"0"}})
+	if r.status != 422 || !strings.Contains(r.doc(t).Find("#finding-form .field-err").Text(), "工作日") {
+		t.Fatalf("bad finding form: %d", r.status)
+	}
+	r = insp.post(visit, url.Values{"_csrf": {tok}, "action": {"finding"}, "severity": {"major"}, "description": {"作业公示制度未建立"}, "days": {"10"}})
+	if r.status != 303 {
+		t.Fatalf("finding form: %d %s", r.status, r.body)
+	}
+	finding := strings.TrimSuffix(r.header.Get("Location"), "?saved=1")
+	zz := e.login("zhengzhou")
+	ztok := zz.csrf(finding)
+	if r := zz.post(finding, url.Values{"_csrf": {ztok}, "action": {"plan"}, "note": {"建立公示制度"}}); r.status != 303 {
+		t.Fatalf("plan form: %d %s", r.status, r.body)
+	}
+	r = insp.post(finding, url.Values{"_csrf": {tok}, "action": {"sign_off"}})
+	if r.status != 409 || !strings.Contains(r.doc(t).Find(".flash.err").Text(), "整改中") {
+		t.Fatalf("sign-off out of turn: %d", r.status)
+	}
+	d := zz.get("/app/supervision/rectification").doc(t)
+	if !strings.Contains(d.Find("table.findings").Text(), "作业公示制度未建立") || d.Find("table.findings .chip.green").Length() != 1 {
+		t.Fatalf("rectification list: %q", d.Find("table.findings").Text())
+	}
+}
