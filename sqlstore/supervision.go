@@ -37,7 +37,11 @@ func groupReach(a *shishi.Actor, q *args) string {
 	return "(" + reach(a, "ou.path", q, campaignWide...) + " OR " + memberOf(a, "g.id", q) + ")"
 }
 
+// memberOf: the actor sits on the group (not through a limited token).
 func memberOf(a *shishi.Actor, groupExpr string, q *args) string {
+	if a.TokenScope != "" {
+		return "1=0"
+	}
 	return "EXISTS (SELECT 1 FROM sup_group_members mm WHERE mm.group_id = " + groupExpr + " AND mm.user_id = " + q.add(a.UserID) + ")"
 }
 
@@ -247,6 +251,9 @@ func (d *DB) actsForGroup(ctx context.Context, db queryer, groupID int64) (bool,
 		return true, nil
 	}
 	var n int
+	if a.TokenScope != "" {
+		return d.isGroupOffice(ctx, db, groupID)
+	}
 	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM sup_group_members WHERE group_id = $1 AND user_id = $2`, groupID, a.UserID).Scan(&n); err != nil {
 		return false, shishi.Internal(err)
 	}

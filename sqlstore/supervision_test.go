@@ -93,6 +93,14 @@ func TestGroupMemberReach(t *testing.T) {
 		if tree, _ := w.db.UnitTree(w.pc); len(tree) != 2 {
 			t.Errorf("member's tree has %d units", len(tree))
 		}
+		// A limited API token (an Open311 key) of the same user carries no membership.
+		key := shishi.WithActor(context.Background(), &shishi.Actor{UserID: w.prof.ID, Login: w.prof.Login, TokenScope: "open311"})
+		if _, n, _ := w.db.FindUnits(key, shishi.UnitFilter{}); n != 0 {
+			t.Errorf("a scoped token of the member sees %d units", n)
+		}
+		if _, n, _ := w.db.FindGroups(key, shishi.GroupFilter{}); n != 0 {
+			t.Errorf("a scoped token of the member sees %d groups", n)
+		}
 		// Membership reads; it does not manage: no admin rights over the units.
 		name := "改名"
 		if _, err := w.db.UpdateUnit(w.pc, w.zz.ID, 0, shishi.UnitPatch{Name: &name}); code(err) != shishi.EFORBIDDEN {
