@@ -82,10 +82,12 @@ type Notice struct {
 	Kind   string `json:"kind"` // mention, task, reminder, review
 	ItemID int64  `json:"item_id,omitempty"`
 	// ComplaintID points at a complaint (a reminder or an escalation).
-	ComplaintID int64      `json:"complaint_id,omitempty"`
-	Text        string     `json:"text"`
-	At          time.Time  `json:"at"`
-	ReadAt      *time.Time `json:"read_at,omitempty"`
+	ComplaintID int64 `json:"complaint_id,omitempty"`
+	// FindingID points at a supervision finding (整改通知, 催办, 督办).
+	FindingID int64      `json:"finding_id,omitempty"`
+	Text      string     `json:"text"`
+	At        time.Time  `json:"at"`
+	ReadAt    *time.Time `json:"read_at,omitempty"`
 }
 
 // CoordinationService carries comments, tasks and notices.

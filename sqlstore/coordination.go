@@ -339,7 +339,7 @@ func (d *DB) FindNotices(ctx context.Context, limit int) ([]*shishi.Notice, int,
 	if err := d.db.QueryRowContext(ctx, `SELECT count(*) FROM notices WHERE user_id = $1 AND read_at IS NULL`, a.UserID).Scan(&unread); err != nil {
 		return nil, 0, shishi.Internal(err)
 	}
-	rows, err := d.db.QueryContext(ctx, `SELECT id, kind, item_id, complaint_id, text, at, read_at FROM notices WHERE user_id = $1 ORDER BY id DESC LIMIT $2`, a.UserID, clampLimit(limit))
+	rows, err := d.db.QueryContext(ctx, `SELECT id, kind, item_id, complaint_id, finding_id, text, at, read_at FROM notices WHERE user_id = $1 ORDER BY id DESC LIMIT $2`, a.UserID, clampLimit(limit))
 	if err != nil {
 		return nil, 0, shishi.Internal(err)
 	}
@@ -347,12 +347,12 @@ func (d *DB) FindNotices(ctx context.Context, limit int) ([]*shishi.Notice, int,
 	out := []*shishi.Notice{}
 	for rows.Next() {
 		var n shishi.Notice
-		var item, complaint sql.NullInt64
+		var item, complaint, finding sql.NullInt64
 		var read sql.NullTime
-		if err := rows.Scan(&n.ID, &n.Kind, &item, &complaint, &n.Text, &n.At, &read); err != nil {
+		if err := rows.Scan(&n.ID, &n.Kind, &item, &complaint, &finding, &n.Text, &n.At, &read); err != nil {
 			return nil, 0, shishi.Internal(err)
 		}
-		n.ItemID, n.ComplaintID, n.At, n.ReadAt = item.Int64, complaint.Int64, n.At.UTC(), nullTime(read)
+		n.ItemID, n.ComplaintID, n.FindingID, n.At, n.ReadAt = item.Int64, complaint.Int64, finding.Int64, n.At.UTC(), nullTime(read)
 		out = append(out, &n)
 	}
 	return out, unread, rows.Err()

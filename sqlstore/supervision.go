@@ -685,15 +685,20 @@ func (d *DB) membersOf(ctx context.Context, tx *sql.Tx, groupID int64) ([]int64,
 	return out, rows.Err()
 }
 
-// tell writes one notice to each user, once per dedup key when given.
-func (d *DB) tell(ctx context.Context, tx *sql.Tx, users []int64, text, dedup string) (int, error) {
+// tell writes one notice about a finding to each user, once per dedup
+// key when given; it returns how many it wrote.
+func (d *DB) tell(ctx context.Context, tx *sql.Tx, users []int64, findingID int64, text, dedup string) (int, error) {
+	q := `INSERT INTO notices (user_id, kind, finding_id, text, at, dedup) VALUES ($1, $2, $3, $4, $5, $6)`
+	if dedup != "" {
+		q += ` ON CONFLICT (user_id, dedup) WHERE dedup <> '' DO NOTHING`
+	}
 	n := 0
 	for _, u := range users {
-		wrote, err := d.notify(ctx, tx, u, "finding", 0, text, dedup)
+		res, err := tx.ExecContext(ctx, q, u, "finding", findingID, text, d.now(), dedup)
 		if err != nil {
-			return n, err
+			return n, shishi.Internal(err)
 		}
-		if wrote {
+		if k, _ := res.RowsAffected(); k == 1 {
 			n++
 		}
 	}
@@ -764,7 +769,7 @@ func (d *DB) RaiseFinding(ctx context.Context, in shishi.FindingInput) (*shishi.
 		if err != nil {
 			return err
 		}
-		if _, err := d.tell(ctx, tx, ops, fmt.Sprintf("整改通知：%s反馈问题（%s）：%s。请于 %s 前整改到位并申请销号（问题 #%d）。",
+		if _, err := d.tell(ctx, tx, ops, id, fmt.Sprintf("整改通知：%s反馈问题（%s）：%s。请于 %s 前整改到位并申请销号（问题 #%d）。",
 			g.Name, in.Severity.Label(false), truncate(in.Description, 80), deadline, id), ""); err != nil {
 			return err
 		}
@@ -884,7 +889,7 @@ func (d *DB) ActOnFinding(ctx context.Context, id int64, action, note string, fi
 		if err != nil {
 			return err
 		}
-		if _, err := d.tell(ctx, tx, tellUsers, text, ""); err != nil {
+		if _, err := d.tell(ctx, tx, tellUsers, id, text, ""); err != nil {
 			return err
 		}
 		if err := d.appendAudit(ctx, tx, "finding."+action, "finding", id, &f.Unit.ID, map[string]any{"from": f.Status, "to": t.To, "note": note, "files": len(files)}); err != nil {
@@ -1019,7 +1024,7 @@ func (d *DB) EscalateFindings(ctx context.Context) (int, error) {
 				}
 				users = append(append(users, ops...), members...)
 				text := fmt.Sprintf("红色督办：%s的问题 #%d（%s）已超过整改时限 %s，已提级督办。", f.Unit.Name, f.ID, truncate(f.Description, 60), f.Deadline)
-				if _, err := d.tell(sys, tx, users, text, fmt.Sprintf("finding-overdue:%d", f.ID)); err != nil {
+				if _, err := d.tell(sys, tx, users, f.ID, text, fmt.Sprintf("finding-overdue:%d", f.ID)); err != nil {
 					return err
 				}
 				unit := f.Unit.ID
@@ -1057,7 +1062,7 @@ func (d *DB) EscalateFindings(ctx context.Context) (int, error) {
 				if err != nil {
 					return err
 				}
-				_, err = d.tell(sys, tx, ops, fmt.Sprintf("黄色预警：问题 #%d（%s）将于 %s 到整改时限，请抓紧整改并申请销号。", f.ID, truncate(f.Description, 60), f.Deadline),
+				_, err = d.tell(sys, tx, ops, f.ID, fmt.Sprintf("黄色预警：问题 #%d（%s）将于 %s 到整改时限，请抓紧整改并申请销号。", f.ID, truncate(f.Description, 60), f.Deadline),
 					fmt.Sprintf("finding-due:%d:%s", f.ID, f.Deadline))
 				return err
 			})

@@ -380,7 +380,7 @@ func TestEscalation(t *testing.T) {
 			t.Fatalf("escalated to %+v", got.EscalatedTo)
 		}
 		ns, _, _ := w.db.FindNotices(w.zc, 10)
-		if len(ns) != 1 || !strings.Contains(ns[0].Text, "红色督办") {
+		if len(ns) != 1 || !strings.Contains(ns[0].Text, "红色督办") || ns[0].FindingID != f.ID {
 			t.Fatalf("parent unit's notices: %+v", ns)
 		}
 		if n, _ := w.db.EscalateFindings(context.Background()); n != 0 {

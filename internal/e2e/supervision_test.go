@@ -251,6 +251,10 @@ func TestSupervisionPages(t *testing.T) {
 	if r.status != 409 || !strings.Contains(r.doc(t).Find(".flash.err").Text(), "整改中") {
 		t.Fatalf("sign-off out of turn: %d", r.status)
 	}
+	// The unit's notice of the finding links to it.
+	if d := zz.get("/app/notices").doc(t); d.Find(`a[href="`+finding+`"]`).Length() != 1 {
+		t.Fatalf("no notice links to %s", finding)
+	}
 	d := zz.get("/app/supervision/rectification").doc(t)
 	if !strings.Contains(d.Find("table.findings").Text(), "作业公示制度未建立") || d.Find("table.findings .chip.green").Length() != 1 {
 		t.Fatalf("rectification list: %q", d.Find("table.findings").Text())

@@ -101,7 +101,11 @@ CREATE TABLE sup_files (
 CREATE INDEX sup_files_visit ON sup_files(visit_id);
 CREATE INDEX sup_files_finding ON sup_files(finding_id);
 
+-- A notice about a finding (整改通知, 催办, 督办) links to it.
+ALTER TABLE notices ADD COLUMN finding_id BIGINT REFERENCES findings(id);
+
 -- +goose Down
+ALTER TABLE notices DROP COLUMN finding_id;
 DROP TABLE sup_files;
 DROP TABLE finding_events;
 DROP TABLE findings;
