@@ -121,6 +121,42 @@ func checkIDs(v *Validator, field string, ids []int64, min, max int, what string
 	}
 }
 
+// GroupPatch changes a group: nil fields stay; lists replace the old ones.
+// The leader stays a member (added when missing).
+type GroupPatch struct {
+	Name      *string  `json:"name"`
+	Theme     *string  `json:"theme"`
+	LeaderID  *int64   `json:"leader_id"`
+	MemberIDs *[]int64 `json:"member_ids"`
+	UnitIDs   *[]int64 `json:"unit_ids"`
+}
+
+// Validate checks a patch; at least one field must be set.
+func (p *GroupPatch) Validate() error {
+	var v Validator
+	if p.Name == nil && p.Theme == nil && p.LeaderID == nil && p.MemberIDs == nil && p.UnitIDs == nil {
+		v.Add("body", "没有要修改的字段 / nothing to change")
+	}
+	if p.Name != nil {
+		*p.Name = strings.TrimSpace(*p.Name)
+		checkText(&v, "name", *p.Name, 1, 100)
+	}
+	if p.Theme != nil {
+		*p.Theme = strings.TrimSpace(*p.Theme)
+		checkText(&v, "theme", *p.Theme, 0, 100)
+	}
+	if p.LeaderID != nil {
+		v.Check(*p.LeaderID > 0, "leader_id", "组长无效 / invalid leader")
+	}
+	if p.MemberIDs != nil {
+		checkIDs(&v, "member_ids", *p.MemberIDs, 1, 50, "成员")
+	}
+	if p.UnitIDs != nil {
+		checkIDs(&v, "unit_ids", *p.UnitIDs, 1, 500, "督导单位")
+	}
+	return v.Err()
+}
+
 // GroupFilter selects groups; the store intersects it with the actor's reach.
 type GroupFilter struct {
 	Kind  GroupKind
@@ -482,6 +518,10 @@ type SupervisionService interface {
 	// CreateGroup: the office over the sending unit; covered units lie in
 	// its subtree, members may come from anywhere. EINVALID, EFORBIDDEN.
 	CreateGroup(ctx context.Context, in GroupInput) (*Group, error)
+	// UpdateGroup renames a group or changes its leader, members or units
+	// (the sending unit's office); version must match (0 skips the check).
+	// EINVALID, EFORBIDDEN, ENOTFOUND, EPRECONDITION (stale version).
+	UpdateGroup(ctx context.Context, id, version int64, p GroupPatch) (*Group, error)
 	// CreateVisit plans (or records) a visit of a covered unit: a member
 	// or the office. EINVALID, EFORBIDDEN, ENOTFOUND.
 	CreateVisit(ctx context.Context, in VisitInput, files []SupervisionFile) (*Visit, error)

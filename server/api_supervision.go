@@ -19,7 +19,10 @@ func (s *Server) supervisionRoutes() {
 	s.api(&operation{Method: "POST", Path: "/api/v1/groups", ID: "createGroup", Tag: "supervision", Summary: "Form a group (the sending unit's office); members from any unit, covered units in its subtree",
 		Body: shishi.GroupInput{}, Resp: shishi.Group{}, Status: http.StatusCreated, handle: s.createGroup})
 	s.api(&operation{Method: "GET", Path: "/api/v1/groups/{id}", ID: "getGroup", Tag: "supervision", Summary: "A group with its members, covered units and open findings by colour",
-		Params: []param{pathID()}, Resp: shishi.Group{}, handle: s.getGroup})
+		Params: []param{pathID()}, Resp: shishi.Group{}, ETag: true, handle: s.getGroup})
+	s.api(&operation{Method: "PATCH", Path: "/api/v1/groups/{id}", ID: "updateGroup", Tag: "supervision",
+		Summary: "Rename a group or change its leader, members or covered units (the sending unit's office; If-Match honoured)",
+		Params:  []param{pathID()}, Body: shishi.GroupPatch{}, Resp: shishi.Group{}, ETag: true, handle: s.updateGroup})
 	reportParams := []param{pathID(), {Name: "from", In: "query", Type: "string", Desc: "YYYY-MM-DD; default the 1st of this month"},
 		{Name: "to", In: "query", Type: "string", Desc: "YYYY-MM-DD; default today"}}
 	s.api(&operation{Method: "GET", Path: "/api/v1/groups/{id}/report", ID: "groupReport", Tag: "supervision", Summary: "The group's supervision report for a period, by covered unit",
@@ -125,6 +128,24 @@ func (s *Server) getGroup(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	w.Header().Set("ETag", etag(g.ID, g.Version))
+	return writeJSON(w, http.StatusOK, g)
+}
+
+func (s *Server) updateGroup(w http.ResponseWriter, r *http.Request) error {
+	id, err := idParam(r)
+	if err != nil {
+		return err
+	}
+	var p shishi.GroupPatch
+	if err := decode(r, &p); err != nil {
+		return err
+	}
+	g, err := s.Supervision.UpdateGroup(r.Context(), id, ifMatch(r, id), p)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("ETag", etag(g.ID, g.Version))
 	return writeJSON(w, http.StatusOK, g)
 }
 

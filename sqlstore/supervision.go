@@ -297,17 +297,9 @@ func (d *DB) CreateGroup(ctx context.Context, in shishi.GroupInput) (*shishi.Gro
 			}
 			v.Check(n == 1, "campaign_id", "实践活动不存在 / campaign not found")
 		}
-		var q args
-		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM users WHERE disabled = `+q.add(false)+` AND id IN `+inList(&q, in.MemberIDs), q...).Scan(&n); err != nil {
-			return shishi.Internal(err)
+		if err := d.checkGroupPeople(ctx, tx, &v, owner, in.MemberIDs, in.UnitIDs); err != nil {
+			return err
 		}
-		v.Check(n == len(in.MemberIDs), "member_ids", "成员须为在用的用户 / every member must be an active user")
-		q = args{}
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM units WHERE path LIKE `+q.add(owner.Path+"%")+` AND id IN `+inList(&q, in.UnitIDs), q...).Scan(&n); err != nil {
-			return shishi.Internal(err)
-		}
-		v.Check(n == len(in.UnitIDs), "unit_ids", "督导单位须在派出单位的管辖范围内 / covered units must lie in the sending unit's subtree")
 		if err := v.Err(); err != nil {
 			return err
 		}
@@ -317,15 +309,8 @@ func (d *DB) CreateGroup(ctx context.Context, in shishi.GroupInput) (*shishi.Gro
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id`, string(in.Kind), in.Name, in.Theme, in.CampaignID, owner.ID, in.LeaderID, now).Scan(&id); err != nil {
 			return shishi.Internal(err)
 		}
-		for _, m := range in.MemberIDs {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO sup_group_members (group_id, user_id) VALUES ($1, $2)`, id, m); err != nil {
-				return shishi.Internal(err)
-			}
-		}
-		for _, u := range in.UnitIDs {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO sup_group_units (group_id, unit_id) VALUES ($1, $2)`, id, u); err != nil {
-				return shishi.Internal(err)
-			}
+		if err := setGroupLists(ctx, tx, id, in.MemberIDs, in.UnitIDs); err != nil {
+			return err
 		}
 		if err := d.appendAudit(ctx, tx, "group.create", "group", id, &owner.ID, in); err != nil {
 			return err
@@ -334,6 +319,134 @@ func (d *DB) CreateGroup(ctx context.Context, in shishi.GroupInput) (*shishi.Gro
 		return err
 	})
 	return out, err
+}
+
+// checkGroupPeople checks that members are active users (from any unit)
+// and covered units lie in the sending unit's subtree.
+func (d *DB) checkGroupPeople(ctx context.Context, tx *sql.Tx, v *shishi.Validator, owner *shishi.Unit, members, units []int64) error {
+	var q args
+	var n int
+	if members != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM users WHERE disabled = `+q.add(false)+` AND id IN `+inList(&q, members), q...).Scan(&n); err != nil {
+			return shishi.Internal(err)
+		}
+		v.Check(n == len(members), "member_ids", "成员须为在用的用户 / every member must be an active user")
+	}
+	if units != nil {
+		q = args{}
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM units WHERE path LIKE `+q.add(owner.Path+"%")+` AND id IN `+inList(&q, units), q...).Scan(&n); err != nil {
+			return shishi.Internal(err)
+		}
+		v.Check(n == len(units), "unit_ids", "督导单位须在派出单位的管辖范围内 / covered units must lie in the sending unit's subtree")
+	}
+	return nil
+}
+
+// setGroupLists writes a group's members and units, replacing those given
+// (a nil list stays as it is).
+func setGroupLists(ctx context.Context, tx *sql.Tx, id int64, members, units []int64) error {
+	for _, l := range []struct {
+		table, col string
+		ids        []int64
+	}{{"sup_group_members", "user_id", members}, {"sup_group_units", "unit_id", units}} {
+		if l.ids == nil {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM `+l.table+` WHERE group_id = $1`, id); err != nil {
+			return shishi.Internal(err)
+		}
+		for _, x := range l.ids {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO `+l.table+` (group_id, `+l.col+`) VALUES ($1, $2)`, id, x); err != nil {
+				return shishi.Internal(err)
+			}
+		}
+	}
+	return nil
+}
+
+// UpdateGroup implements shishi.SupervisionService.
+func (d *DB) UpdateGroup(ctx context.Context, id, version int64, p shishi.GroupPatch) (*shishi.Group, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	var out *shishi.Group
+	err := d.tx(ctx, func(tx *sql.Tx) error {
+		g, err := d.findGroup(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if ok, err := d.isGroupOffice(ctx, tx, id); err != nil {
+			return err
+		} else if !ok {
+			return shishi.Errorf(shishi.EFORBIDDEN, "只有派出单位的活动办可以调整督导组 / only the sending unit's office changes a group")
+		}
+		if version != 0 && version != g.Version {
+			return shishi.Errorf(shishi.EPRECONDITION, "督导组已被他人修改，请刷新后重试 / the group was changed by someone else; reload and retry")
+		}
+		owner, err := d.findUnit(shishi.WithActor(ctx, shishi.SystemActor()), tx, g.OwnerUnit.ID)
+		if err != nil {
+			return err
+		}
+		name, theme, leader := g.Name, g.Theme, g.Leader.ID
+		if p.Name != nil {
+			name = *p.Name
+		}
+		if p.Theme != nil {
+			theme = *p.Theme
+		}
+		if p.LeaderID != nil {
+			leader = *p.LeaderID
+		}
+		var members, units []int64
+		if p.MemberIDs != nil || p.LeaderID != nil {
+			if p.MemberIDs != nil {
+				members = append(members, *p.MemberIDs...)
+			} else {
+				for _, m := range g.Members {
+					members = append(members, m.ID)
+				}
+			}
+			if !containsID(members, leader) {
+				members = append([]int64{leader}, members...)
+			}
+		}
+		if p.UnitIDs != nil {
+			units = *p.UnitIDs
+		}
+		var v shishi.Validator
+		if err := d.checkGroupPeople(ctx, tx, &v, owner, members, units); err != nil {
+			return err
+		}
+		if err := v.Err(); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE sup_groups SET name = $1, theme = $2, leader_id = $3, version = version + 1, updated_at = $4 WHERE id = $5 AND version = $6`,
+			name, theme, leader, d.now(), id, g.Version)
+		if err != nil {
+			return shishi.Internal(err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return shishi.Errorf(shishi.EPRECONDITION, "督导组已被他人修改，请刷新后重试 / the group was changed by someone else; reload and retry")
+		}
+		if err := setGroupLists(ctx, tx, id, members, units); err != nil {
+			return err
+		}
+		if err := d.appendAudit(ctx, tx, "group.update", "group", id, &owner.ID, p); err != nil {
+			return err
+		}
+		out, err = d.findGroup(shishi.WithActor(ctx, shishi.SystemActor()), tx, id)
+		return err
+	})
+	return out, err
+}
+
+func containsID(ids []int64, id int64) bool {
+	for _, x := range ids {
+		if x == id {
+			return true
+		}
+	}
+	return false
 }
 
 // checkFiles refuses file records that did not come from the blob store.

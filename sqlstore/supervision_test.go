@@ -146,6 +146,29 @@ func TestGroupMemberReach(t *testing.T) {
 		if gs, n, _ := w.db.FindGroups(w.oc, shishi.GroupFilter{Kind: shishi.GroupGuidance}); n != 1 || gs[0].Name != "洛阳指导组" {
 			t.Errorf("office lists %d guidance groups", n)
 		}
+		// The office moves the group to Luoyang: the member's reach follows at once.
+		units := []int64{w.ly.ID}
+		if _, err := w.db.UpdateGroup(w.pc, g.ID, 0, shishi.GroupPatch{UnitIDs: &units}); code(err) != shishi.EFORBIDDEN {
+			t.Errorf("a member reshapes the group: %v", err)
+		}
+		bad := []int64{w.bj.ID}
+		if _, err := w.db.UpdateGroup(w.oc, g.ID, 0, shishi.GroupPatch{UnitIDs: &bad}); !fields(err)["unit_ids"] {
+			t.Errorf("a unit outside the office's subtree: %v", err)
+		}
+		if _, err := w.db.UpdateGroup(w.oc, g.ID, g.Version+1, shishi.GroupPatch{UnitIDs: &units}); code(err) != shishi.EPRECONDITION {
+			t.Errorf("stale version: %v", err)
+		}
+		g2, err := w.db.UpdateGroup(w.oc, g.ID, g.Version, shishi.GroupPatch{UnitIDs: &units, LeaderID: &w.lyOp.ID})
+		if err != nil || g2.Version != g.Version+1 || g2.Leader.ID != w.lyOp.ID || len(g2.Members) != 2 || g2.Units[0].ID != w.ly.ID {
+			t.Fatalf("update: %v %+v", err, g2)
+		}
+		if us, n, _ := w.db.FindUnits(w.pc, shishi.UnitFilter{}); n != 1 || us[0].ID != w.ly.ID {
+			t.Errorf("after the move the member sees %d units", n)
+		}
+		// A finding the group raised before stays readable to its members.
+		if _, err := w.db.FindFinding(w.pc, f.ID); err != nil {
+			t.Errorf("the group's own finding: %v", err)
+		}
 	})
 }
 

@@ -133,6 +133,7 @@ var policy = map[string]rule{
 	"listGroups":      {who: "all"},
 	"createGroup":     {who: "office henan", body: `{"kind": "inspection", "name": "访问测试组{n}", "owner_unit_id": {ha}, "leader_id": {sup}, "unit_ids": [{ha-zz}]}`},
 	"getGroup":        {who: "office leader supervisor henan"},
+	"updateGroup":     {who: "office henan", body: `{"name": "访问测试组{n}"}`},
 	"groupReport":     {who: "office leader supervisor henan"},
 	"groupReportXLSX": {who: "office leader supervisor henan"},
 	"listVisits":      {who: "all"},

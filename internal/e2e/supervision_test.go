@@ -86,6 +86,15 @@ func supervisionAPI(t *testing.T, e *env) {
 		t.Fatalf("guidance groups: %v", l)
 	}
 	problem(shishi.EINVALID, "kind")(t, e.api("GET", "/api/v1/groups?kind=committee", "office", ""))
+	// The office adds a member, with If-Match: a stale ETag is refused.
+	g := e.api("GET", fmt.Sprintf("/api/v1/groups/%d", gid), "office", "")
+	tag := g.header.Get("ETag")
+	patch := fmt.Sprintf(`{"member_ids": [%d, %d, %d]}`, prof, sup.ID, e.member("nju-expert", "南大 李专家", "nju"))
+	if r := e.api("PATCH", fmt.Sprintf("/api/v1/groups/%d", gid), "office", patch, "If-Match", tag); r.status != 200 || len(r.json(t)["members"].([]any)) != 3 {
+		t.Fatalf("patch group: %d %s", r.status, r.body)
+	}
+	problem(shishi.EPRECONDITION, "")(t, e.api("PATCH", fmt.Sprintf("/api/v1/groups/%d", gid), "office", `{"name": "改名"}`, "If-Match", tag))
+	problem(shishi.EFORBIDDEN, "")(t, e.api("PATCH", fmt.Sprintf("/api/v1/groups/%d", gid), "bnu-prof", `{"name": "改名"}`))
 	// The professor sees the two provinces' subtrees and nothing else.
 	_, nHA, _ := e.m.Store.FindUnits(e.sys, shishi.UnitFilter{Under: ptr(e.unitID("ha")), Limit: 1})
 	_, nHE, _ := e.m.Store.FindUnits(e.sys, shishi.UnitFilter{Under: ptr(e.unitID("he")), Limit: 1})
