@@ -458,6 +458,7 @@ type FindingFilter struct {
 	GroupID int64
 	UnitID  int64 // the unit's subtree
 	VisitID int64
+	ItemID  int64 // raised against this item
 	Status  FindingStatus
 	Colour  Colour
 	From    Date // raised on or after

@@ -43,7 +43,8 @@ func (s *Server) supervisionRoutes() {
 	s.api(&operation{Method: "GET", Path: "/api/v1/findings", ID: "listFindings", Tag: "supervision", Summary: "Findings in reach: id, status, colour (green, yellow, red; empty once signed off), deadline",
 		Params: listParams(param{Name: "group", In: "query", Type: "integer"}, param{Name: "unit", In: "query", Type: "integer", Desc: "the unit's subtree"},
 			param{Name: "status", In: "query", Type: "string", Desc: "raised, rectifying, signoff_requested, signed_off"},
-			param{Name: "colour", In: "query", Type: "string", Desc: "green, yellow, red (open findings; a signed-off one has none)"}, param{Name: "visit", In: "query", Type: "integer"}),
+			param{Name: "colour", In: "query", Type: "string", Desc: "green, yellow, red (open findings; a signed-off one has none)"}, param{Name: "visit", In: "query", Type: "integer"},
+			param{Name: "item", In: "query", Type: "integer", Desc: "raised against this item"}),
 		Resp: shishi.Finding{}, List: true, handle: s.listFindings})
 	s.api(&operation{Method: "POST", Path: "/api/v1/findings", ID: "raiseFinding", Tag: "supervision",
 		Summary: "Raise a finding from a visit, against an item or a covered unit; its rectification is due in days working days",
@@ -313,7 +314,7 @@ func (s *Server) recordVisit(w http.ResponseWriter, r *http.Request) error {
 func findingFilter(r *http.Request) (shishi.FindingFilter, error) {
 	var v shishi.Validator
 	q := r.URL.Query()
-	f := shishi.FindingFilter{GroupID: positive(r, &v, "group"), UnitID: positive(r, &v, "unit"), VisitID: positive(r, &v, "visit"),
+	f := shishi.FindingFilter{GroupID: positive(r, &v, "group"), UnitID: positive(r, &v, "unit"), VisitID: positive(r, &v, "visit"), ItemID: positive(r, &v, "item"),
 		Status: shishi.FindingStatus(q.Get("status")), Colour: shishi.Colour(q.Get("colour"))}
 	v.Check(f.Status == "" || f.Status.Valid(), "status", "须为 raised、rectifying、signoff_requested 或 signed_off / unknown status")
 	v.Check(f.Colour == "" || f.Colour.Valid(), "colour", "须为 green、yellow 或 red / must be green, yellow or red")

@@ -262,6 +262,7 @@ type itemData struct {
 	Evidence map[int64][]*shishi.Evidence // by report
 	Comments []*shishi.Comment
 	Tasks    []*shishi.Task
+	Findings []*shishi.Finding
 	LeadOps  bool // the viewer may hand out tasks
 	History  []shishi.ItemEvent
 	Actions  []shishi.Transition
@@ -319,6 +320,11 @@ func (s *Server) renderItem(w http.ResponseWriter, r *http.Request, v *view, sta
 	}
 	if d.Tasks, err = s.Coord.FindTasks(ctx, id); err != nil {
 		return err
+	}
+	if s.Supervision != nil {
+		if d.Findings, _, err = s.Supervision.FindFindings(ctx, shishi.FindingFilter{ItemID: id, Limit: 100}); err != nil {
+			return err
+		}
 	}
 	d.LeadOps = len(it.CoopUnits) > 0 && (v.Actor.Has(shishi.RoleOperator) || v.Actor.Has(shishi.RoleOffice))
 	if d.History, err = s.Items.ItemHistory(ctx, id); err != nil {

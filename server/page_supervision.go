@@ -502,6 +502,7 @@ func init() {
 // supervisionCatalog is module C's part of the catalogue.
 var supervisionCatalog = map[string][2]string{
 	"sup.groups":                 {"督导组", "Groups"},
+	"sup.item_findings":          {"督查督导发现的问题", "Supervision findings"},
 	"sup.status":                 {"状态", "Status"},
 	"sup.signed_chip":            {"已销号", "Signed off"},
 	"sup.all":                    {"全部", "All"},

@@ -743,6 +743,9 @@ func (d *DB) FindFindings(ctx context.Context, f shishi.FindingFilter) ([]*shish
 	if f.VisitID > 0 {
 		where += " AND f.visit_id = " + q.add(f.VisitID)
 	}
+	if f.ItemID > 0 {
+		where += " AND f.item_id = " + q.add(f.ItemID)
+	}
 	if f.Status != "" {
 		where += " AND f.status = " + q.add(string(f.Status))
 	}

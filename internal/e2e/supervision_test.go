@@ -251,7 +251,22 @@ func TestSupervisionPages(t *testing.T) {
 		t.Fatalf("finding form: %d %s", r.status, r.body)
 	}
 	finding := strings.TrimSuffix(r.header.Get("Location"), "?saved=1")
+	// A finding raised against an item goes to its lead unit and shows on the item.
+	cid := e.newCampaign("henan", "督导关联测试")
+	tier := int64(e.api("GET", fmt.Sprintf("/api/v1/campaigns/%d", cid), "henan", "").json(t)["tiers"].([]any)[0].(map[string]any)["id"].(float64))
+	item := id(t, e.api("POST", fmt.Sprintf("/api/v1/campaigns/%d/items", cid), "henan", fmt.Sprintf(`{"tier_id": %d, "title": "课后服务全覆盖", "lead_unit_id": %d, "deadline": "2026-12-31"}`, tier, e.unitID("ha-zz"))))
+	gid := strings.TrimPrefix(group, "/app/supervision/groups/")
+	r = e.api("POST", "/api/v1/findings", "inspector", fmt.Sprintf(`{"group_id": %s, "item_id": %d, "severity": "minor", "description": "课后服务未覆盖农村学校", "days": 15}`, gid, item))
+	if r.status != 201 || r.json(t)["unit"].(map[string]any)["id"] != float64(e.unitID("ha-zz")) || r.json(t)["item"].(map[string]any)["title"] != "课后服务全覆盖" {
+		t.Fatalf("finding against an item: %d %s", r.status, r.body)
+	}
+	if l := e.api("GET", fmt.Sprintf("/api/v1/findings?item=%d", item), "zhengzhou", "").json(t); l["total"] != 1.0 {
+		t.Fatalf("findings of the item: %v", l["total"])
+	}
 	zz := e.login("zhengzhou")
+	if d := zz.get(fmt.Sprintf("/app/items/%d", item)).doc(t); !strings.Contains(d.Find("#findings").Text(), "课后服务未覆盖农村学校") {
+		t.Fatal("the item page lacks its supervision finding")
+	}
 	ztok := zz.csrf(finding)
 	if r := zz.post(finding, url.Values{"_csrf": {ztok}, "action": {"plan"}, "note": {"建立公示制度"}}); r.status != 303 {
 		t.Fatalf("plan form: %d %s", r.status, r.body)
@@ -265,7 +280,7 @@ func TestSupervisionPages(t *testing.T) {
 		t.Fatalf("no notice links to %s", finding)
 	}
 	d := zz.get("/app/supervision/rectification").doc(t)
-	if !strings.Contains(d.Find("table.findings").Text(), "作业公示制度未建立") || d.Find("table.findings .chip.green").Length() != 1 {
+	if !strings.Contains(d.Find("table.findings").Text(), "作业公示制度未建立") || d.Find("table.findings .chip.green").Length() != 2 {
 		t.Fatalf("rectification list: %q", d.Find("table.findings").Text())
 	}
 }
