@@ -75,40 +75,11 @@ func splitList(s string) []string {
 func (s *Server) groupCreate(w http.ResponseWriter, r *http.Request, v *view) error {
 	f := r.PostForm
 	in := shishi.GroupInput{Kind: shishi.GroupKind(f.Get("kind")), Name: f.Get("name"), Theme: f.Get("theme")}
-	var bad shishi.Validator
 	if !v.Actor.Has(shishi.RoleOffice) {
 		return shishi.Errorf(shishi.EFORBIDDEN, "只有活动办可以组建督导组 / only a campaign office forms groups")
 	}
-	// People come from any unit, so logins are looked up as the system;
-	// CreateGroup still decides whether this office may form the group.
-	sys := shishi.WithActor(r.Context(), shishi.SystemActor())
-	user := func(login string) int64 {
-		u, err := s.Auth.FindUserByLogin(sys, strings.ToLower(strings.TrimSpace(login)))
-		if err != nil {
-			return 0
-		}
-		return u.ID
-	}
-	if l := strings.TrimSpace(f.Get("leader")); l != "" {
-		if in.LeaderID = user(l); in.LeaderID == 0 {
-			bad.Add("leader", "没有这个登录名："+l+" / no such login: "+l)
-		}
-	}
-	for _, l := range splitList(f.Get("members")) {
-		if id := user(l); id == 0 {
-			bad.Add("members", "没有这个登录名："+l+" / no such login: "+l)
-		} else {
-			in.MemberIDs = append(in.MemberIDs, id)
-		}
-	}
-	for _, c := range splitList(f.Get("units")) {
-		us, _, err := s.Units.FindUnits(r.Context(), shishi.UnitFilter{Code: strings.ToLower(c), Limit: 1})
-		if err != nil || len(us) != 1 {
-			bad.Add("units", "没有这个单位代码："+c+" / no such unit code: "+c)
-			continue
-		}
-		in.UnitIDs = append(in.UnitIDs, us[0].ID)
-	}
+	var bad shishi.Validator
+	in.LeaderID, in.MemberIDs, in.UnitIDs = s.groupPeople(r, &bad)
 	in.OwnerUnitID = v.Actor.UnitID
 	for _, g := range v.Actor.Grants {
 		if g.Role == shishi.RoleOffice {
@@ -126,14 +97,79 @@ func (s *Server) groupCreate(w http.ResponseWriter, r *http.Request, v *view) er
 		target = fmt.Sprintf("/app/supervision/groups/%d?saved=1", g.ID)
 	}
 	return s.settle(w, r, v, err, target, func(w http.ResponseWriter, r *http.Request, v *view, status int) error {
-		// The store names ids; the form asked for logins and codes.
-		for from, to := range map[string]string{"leader_id": "leader", "member_ids": "members", "unit_ids": "units"} {
-			if m, ok := v.Fields[from]; ok {
-				v.Fields[to] = m
-			}
-		}
+		formFields(v)
 		return s.renderGroups(w, r, v, status)
 	})
+}
+
+// formFields shows the store's faults of ids on the form's fields of
+// logins and codes.
+func formFields(v *view) {
+	for from, to := range map[string]string{"leader_id": "leader", "member_ids": "members", "unit_ids": "units"} {
+		if m, ok := v.Fields[from]; ok {
+			v.Fields[to] = m
+		}
+	}
+}
+
+// groupPeople reads a group form's leader and members by login and its
+// units by code. People come from any unit, so logins are looked up as
+// the system; the store still decides whether this office may form or
+// change the group. Empty fields give 0 and nil.
+func (s *Server) groupPeople(r *http.Request, bad *shishi.Validator) (leader int64, members, units []int64) {
+	f := r.PostForm
+	sys := shishi.WithActor(r.Context(), shishi.SystemActor())
+	user := func(login string) int64 {
+		u, err := s.Auth.FindUserByLogin(sys, strings.ToLower(strings.TrimSpace(login)))
+		if err != nil {
+			return 0
+		}
+		return u.ID
+	}
+	if l := strings.TrimSpace(f.Get("leader")); l != "" {
+		if leader = user(l); leader == 0 {
+			bad.Add("leader", "没有这个登录名："+l+" / no such login: "+l)
+		}
+	}
+	for _, l := range splitList(f.Get("members")) {
+		if id := user(l); id == 0 {
+			bad.Add("members", "没有这个登录名："+l+" / no such login: "+l)
+		} else {
+			members = append(members, id)
+		}
+	}
+	for _, c := range splitList(f.Get("units")) {
+		us, _, err := s.Units.FindUnits(r.Context(), shishi.UnitFilter{Code: strings.ToLower(c), Limit: 1})
+		if err != nil || len(us) != 1 {
+			bad.Add("units", "没有这个单位代码："+c+" / no such unit code: "+c)
+			continue
+		}
+		units = append(units, us[0].ID)
+	}
+	return leader, members, units
+}
+
+// groupEdit changes a group from the office's form on the group page.
+func (s *Server) groupEdit(r *http.Request, id int64) error {
+	f := r.PostForm
+	var bad shishi.Validator
+	name, theme := f.Get("name"), f.Get("theme")
+	p := shishi.GroupPatch{Name: &name, Theme: &theme}
+	leader, members, units := s.groupPeople(r, &bad)
+	if leader > 0 {
+		p.LeaderID = &leader
+	}
+	if members != nil {
+		p.MemberIDs = &members
+	}
+	if units != nil {
+		p.UnitIDs = &units
+	}
+	if err := bad.Err(); err != nil {
+		return err
+	}
+	_, err := s.Supervision.UpdateGroup(r.Context(), id, formID(f.Get("version")), p)
+	return err
 }
 
 // unitLine is a covered unit on the group board.
@@ -150,8 +186,11 @@ type groupData struct {
 	Visits   []*shishi.Visit
 	Findings []*shishi.Finding
 	Acts     bool // the viewer acts for the group (member or its office)
+	Office   bool // the viewer may change the group
 	Today    shishi.Date
 	From     shishi.Date
+	// The change form's values: logins and unit codes.
+	Members, UnitCodes string
 }
 
 func (s *Server) groupPage(w http.ResponseWriter, r *http.Request, v *view) error {
@@ -189,7 +228,20 @@ func (s *Server) renderGroup(w http.ResponseWriter, r *http.Request, v *view, st
 	for _, m := range g.Members {
 		d.Acts = d.Acts || m.ID == v.Actor.UserID
 	}
-	d.Acts = d.Acts || v.Actor.Has(shishi.RoleOffice)
+	d.Office = v.Actor.Has(shishi.RoleOffice)
+	d.Acts = d.Acts || d.Office
+	if d.Office {
+		var logins, codes []string
+		for _, m := range g.Members {
+			logins = append(logins, m.Login)
+		}
+		for _, u := range g.Units {
+			if x, err := s.Units.FindUnit(ctx, u.ID); err == nil {
+				codes = append(codes, x.Code)
+			}
+		}
+		d.Members, d.UnitCodes = strings.Join(logins, " "), strings.Join(codes, " ")
+	}
 	if r.URL.Query().Get("saved") != "" && v.Error == "" {
 		v.Flash = v.L.T("saved")
 	}
@@ -244,10 +296,16 @@ func (s *Server) groupPost(w http.ResponseWriter, r *http.Request, v *view) erro
 			in.ItemID = &item
 		}
 		target, err = s.raise(r, in)
+	case "edit":
+		err = s.groupEdit(r, id)
+		target = fmt.Sprintf("/app/supervision/groups/%d?saved=1", id)
 	default:
 		err = shishi.Invalid(shishi.FieldError{Field: "action", Message: "未知操作 / unknown action"})
 	}
-	return s.settle(w, r, v, err, target, s.renderGroup)
+	return s.settle(w, r, v, err, target, func(w http.ResponseWriter, r *http.Request, v *view, status int) error {
+		formFields(v)
+		return s.renderGroup(w, r, v, status)
+	})
 }
 
 type visitData struct {
@@ -376,7 +434,7 @@ func (s *Server) findingPost(w http.ResponseWriter, r *http.Request, v *view) er
 }
 
 // settle ends a form post: on success a redirect to target; a refusal
-// (bad input, a step out of turn, a wrong role) goes back to the page
+// (bad input, a step out of turn, a wrong role, a stale form) goes back to the page
 // with the message and the fields; anything else is an error page.
 func (s *Server) settle(w http.ResponseWriter, r *http.Request, v *view, err error, target string,
 	page func(http.ResponseWriter, *http.Request, *view, int) error) error {
@@ -384,7 +442,9 @@ func (s *Server) settle(w http.ResponseWriter, r *http.Request, v *view, err err
 		http.Redirect(w, r, target, http.StatusSeeOther)
 		return nil
 	}
-	if c := shishi.ErrorCode(err); c != shishi.EINVALID && c != shishi.EFORBIDDEN && c != shishi.ECONFLICT {
+	switch shishi.ErrorCode(err) {
+	case shishi.EINVALID, shishi.EFORBIDDEN, shishi.ECONFLICT, shishi.EPRECONDITION:
+	default:
 		return err
 	}
 	formError(v, r, err)
@@ -503,6 +563,8 @@ func init() {
 var supervisionCatalog = map[string][2]string{
 	"sup.groups":                 {"督导组", "Groups"},
 	"sup.item_findings":          {"督查督导发现的问题", "Supervision findings"},
+	"sup.edit":                   {"调整督导组", "Change the group"},
+	"sup.edit.submit":            {"保存调整", "Save changes"},
 	"sup.status":                 {"状态", "Status"},
 	"sup.signed_chip":            {"已销号", "Signed off"},
 	"sup.all":                    {"全部", "All"},

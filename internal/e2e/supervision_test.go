@@ -232,6 +232,21 @@ func TestSupervisionPages(t *testing.T) {
 		t.Fatalf("group form: %d %s", r.status, r.body)
 	}
 	group := strings.TrimSuffix(r.header.Get("Location"), "?saved=1")
+	// The office adds Luoyang on the group page; a form left open meanwhile is stale.
+	edit := url.Values{"_csrf": {tok}, "action": {"edit"}, "version": {"1"}, "name": {"页面督查组"}, "theme": {"五项管理"}, "leader": {"inspector"},
+		"members": {"inspector supervisor"}, "units": {"ha-zz ha-ly"}}
+	if d := office.get(group).doc(t); d.Find(`#edit-form input[name=units]`).AttrOr("value", "") != "ha-zz" {
+		t.Fatalf("edit form units: %q", d.Find(`#edit-form input[name=units]`).AttrOr("value", ""))
+	}
+	if r := office.post(group, edit); r.status != 303 {
+		t.Fatalf("edit form: %d %s", r.status, r.body)
+	}
+	if g := e.api("GET", "/api/v1/groups/"+strings.TrimPrefix(group, "/app/supervision/groups/"), "office", "").json(t); g["unit_count"] != 2.0 {
+		t.Fatalf("after the edit: %v units", g["unit_count"])
+	}
+	if r := office.post(group, edit); r.status != 412 || !strings.Contains(r.doc(t).Find(".flash.err").Text(), "刷新") {
+		t.Fatalf("stale edit form: %d", r.status)
+	}
 	insp := e.login("inspector")
 	tok = insp.csrf(group)
 	r = insp.post(group, url.Values{"_csrf": {tok}, "action": {"visit"}, "unit_id": {itoa(e.unitID("ha-zz"))}, "planned_on": {"2026-03-02"}, "participants": {"何平"}, "record": {"座谈并抽查作业"}})
