@@ -17,7 +17,7 @@ import (
 
 func newTestServer(t *testing.T) *Server {
 	t.Helper()
-	s, err := New(Services{}, Config{PublicURL: "http://127.0.0.1:8080"}, slog.New(slog.NewTextHandler(io.Discard, nil)), prometheus.NewRegistry())
+	s, err := New(Services{}, Config{PublicURL: "http://127.0.0.1:8080", APIRate: 100000}, slog.New(slog.NewTextHandler(io.Discard, nil)), prometheus.NewRegistry())
 	if err != nil {
 		t.Fatal(err)
 	}
