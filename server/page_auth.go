@@ -39,10 +39,11 @@ func (s *Server) pageRoutes() {
 	s.credentialPageRoutes(h)
 	s.credentialPublicRoutes(h)
 	s.supervisionPageRoutes(h)
+	s.portalRoutes(h)
 }
 
-// root: the public portal will live here (the portal issue); until then an
-// anonymous visitor is sent to sign in and a signed-in one to the workbench.
+// root: an anonymous visitor gets the public portal, a signed-in user the
+// workbench (the portal stays one click away from its header).
 func (s *Server) root(w http.ResponseWriter, r *http.Request) {
 	if c, err := r.Cookie(sessionCookie); err == nil {
 		if _, _, err := s.Auth.SessionActor(r.Context(), c.Value); err == nil {
@@ -50,7 +51,7 @@ func (s *Server) root(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	http.Redirect(w, r, "/login", http.StatusSeeOther)
+	s.limit(s.apiLim, s.portal)(w, r)
 }
 
 func (s *Server) switchLang(w http.ResponseWriter, r *http.Request) {

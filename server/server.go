@@ -46,6 +46,8 @@ type Services struct {
 	Mail     shishi.MailService
 	// Supervision: groups, visits, findings (module C).
 	Supervision shishi.SupervisionService
+	// The public portal.
+	Portal shishi.PortalService
 	// Blobs keeps uploaded files by content hash.
 	Blobs *blob.Store
 	// Ready reports whether the database answers (for /readyz).

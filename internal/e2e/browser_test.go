@@ -119,7 +119,7 @@ func shot(t *testing.T, ctx context.Context, name string) {
 func TestBrowserLogin(t *testing.T) {
 	ctx := browserCtx(t)
 	e := start(t, testdb.SQLite(t))
-	step(t, ctx, "open /", chromedp.Navigate(e.url+"/"), chromedp.WaitVisible(chromedp.CSS(`input[name=login]`)))
+	step(t, ctx, "open / and sign in", chromedp.Navigate(e.url+"/"), chromedp.Click(chromedp.CSS(`a[href="/login"]`)), chromedp.WaitVisible(chromedp.CSS(`input[name=login]`)))
 	h1 := read(t, ctx, chromedp.Text(chromedp.CSS(`.login-card h1`)))
 	attrs := read(t, ctx, chromedp.Attributes(chromedp.CSS(`html`)))
 	if h1 != "工作人员登录" || attrs["lang"] != "zh-CN" {
