@@ -27,7 +27,7 @@ var modules = []moduleInfo{
 		Planned: [][2]string{{"证书类型模板", "Certificate types"}, {"批量签发", "Bulk issuance"}, {"公开查询与核验", "Public query and verification"}, {"国密 SM2 签名", "SM2 signatures"}}},
 	{Key: "services", Letter: "F", Summary: [2]string{"网上办事：申报、形式审查、专家评审、办结送达", "Online services: applications, formal check, expert review, delivery"},
 		Planned: [][2]string{{"服务目录与表单", "Catalogue and forms"}, {"专家评审", "Expert review"}, {"毕业去向登记", "Graduate destination registration"}}},
-	{Key: "portal", Letter: "G", Summary: [2]string{"公开门户、满意度评价、群众点单、工作简报", "Public portal, ratings, nominations, briefings"},
+	{Key: "portal", Letter: "G", Ready: true, Summary: [2]string{"公开门户、满意度评价、群众点单、工作简报", "Public portal, ratings, nominations, briefings"},
 		Planned: [][2]string{{"公开事项与进展", "Public items and progress"}, {"满意度评价", "Ratings"}, {"群众点单", "Nominations"}, {"简报与订阅", "Briefings and feed"}}},
 }
 

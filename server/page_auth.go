@@ -40,6 +40,7 @@ func (s *Server) pageRoutes() {
 	s.credentialPublicRoutes(h)
 	s.supervisionPageRoutes(h)
 	s.portalRoutes(h)
+	s.briefingRoutes(h)
 }
 
 // root: an anonymous visitor gets the public portal, a signed-in user the

@@ -24,6 +24,7 @@ func (s *Server) portalRoutes(h func(string, http.HandlerFunc)) {
 type portalHome struct {
 	Campaigns []*shishi.CampaignFigures
 	Stats     *shishi.ComplaintStats
+	Briefings []*shishi.Briefing
 }
 
 // portal is the home page: the campaigns with their key figures, the
@@ -38,6 +39,10 @@ func (s *Server) portal(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if d.Stats, err = s.publicStats(r); err != nil {
+		s.fail(w, r, v, err)
+		return
+	}
+	if d.Briefings, err = s.Briefings.PublishedBriefings(ctx, 5); err != nil {
 		s.fail(w, r, v, err)
 		return
 	}

@@ -52,6 +52,16 @@ var funcs = template.FuncMap{
 		return false
 	},
 	"statusOf": func(s string) shishi.ItemStatus { return shishi.ItemStatus(s) },
+	// lines splits a text into its non-empty lines (paragraphs).
+	"lines": func(s string) []string {
+		var out []string
+		for _, l := range strings.Split(s, "\n") {
+			if l = strings.TrimSpace(l); l != "" {
+				out = append(out, l)
+			}
+		}
+		return out
+	},
 	"deref": func(p *int64) int64 {
 		if p == nil {
 			return 0

@@ -47,7 +47,8 @@ type Services struct {
 	// Supervision: groups, visits, findings (module C).
 	Supervision shishi.SupervisionService
 	// The public portal.
-	Portal shishi.PortalService
+	Portal    shishi.PortalService
+	Briefings shishi.BriefingService
 	// Blobs keeps uploaded files by content hash.
 	Blobs *blob.Store
 	// Ready reports whether the database answers (for /readyz).

@@ -84,10 +84,16 @@ func (d *DB) withStored(ctx context.Context, db queryer, rows []itemRow) error {
 // campaign's day, with the domain's rules; a parent without targets rolls
 // up its children, derived the same way one level at a time.
 func (d *DB) deriveItems(ctx context.Context, db queryer, rows []itemRow) error {
-	return d.deriveLevel(ctx, db, rows, map[int64]*shishi.Campaign{}, 0)
+	return d.deriveLevel(ctx, db, rows, map[int64]*shishi.Campaign{}, 0, "")
 }
 
-func (d *DB) deriveLevel(ctx context.Context, db queryer, rows []itemRow, campaigns map[int64]*shishi.Campaign, depth int) error {
+// deriveItemsAt is deriveItems as of an earlier day than the campaign's
+// (a briefing's month); "" keeps the campaign's day.
+func (d *DB) deriveItemsAt(ctx context.Context, db queryer, rows []itemRow, at shishi.Date) error {
+	return d.deriveLevel(ctx, db, rows, map[int64]*shishi.Campaign{}, 0, at)
+}
+
+func (d *DB) deriveLevel(ctx context.Context, db queryer, rows []itemRow, campaigns map[int64]*shishi.Campaign, depth int, at shishi.Date) error {
 	if len(rows) == 0 {
 		return nil
 	}
@@ -120,6 +126,9 @@ func (d *DB) deriveLevel(ctx context.Context, db queryer, rows []itemRow, campai
 			campaigns[r.CampaignID] = c
 		}
 		r.asOf = d.asOf(c)
+		if at != "" && at < r.asOf {
+			r.asOf = at
+		}
 		r.LastPeriod, r.Missing = "", []shishi.Period{}
 		shishi.Evaluate(r.Item, r.obs, r.asOf, c.AmberBelow, c.RedBelow)
 		if r.Status == shishi.StatusInProgress && len(r.Targets) > 0 {
@@ -140,7 +149,7 @@ func (d *DB) deriveLevel(ctx context.Context, db queryer, rows []itemRow, campai
 		if err != nil {
 			return err
 		}
-		if err := d.deriveLevel(ctx, db, children, campaigns, depth+1); err != nil {
+		if err := d.deriveLevel(ctx, db, children, campaigns, depth+1, at); err != nil {
 			return err
 		}
 		of := map[int64][]*shishi.Item{}

@@ -69,7 +69,8 @@ func (d *DB) publicCampaign(ctx context.Context, c *shishi.Campaign) (*shishi.Ca
 	return f, items, nil
 }
 
-// publicItems pages through every public item matching f.
+// publicItems pages through every public item matching f that is past
+// its draft.
 func (d *DB) publicItems(ctx context.Context, f shishi.ItemFilter) ([]*shishi.Item, error) {
 	ctx = public(ctx)
 	f.PublicOnly, f.Limit = true, 500
@@ -79,7 +80,12 @@ func (d *DB) publicItems(ctx context.Context, f shishi.ItemFilter) ([]*shishi.It
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, page...)
+		for _, it := range page {
+			// A draft is not approved yet: not a promise to publish.
+			if it.Status != shishi.StatusDraft {
+				out = append(out, it)
+			}
+		}
 		if len(page) < f.Limit {
 			return out, nil
 		}
@@ -94,7 +100,7 @@ func (d *DB) PublicItem(ctx context.Context, id int64) (*shishi.PublicItem, erro
 	if err != nil {
 		return nil, err
 	}
-	if !it.Public {
+	if !it.Public || it.Status == shishi.StatusDraft {
 		return nil, shishi.Errorf(shishi.ENOTFOUND, "事项不存在 / item %d not found", id)
 	}
 	p := &shishi.PublicItem{Item: it, Events: []shishi.PublicEvent{}, Reports: []shishi.PublicReport{}, Children: []*shishi.Item{}}

@@ -58,7 +58,7 @@ func TestPortal(t *testing.T) {
 		public := map[int64]*shishi.Item{}
 		var internal []string
 		for _, it := range items {
-			if it.Public {
+			if it.Public && it.Status != shishi.StatusDraft {
 				public[it.ID] = it
 			}
 		}
