@@ -12,6 +12,8 @@
 #   SHISHI_TEST_PKGS     packages to test (default ./...)
 #   SHISHI_TEST_DRY=1    only start the cluster, run a query with psql, stop it
 #                        (no gofmt, vet or go test): checks the PostgreSQL part.
+#   SHISHI_AXE           axe.min.js for the accessibility check; found or
+#                        installed with npm into ~/.cache/shishi-axe if unset.
 #   CHROMIUM_INSTALL=1   install Debian's chromium if missing (root only);
 #                        CI=true does the same. Browser tests get
 #                        SHISHI_TEST_CHROMIUM=/usr/bin/chromium when it exists.
@@ -324,6 +326,24 @@ if command -v npm >/dev/null 2>&1; then
 else
     warn "node/npm are absent: the independent verifier check will SKIP"
 fi
+
+section "axe-core"
+# The accessibility check (internal/e2e TestPortalAccessibility) runs
+# axe-core from the npm registry in Chromium. Installed into a cache dir
+# when npm is there; without it the test skips and says so.
+if [[ -z "${SHISHI_AXE:-}" ]] && command -v npm >/dev/null 2>&1; then
+    axe_dir="${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/shishi-axe"
+    if [[ ! -f "$axe_dir/node_modules/axe-core/axe.min.js" ]]; then
+        mkdir -p "$axe_dir"
+        if ! (cd "$axe_dir" && npm install --no-save --no-audit --no-fund --loglevel=error axe-core@4 </dev/null >/dev/null 2>&1); then
+            warn "npm install axe-core failed: the accessibility check will SKIP"
+        fi
+    fi
+    if [[ -f "$axe_dir/node_modules/axe-core/axe.min.js" ]]; then
+        export SHISHI_AXE="$axe_dir/node_modules/axe-core/axe.min.js"
+    fi
+fi
+note "SHISHI_AXE=${SHISHI_AXE:-(unset: the accessibility check skips)}"
 
 section "build (CGO_ENABLED=0)"
 # The contract: one self-contained binary, no C toolchain needed.

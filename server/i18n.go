@@ -110,6 +110,9 @@ func (l lang) Status(s shishi.ItemStatus) string         { return s.Label(l.EN) 
 func (l lang) RAG(r shishi.RAG) string                   { return r.Label(l.EN) }
 func (l lang) ReportStatus(s shishi.ReportStatus) string { return s.Label(l.EN) }
 
+// NominationStatus names a proposal's status.
+func (l lang) NominationStatus(s shishi.NominationStatus) string { return s.Label(l.EN) }
+
 // BriefingStatus names a briefing's status.
 func (l lang) BriefingStatus(s shishi.BriefingStatus) string { return s.Label(l.EN) }
 

@@ -41,6 +41,7 @@ func (s *Server) pageRoutes() {
 	s.supervisionPageRoutes(h)
 	s.portalRoutes(h)
 	s.briefingRoutes(h)
+	s.participationRoutes(h)
 }
 
 // root: an anonymous visitor gets the public portal, a signed-in user the

@@ -190,7 +190,7 @@ type portalOfficeData struct {
 	Campaigns []*shishi.Campaign
 	Briefings []*shishi.Briefing
 	Months    []shishi.Period
-	Extra     any // the other parts of the page (nominations, floors)
+	Extra     portalOfficeExtra // nominations and satisfaction floors
 }
 
 func (s *Server) portalOffice(w http.ResponseWriter, r *http.Request, v *view) error {
@@ -219,6 +219,12 @@ func (s *Server) renderPortalOffice(w http.ResponseWriter, r *http.Request, v *v
 				d.Months = append(d.Months, p)
 			}
 		}
+	}
+	if d.Extra, err = s.officeExtra(r, d.Campaigns); err != nil {
+		return err
+	}
+	if r.URL.Query().Get("saved") != "" && v.Error == "" {
+		v.Flash = v.L.T("saved")
 	}
 	v.Title, v.Nav, v.Data = v.L.T("nav.portal"), "portal", d
 	s.render(w, r, status, "portal_office", v)

@@ -3,7 +3,6 @@ package server
 import (
 	"html/template"
 	"net/http"
-	"strconv"
 
 	"github.com/shishi-edu/shishi"
 	"github.com/shishi-edu/shishi/chart"
@@ -64,6 +63,7 @@ type portalCampaignData struct {
 	ByTier   template.HTML
 	Donut    template.HTML
 	Children map[int64][]*shishi.Item
+	Ratings  map[string]shishi.RatingSummary // by lead unit
 }
 
 type portalTier struct {
@@ -111,7 +111,7 @@ func (s *Server) portalCampaign(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		if n > 0 {
-			bars = append(bars, chart.Bar{Label: t.Name, Value: sum / float64(n), Href: "#tier-" + strconv.FormatInt(t.ID, 10)})
+			bars = append(bars, chart.Bar{Label: t.Name, Value: sum / float64(n)})
 		}
 	}
 	if len(bars) > 0 {
@@ -122,6 +122,10 @@ func (s *Server) portalCampaign(w http.ResponseWriter, r *http.Request) {
 		{Label: shishi.RAGAmber.Label(v.L.EN), Value: float64(f.Amber), Colour: chart.Amber},
 		{Label: shishi.RAGRed.Label(v.L.EN), Value: float64(f.Red), Colour: chart.Red},
 	}, v.L.Num(f.Public), 180))
+	if d.Ratings, err = s.Ratings.UnitRatings(r.Context(), f.Campaign.ID); err != nil {
+		s.fail(w, r, v, err)
+		return
+	}
 	v.Title, v.Data = f.Campaign.Name, d
 	s.render(w, r, http.StatusOK, "portal_campaign", v)
 }
@@ -130,6 +134,9 @@ type portalItemData struct {
 	P      *shishi.PublicItem
 	Bars   map[int64]template.HTML
 	Charts []template.HTML
+	// Ratings sums the public's ratings; CanRate: the item takes them.
+	Ratings *shishi.RatingSummary
+	CanRate bool
 }
 
 func (s *Server) portalItem(w http.ResponseWriter, r *http.Request) {
@@ -155,6 +162,11 @@ func (s *Server) renderPortalItem(w http.ResponseWriter, r *http.Request, v *vie
 			d.Charts = append(d.Charts, template.HTML(trajectory(v.L, p.Campaign, t)))
 		}
 	}
+	if d.Ratings, err = s.Ratings.ItemRatings(r.Context(), id); err != nil {
+		s.fail(w, r, v, err)
+		return
+	}
+	d.CanRate = shishi.Rateable(p.Item.Status)
 	v.Title, v.Data = p.Item.Title, d
 	s.render(w, r, status, "portal_item", v)
 }

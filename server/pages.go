@@ -52,6 +52,7 @@ var funcs = template.FuncMap{
 		return false
 	},
 	"statusOf": func(s string) shishi.ItemStatus { return shishi.ItemStatus(s) },
+	"slice5":   func() []int { return []int{5, 4, 3, 2, 1} },
 	// lines splits a text into its non-empty lines (paragraphs).
 	"lines": func(s string) []string {
 		var out []string

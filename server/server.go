@@ -47,8 +47,10 @@ type Services struct {
 	// Supervision: groups, visits, findings (module C).
 	Supervision shishi.SupervisionService
 	// The public portal.
-	Portal    shishi.PortalService
-	Briefings shishi.BriefingService
+	Portal      shishi.PortalService
+	Briefings   shishi.BriefingService
+	Ratings     shishi.RatingService
+	Nominations shishi.NominationService
 	// Blobs keeps uploaded files by content hash.
 	Blobs *blob.Store
 	// Ready reports whether the database answers (for /readyz).

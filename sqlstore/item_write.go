@@ -168,6 +168,11 @@ func (d *DB) TransitionItem(ctx context.Context, id int64, action, note string) 
 		if err := v.Err(); err != nil {
 			return err
 		}
+		if t.To == shishi.StatusClosed {
+			if err := d.checkSatisfaction(ctx, tx, it); err != nil {
+				return err
+			}
+		}
 		res, err := tx.ExecContext(ctx, `UPDATE items SET status = $1, version = version + 1, updated_at = $2 WHERE id = $3 AND status = $4`,
 			string(t.To), d.now(), id, string(it.Status))
 		if err != nil {
