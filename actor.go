@@ -44,10 +44,13 @@ var roleNames = map[Role][2]string{
 func (r Role) Valid() bool { _, ok := roleNames[r]; return ok }
 
 // Label returns the role's name in Chinese or, with en, in English.
-func (r Role) Label(en bool) string {
-	n, ok := roleNames[r]
-	if !ok {
-		return string(r)
+func (r Role) Label(en bool) string { return label(roleNames[r], string(r), en) }
+
+// label picks the Chinese or English name of an enumeration value, or
+// the raw value when it has no name: every Label method of the domain.
+func label(n [2]string, raw string, en bool) string {
+	if n[0] == "" {
+		return raw
 	}
 	if en {
 		return n[1]

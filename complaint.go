@@ -45,16 +45,7 @@ var complaintStatusNames = map[ComplaintStatus][2]string{
 func (s ComplaintStatus) Valid() bool { _, ok := complaintStatusNames[s]; return ok }
 
 // Label names the status in Chinese or English.
-func (s ComplaintStatus) Label(en bool) string {
-	n, ok := complaintStatusNames[s]
-	if !ok {
-		return string(s)
-	}
-	if en {
-		return n[1]
-	}
-	return n[0]
-}
+func (s ComplaintStatus) Label(en bool) string { return label(complaintStatusNames[s], string(s), en) }
 
 // Open reports whether the case still needs work (Open311's "open").
 func (s ComplaintStatus) Open() bool {
@@ -78,16 +69,7 @@ var conclusionNames = map[Conclusion][2]string{
 func (c Conclusion) Valid() bool { _, ok := conclusionNames[c]; return ok }
 
 // Label names the conclusion.
-func (c Conclusion) Label(en bool) string {
-	n, ok := conclusionNames[c]
-	if !ok {
-		return string(c)
-	}
-	if en {
-		return n[1]
-	}
-	return n[0]
-}
+func (c Conclusion) Label(en bool) string { return label(conclusionNames[c], string(c), en) }
 
 // Rating is the reporter's verdict on the outcome.
 type Rating int
@@ -172,18 +154,16 @@ func ComplaintStepByAction(action string) (ComplaintStep, error) {
 // FindComplaintStep returns the step for action from status, or an error
 // saying why it is not possible.
 func FindComplaintStep(action string, from ComplaintStatus) (ComplaintStep, error) {
-	for _, t := range ComplaintSteps {
-		if t.Action != action {
-			continue
-		}
-		for _, f := range t.From {
-			if f == from {
-				return t, nil
-			}
-		}
-		return t, Errorf(ECONFLICT, "该件当前状态为“%s”，不能执行“%s” / a complaint that is %s cannot %s", from.Label(false), t.Label[0], from, action)
+	t, err := ComplaintStepByAction(action)
+	if err != nil {
+		return t, err
 	}
-	return ComplaintStep{}, Invalid(FieldError{Field: "action", Message: "未知操作 / unknown action: " + action})
+	for _, f := range t.From {
+		if f == from {
+			return t, nil
+		}
+	}
+	return t, Errorf(ECONFLICT, "该件当前状态为“%s”，不能执行“%s” / a complaint that is %s cannot %s", from.Label(false), t.Label[0], from, action)
 }
 
 // ReopenLimit is how often a dissatisfied reporter may reopen a case.

@@ -38,16 +38,7 @@ var fieldKindNames = map[FieldKind][2]string{
 func (k FieldKind) Valid() bool { _, ok := fieldKindNames[k]; return ok }
 
 // Label names the kind.
-func (k FieldKind) Label(en bool) string {
-	n, ok := fieldKindNames[k]
-	if !ok {
-		return string(k)
-	}
-	if en {
-		return n[1]
-	}
-	return n[0]
-}
+func (k FieldKind) Label(en bool) string { return label(fieldKindNames[k], string(k), en) }
 
 // CredentialField is one field of a credential type.
 type CredentialField struct {
@@ -213,14 +204,7 @@ var credentialStatusNames = map[CredentialStatus][2]string{
 
 // Label names the status.
 func (s CredentialStatus) Label(en bool) string {
-	n, ok := credentialStatusNames[s]
-	if !ok {
-		return string(s)
-	}
-	if en {
-		return n[1]
-	}
-	return n[0]
+	return label(credentialStatusNames[s], string(s), en)
 }
 
 // Credential is one issued certificate.

@@ -31,16 +31,7 @@ var statusNames = map[ItemStatus][2]string{
 func (s ItemStatus) Valid() bool { _, ok := statusNames[s]; return ok }
 
 // Label names the status in Chinese or English.
-func (s ItemStatus) Label(en bool) string {
-	n, ok := statusNames[s]
-	if !ok {
-		return string(s)
-	}
-	if en {
-		return n[1]
-	}
-	return n[0]
-}
+func (s ItemStatus) Label(en bool) string { return label(statusNames[s], string(s), en) }
 
 // Transition is an action on an item's lifecycle.
 type Transition struct {
@@ -79,18 +70,16 @@ func TransitionByAction(action string) (Transition, error) {
 // FindTransition returns the transition for action from status, or an
 // EINVALID/ECONFLICT error saying why it is not possible.
 func FindTransition(action string, from ItemStatus) (Transition, error) {
-	for _, t := range Transitions {
-		if t.Action != action {
-			continue
-		}
-		for _, f := range t.From {
-			if f == from {
-				return t, nil
-			}
-		}
-		return t, Errorf(ECONFLICT, "事项当前状态为“%s”，不能执行该操作 / an item that is %s cannot %s", from.Label(false), from, action)
+	t, err := TransitionByAction(action)
+	if err != nil {
+		return t, err
 	}
-	return Transition{}, Invalid(FieldError{Field: "action", Message: "未知操作 / unknown action: " + action})
+	for _, f := range t.From {
+		if f == from {
+			return t, nil
+		}
+	}
+	return t, Errorf(ECONFLICT, "事项当前状态为“%s”，不能执行该操作 / an item that is %s cannot %s", from.Label(false), from, action)
 }
 
 // TargetKind: a quantity to reach, or a dated checklist.

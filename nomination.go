@@ -20,13 +20,7 @@ const (
 func (s NominationStatus) Label(en bool) string {
 	n := map[NominationStatus][2]string{NominationReceived: {"待研究", "Under review"}, NominationMerged: {"已合并", "Merged"},
 		NominationDeclined: {"未采纳", "Declined"}, NominationAdopted: {"已纳入清单", "Adopted"}}[s]
-	if n[0] == "" {
-		return string(s)
-	}
-	if en {
-		return n[1]
-	}
-	return n[0]
+	return label(n, string(s), en)
 }
 
 // NominationsPerDay is how many proposals one address may make a day.

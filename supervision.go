@@ -27,16 +27,6 @@ func (k GroupKind) Label(en bool) string {
 	return label(map[GroupKind][2]string{GroupInspection: {"督查组", "Inspection group"}, GroupGuidance: {"指导组", "Guidance group"}}[k], string(k), en)
 }
 
-func label(n [2]string, raw string, en bool) string {
-	if n[0] == "" {
-		return raw
-	}
-	if en {
-		return n[1]
-	}
-	return n[0]
-}
-
 // UserRef names a user.
 type UserRef struct {
 	ID       int64  `json:"id"`

@@ -41,16 +41,7 @@ var UnitKinds = []UnitKind{UnitMinistry, UnitDepartment, UnitAffiliate, UnitProv
 func (k UnitKind) Valid() bool { _, ok := unitKindNames[k]; return ok }
 
 // Label returns the kind's name in Chinese or English.
-func (k UnitKind) Label(en bool) string {
-	n, ok := unitKindNames[k]
-	if !ok {
-		return string(k)
-	}
-	if en {
-		return n[1]
-	}
-	return n[0]
-}
+func (k UnitKind) Label(en bool) string { return label(unitKindNames[k], string(k), en) }
 
 // Unit is an organisation in the tree: the ministry, a department, a
 // province, a city, a county, a university, a school. Path lists the ids
