@@ -98,7 +98,7 @@ func (s *Server) serveOp(op *operation) http.HandlerFunc {
 				return
 			}
 			// An Open311 key works the complaint API only.
-			if a.TokenScope != "" && op.Tag != "complaints" {
+			if a.TokenScope == shishi.TokenScopeOpen311 && op.Tag != "complaints" {
 				s.apiError(w, r, shishi.Errorf(shishi.EFORBIDDEN, "该令牌仅限举报接口使用 / this token is for the complaint API only"))
 				return
 			}

@@ -147,7 +147,9 @@ func unitSide(a *shishi.Actor, q *args, roles ...shishi.Role) string {
 		}
 		b.WriteString(q.add(string(r)))
 	}
-	b.WriteString(")))")
+	b.WriteString(")")
+	b.WriteString(tokenLimit(a, "g.role", "au.path", q))
+	b.WriteString("))")
 	return b.String()
 }
 

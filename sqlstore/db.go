@@ -236,3 +236,21 @@ func (d *DB) BackupSQLite(ctx context.Context, path string) error {
 	_, err := d.db.ExecContext(ctx, `VACUUM INTO $1`, path)
 	return err
 }
+
+// keyset returns the SQL of one page of a list ordered by idExpr (newest
+// first with desc): a conjunct " AND id after the cursor" (empty on the
+// first page) and the ORDER BY … LIMIT tail (no limit when p.Limit is 0).
+func keyset(p shishi.Page, idExpr string, desc bool, q *args) (cond, tail string) {
+	op, dir := " > ", ""
+	if desc {
+		op, dir = " < ", " DESC"
+	}
+	if p.After > 0 {
+		cond = " AND " + idExpr + op + q.add(p.After)
+	}
+	tail = " ORDER BY " + idExpr + dir
+	if p.Limit > 0 {
+		tail += " LIMIT " + q.add(clampLimit(p.Limit))
+	}
+	return cond, tail
+}
