@@ -700,8 +700,9 @@ type ComplaintService interface {
 	FindComplaints(ctx context.Context, f ComplaintFilter) ([]*Complaint, int, error)
 	// FindComplaint returns one case with the actions the actor may take.
 	FindComplaint(ctx context.Context, id int64) (*Complaint, error)
-	// ComplaintEvents lists a case's timeline, oldest first.
-	ComplaintEvents(ctx context.Context, id int64) ([]*ComplaintEvent, error)
+	// ComplaintEvents lists a page of a case's timeline, oldest first,
+	// and how many events it has.
+	ComplaintEvents(ctx context.Context, id int64, p Page) ([]*ComplaintEvent, int, error)
 	// Step takes a workflow step on a case. EINVALID, ECONFLICT, EFORBIDDEN.
 	Step(ctx context.Context, id int64, action string, in StepInput) (*Complaint, error)
 	// RevealReporter shows the reporter's identity to a desk handler (or a

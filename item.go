@@ -347,12 +347,14 @@ type ItemService interface {
 	// TransitionItem moves an item through its lifecycle. EINVALID,
 	// ECONFLICT (not from this status), EFORBIDDEN.
 	TransitionItem(ctx context.Context, id int64, action, note string) (*Item, error)
-	// ItemHistory lists what happened to an item, newest first.
-	ItemHistory(ctx context.Context, id int64) ([]ItemEvent, error)
+	// ItemHistory lists a page of what happened to an item, newest first,
+	// and how many events there are.
+	ItemHistory(ctx context.Context, id int64, p Page) ([]ItemEvent, int, error)
 }
 
 // ItemEvent is one line of an item's history.
 type ItemEvent struct {
+	ID     int64     `json:"id"`
 	At     time.Time `json:"at"`
 	Actor  string    `json:"actor"`
 	Action string    `json:"action"`

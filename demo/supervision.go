@@ -108,7 +108,7 @@ func SeedSupervision(ctx context.Context, svc SupervisionServices, progress func
 		return err
 	}
 	var campaign *int64
-	if cs, err := svc.Campaigns.FindCampaigns(ctx); err == nil {
+	if cs, _, err := svc.Campaigns.FindCampaigns(ctx, shishi.Page{}); err == nil {
 		for _, c := range cs {
 			if c.UnitID == moe {
 				campaign = &c.ID

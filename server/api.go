@@ -25,11 +25,12 @@ type operation struct {
 	Body    any // request body example value (for its schema), or nil
 	Resp    any // response value (for its schema), or nil for 204
 	List    bool
-	Status  int  // success status (200 when zero)
-	ETag    bool // the response carries an ETag; PATCH honours If-Match
-	Public  bool // no token needed
-	Strict  bool // a public submission or lookup: the tighter per-address limit applies too
-	Upload  bool // the body is multipart/form-data with a file field
+	Counts  []string // a list's integer fields beside total (e.g. "unread")
+	Status  int      // success status (200 when zero)
+	ETag    bool     // the response carries an ETag; PATCH honours If-Match
+	Public  bool     // no token needed
+	Strict  bool     // a public submission or lookup: the tighter per-address limit applies too
+	Upload  bool     // the body is multipart/form-data with a file field
 	handle  func(w http.ResponseWriter, r *http.Request) error
 }
 
@@ -183,6 +184,12 @@ func page(r *http.Request) (limit int, after int64, err error) {
 		after = n
 	}
 	return limit, after, v.Err()
+}
+
+// pageOf reads limit and cursor as the store's page.
+func pageOf(r *http.Request) (shishi.Page, error) {
+	limit, after, err := page(r)
+	return shishi.Page{After: after, Limit: limit}, err
 }
 
 // queryID reads an optional positive integer query parameter.

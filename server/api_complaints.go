@@ -64,9 +64,9 @@ func (s *Server) complaintRoutes() {
 	s.api(&operation{Method: "GET", Path: "/api/v1/complaints/{id}", ID: "getComplaint", Tag: "complaints", Summary: "One case, with `can`: the steps the caller may take",
 		Params: []param{pathID()}, Resp: shishi.Complaint{}, handle: s.getComplaint})
 	s.api(&operation{Method: "GET", Path: "/api/v1/complaints/{id}/events", ID: "listComplaintEvents", Tag: "complaints", Summary: "A case's timeline, oldest first",
-		Params: []param{pathID()}, Resp: shishi.ComplaintEvent{}, List: true, handle: s.listComplaintEvents})
+		Params: listParams(pathID()), Resp: shishi.ComplaintEvent{}, List: true, handle: s.listComplaintEvents})
 	s.api(&operation{Method: "GET", Path: "/api/v1/complaints/{id}/duplicates", ID: "listComplaintDuplicates", Tag: "complaints",
-		Summary: "Likely duplicates: recent cases about the same unit with similar text", Params: []param{pathID()}, Resp: shishi.Duplicate{}, List: true, handle: s.listDuplicates})
+		Summary: "Likely duplicates: recent cases about the same unit with similar text, most similar first (at most 10)", Params: listParams(pathID()), Resp: shishi.Duplicate{}, List: true, handle: s.listDuplicates})
 	s.api(&operation{Method: "GET", Path: "/api/v1/complaints/{id}/files/{file}", ID: "getComplaintFile", Tag: "complaints", Summary: "Download an attachment",
 		Params: []param{pathID(), {Name: "file", In: "path", Type: "integer", Required: true}}, handle: s.complaintFile})
 	s.api(&operation{Method: "POST", Path: "/api/v1/complaints/{id}:reveal", ID: "revealReporter", Tag: "complaints",
@@ -356,11 +356,15 @@ func (s *Server) listComplaintEvents(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	es, err := s.Complaints.ComplaintEvents(r.Context(), id)
+	p, err := pageOf(r)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, listBody[*shishi.ComplaintEvent]{Items: es, Total: len(es)})
+	es, total, err := s.Complaints.ComplaintEvents(r.Context(), id, p)
+	if err != nil {
+		return err
+	}
+	return writeList(w, es, total, p.Limit, func(e *shishi.ComplaintEvent) int64 { return e.ID })
 }
 
 func (s *Server) listDuplicates(w http.ResponseWriter, r *http.Request) error {
@@ -368,11 +372,30 @@ func (s *Server) listDuplicates(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	p, err := pageOf(r)
+	if err != nil {
+		return err
+	}
 	ds, err := s.Complaints.Duplicates(r.Context(), id)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, listBody[*shishi.Duplicate]{Items: ds, Total: len(ds)})
+	// The few (at most ten) likely duplicates are ranked by similarity,
+	// which the database does not hold, so the page is cut from the
+	// ranked list: after the cursor's case, then at most limit.
+	total := len(ds)
+	if p.After > 0 {
+		for i, d := range ds {
+			if d.ID == p.After {
+				ds = ds[i+1:]
+				break
+			}
+		}
+	}
+	if len(ds) > p.Limit {
+		ds = ds[:p.Limit]
+	}
+	return writeList(w, ds, total, p.Limit, func(d *shishi.Duplicate) int64 { return d.ID })
 }
 
 func (s *Server) complaintFile(w http.ResponseWriter, r *http.Request) error {

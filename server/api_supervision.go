@@ -52,7 +52,7 @@ func (s *Server) supervisionRoutes() {
 	s.api(&operation{Method: "GET", Path: "/api/v1/findings/{id}", ID: "getFinding", Tag: "supervision", Summary: "A finding with its derived colour",
 		Params: []param{pathID()}, Resp: shishi.Finding{}, handle: s.getFinding})
 	s.api(&operation{Method: "GET", Path: "/api/v1/findings/{id}/history", ID: "findingHistory", Tag: "supervision", Summary: "A finding's history with the files of each step",
-		Params: []param{pathID()}, Resp: shishi.FindingEvent{}, List: true, handle: s.findingHistory})
+		Params: listParams(pathID()), Resp: shishi.FindingEvent{}, List: true, handle: s.findingHistory})
 	for _, t := range shishi.FindingTransitions {
 		action := t.Action
 		by := "the unit that must rectify"
@@ -368,11 +368,15 @@ func (s *Server) findingHistory(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	h, err := s.Supervision.FindingHistory(r.Context(), id)
+	p, err := pageOf(r)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, listBody[shishi.FindingEvent]{Items: h, Total: len(h)})
+	h, total, err := s.Supervision.FindingHistory(r.Context(), id, p)
+	if err != nil {
+		return err
+	}
+	return writeList(w, h, total, p.Limit, func(e shishi.FindingEvent) int64 { return e.ID })
 }
 
 func (s *Server) actOnFinding(w http.ResponseWriter, r *http.Request, action string) error {

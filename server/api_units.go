@@ -29,7 +29,7 @@ func (s *Server) unitRoutes() {
 	s.api(&operation{Method: "POST", Path: "/api/v1/units/{id}:move", ID: "moveUnit", Tag: "units", Summary: "Move a unit (and its subtree) under another parent",
 		Params: []param{pathID()}, Body: moveBody{}, Resp: shishi.Unit{}, ETag: true, handle: s.moveUnit})
 	s.api(&operation{Method: "GET", Path: "/api/v1/units/{id}/history", ID: "unitHistory", Tag: "units", Summary: "What changed on a unit",
-		Params: []param{pathID()}, Resp: shishi.UnitChange{}, List: true, handle: s.unitHistory})
+		Params: listParams(pathID()), Resp: shishi.UnitChange{}, List: true, handle: s.unitHistory})
 }
 
 func (s *Server) listUnits(w http.ResponseWriter, r *http.Request) error {
@@ -124,12 +124,13 @@ func (s *Server) unitHistory(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	h, err := s.Units.UnitHistory(r.Context(), id)
+	p, err := pageOf(r)
 	if err != nil {
 		return err
 	}
-	if h == nil {
-		h = []shishi.UnitChange{}
+	h, total, err := s.Units.UnitHistory(r.Context(), id, p)
+	if err != nil {
+		return err
 	}
-	return writeJSON(w, http.StatusOK, listBody[shishi.UnitChange]{Items: h, Total: len(h)})
+	return writeList(w, h, total, p.Limit, func(c shishi.UnitChange) int64 { return c.ID })
 }

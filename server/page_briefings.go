@@ -199,7 +199,7 @@ func (s *Server) portalOffice(w http.ResponseWriter, r *http.Request, v *view) e
 
 func (s *Server) renderPortalOffice(w http.ResponseWriter, r *http.Request, v *view, status int) error {
 	ctx := r.Context()
-	cs, err := s.Campaigns.FindCampaigns(ctx)
+	cs, _, err := s.Campaigns.FindCampaigns(ctx, shishi.Page{})
 	if err != nil {
 		return err
 	}

@@ -101,7 +101,7 @@ func (s *Server) showComplaint(w http.ResponseWriter, r *http.Request, v *view, 
 	for _, a := range c.Can {
 		d.Can[a] = true
 	}
-	if d.Events, err = s.Complaints.ComplaintEvents(r.Context(), id); err != nil {
+	if d.Events, _, err = s.Complaints.ComplaintEvents(r.Context(), id, shishi.Page{}); err != nil {
 		return err
 	}
 	if d.Can["merge"] {

@@ -391,7 +391,7 @@ func (s *Server) renderFinding(w http.ResponseWriter, r *http.Request, v *view, 
 		return err
 	}
 	d := findingData{Finding: f}
-	if d.History, err = s.Supervision.FindingHistory(ctx, id); err != nil {
+	if d.History, _, err = s.Supervision.FindingHistory(ctx, id, shishi.Page{}); err != nil {
 		return err
 	}
 	// Buttons for what the viewer's side may do; the store decides for

@@ -522,7 +522,7 @@ func (d *DB) reporterView(ctx context.Context, db queryer, id int64) (*shishi.Pu
 	cal, _ := d.cal()
 	p.CanRate = r.Status == shishi.ComplaintReplied
 	p.CanReopen = d.canReopen(r, cal)
-	evs, err := d.events(ctx, db, id, true)
+	evs, err := d.events(ctx, db, id, true, shishi.Page{})
 	if err != nil {
 		return nil, err
 	}
@@ -554,15 +554,16 @@ func (d *DB) publicOf(r *complaintRow) *shishi.PublicCase {
 	return p
 }
 
-func (d *DB) events(ctx context.Context, db queryer, id int64, publicOnly bool) ([]*shishi.ComplaintEvent, error) {
+func (d *DB) events(ctx context.Context, db queryer, id int64, publicOnly bool, p shishi.Page) ([]*shishi.ComplaintEvent, error) {
 	query := `SELECT e.id, e.at, e.actor, e.action, e.public, e.note, e.unit_id, u.name FROM complaint_events e
 		LEFT JOIN units u ON u.id = e.unit_id WHERE e.complaint_id = $1`
-	params := []any{id}
+	params := args{id}
 	if publicOnly {
 		query += ` AND e.public = $2`
 		params = append(params, true)
 	}
-	rows, err := db.QueryContext(ctx, query+` ORDER BY e.id`, params...)
+	cond, tail := byID("e.id", false).page(p, &params)
+	rows, err := db.QueryContext(ctx, query+cond+tail, params...)
 	if err != nil {
 		return nil, shishi.Internal(err)
 	}

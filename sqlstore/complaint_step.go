@@ -68,11 +68,16 @@ func canStep(st shishi.ComplaintStep, r *complaintRow, s sides, ext *shishi.Exte
 }
 
 // ComplaintEvents implements shishi.ComplaintService.
-func (d *DB) ComplaintEvents(ctx context.Context, id int64) ([]*shishi.ComplaintEvent, error) {
+func (d *DB) ComplaintEvents(ctx context.Context, id int64, p shishi.Page) ([]*shishi.ComplaintEvent, int, error) {
 	if _, err := d.findComplaint(ctx, d.db, id, false); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	return d.events(ctx, d.db, id, false)
+	total, err := count(ctx, d.db, `FROM complaint_events WHERE complaint_id = $1`, args{id})
+	if err != nil {
+		return nil, 0, err
+	}
+	es, err := d.events(ctx, d.db, id, false, p)
+	return es, total, err
 }
 
 // FindComplaints implements shishi.ComplaintService.

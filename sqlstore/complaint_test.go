@@ -230,7 +230,7 @@ func TestComplaintWorkflow(t *testing.T) {
 				t.Fatalf("public timeline shows %+v", e)
 			}
 		}
-		evs, err := w.db.ComplaintEvents(desk, rc.ID)
+		evs, _, err := w.db.ComplaintEvents(desk, rc.ID, shishi.Page{})
 		if err != nil || len(evs) <= len(p.Events) {
 			t.Fatalf("staff timeline %d events, public %d: %v", len(evs), len(p.Events), err)
 		}
@@ -324,7 +324,7 @@ func TestComplaintDeadlinesAndSweep(t *testing.T) {
 		if n, err := w.db.SweepComplaints(ctx); err != nil || n != 2 { // ha-op and the desk
 			t.Fatalf("escalation: %d %v", n, err)
 		}
-		notes, _, err := w.db.FindNotices(w.as(t, w.haOp), 10)
+		notes, _, _, err := w.db.FindNotices(w.as(t, w.haOp), shishi.Page{Limit: 10})
 		if err != nil || len(notes) != 1 || notes[0].ComplaintID != rc.ID || !strings.Contains(notes[0].Text, "超期") {
 			t.Fatalf("parent unit notices: %+v %v", notes, err)
 		}

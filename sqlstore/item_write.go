@@ -197,25 +197,32 @@ func (d *DB) TransitionItem(ctx context.Context, id int64, action, note string) 
 }
 
 // ItemHistory implements shishi.ItemService.
-func (d *DB) ItemHistory(ctx context.Context, id int64) ([]shishi.ItemEvent, error) {
+func (d *DB) ItemHistory(ctx context.Context, id int64, p shishi.Page) ([]shishi.ItemEvent, int, error) {
 	if _, err := d.FindItem(ctx, id); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	rows, err := d.db.QueryContext(ctx, `SELECT at, actor, action, from_status, to_status, note FROM item_events WHERE item_id = $1 ORDER BY id DESC`, id)
+	q := args{id}
+	const from = ` FROM item_events WHERE item_id = $1`
+	total, err := count(ctx, d.db, from, q)
 	if err != nil {
-		return nil, shishi.Internal(err)
+		return nil, 0, err
+	}
+	cond, tail := byID("id", true).page(p, &q)
+	rows, err := d.db.QueryContext(ctx, `SELECT id, at, actor, action, from_status, to_status, note`+from+cond+tail, q...)
+	if err != nil {
+		return nil, 0, shishi.Internal(err)
 	}
 	defer rows.Close()
 	out := []shishi.ItemEvent{}
 	for rows.Next() {
 		var e shishi.ItemEvent
-		if err := rows.Scan(&e.At, &e.Actor, &e.Action, &e.From, &e.To, &e.Note); err != nil {
-			return nil, shishi.Internal(err)
+		if err := rows.Scan(&e.ID, &e.At, &e.Actor, &e.Action, &e.From, &e.To, &e.Note); err != nil {
+			return nil, 0, shishi.Internal(err)
 		}
 		e.At = e.At.UTC()
 		out = append(out, e)
 	}
-	return out, rows.Err()
+	return out, total, rows.Err()
 }
 
 // UpdateTarget implements shishi.ItemService: the office changes a target's

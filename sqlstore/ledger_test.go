@@ -144,11 +144,11 @@ func TestLedger(t *testing.T) {
 		if len(it.Missing) != 3 || it.Missing[0] != "2021-05" {
 			t.Fatalf("missing %v", it.Missing)
 		}
-		hist, _ := w.db.ItemHistory(oc, dorm.ID)
+		hist, _, _ := w.db.ItemHistory(oc, dorm.ID, shishi.Page{})
 		if len(hist) != 3 || hist[0].Action != "start" {
 			t.Fatalf("history %+v", hist)
 		}
-		reps, _ := w.db.FindReports(oc, shishi.ReportFilter{ItemID: dorm.ID})
+		reps, _, _ := w.db.FindReports(oc, shishi.ReportFilter{ItemID: dorm.ID})
 		if len(reps) != 3 || reps[0].Version != 2 || reps[0].Status != shishi.ReportAccepted || len(reps[0].Values) != 1 {
 			t.Fatalf("reports %+v", reps)
 		}
@@ -225,12 +225,12 @@ func TestReminders(t *testing.T) {
 		if n, _ := w.db.SendReminders(context.Background(), 14*24*time.Hour); n != 0 {
 			t.Fatalf("second run sent %d more", n)
 		}
-		ns, unread, _ := w.db.FindNotices(w.as(t, w.zzOp), 10)
+		ns, _, unread, _ := w.db.FindNotices(w.as(t, w.zzOp), shishi.Page{Limit: 10})
 		if unread != 4 || !strings.Contains(ns[len(ns)-1].Text+ns[0].Text, "催") {
 			t.Fatalf("zz's notices: %d unread %+v", unread, ns)
 		}
 		// Nobody outside the lead unit is told.
-		if _, unread, _ := w.db.FindNotices(w.as(t, w.admin), 10); unread != 0 {
+		if _, _, unread, _ := w.db.FindNotices(w.as(t, w.admin), shishi.Page{Limit: 10}); unread != 0 {
 			t.Fatalf("admin got %d notices", unread)
 		}
 	})

@@ -297,13 +297,14 @@ func (d *DB) FindTokens(ctx context.Context, userID int64, p shishi.Page) ([]*sh
 	if _, err := d.FindUser(ctx, userID); err != nil {
 		return nil, 0, err
 	}
-	var total int
-	if err := d.db.QueryRowContext(ctx, `SELECT count(*) FROM api_tokens WHERE user_id = $1`, userID).Scan(&total); err != nil {
-		return nil, 0, shishi.Internal(err)
-	}
 	q := args{userID}
-	cond, tail := keyset(p, "id", true, &q)
-	rows, err := d.db.QueryContext(ctx, `SELECT `+tokenCols+` FROM api_tokens WHERE user_id = $1`+cond+tail, q...)
+	const from = ` FROM api_tokens WHERE user_id = $1`
+	total, err := count(ctx, d.db, from, q)
+	if err != nil {
+		return nil, 0, err
+	}
+	cond, tail := byID("id", true).page(p, &q)
+	rows, err := d.db.QueryContext(ctx, `SELECT `+tokenCols+from+cond+tail, q...)
 	if err != nil {
 		return nil, 0, shishi.Internal(err)
 	}

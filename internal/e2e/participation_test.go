@@ -33,7 +33,7 @@ func TestRatingsAndNominations(t *testing.T) {
 			if keys, err = os.ReadFile(filepath.Join(e.data, "master.keys")); err != nil {
 				t.Fatal(err)
 			}
-			cs, err := e.m.Store.FindCampaigns(e.sys)
+			cs, _, err := e.m.Store.FindCampaigns(e.sys, shishi.Page{})
 			if err != nil {
 				t.Fatal(err)
 			}
