@@ -250,20 +250,31 @@ func decode(r *http.Request, v any) error {
 	return nil
 }
 
-func etag(id, version int64) string { return fmt.Sprintf(`"%d-%d"`, id, version) }
+func etag(id, version int64) string { return etagKey(strconv.FormatInt(id, 10), version) }
+
+// etagKey is the ETag of a resource named by key (an id, a code, or the
+// name of a singleton) at version: "key-version".
+func etagKey(key string, version int64) string { return fmt.Sprintf(`"%s-%d"`, key, version) }
 
 // ifMatch returns the version an If-Match header asks for: 0 when absent or
 // "*", -1 when it names another resource (always stale).
-func ifMatch(r *http.Request, id int64) int64 {
+func ifMatch(r *http.Request, id int64) int64 { return ifMatchKey(r, strconv.FormatInt(id, 10)) }
+
+// ifMatchKey is ifMatch for a resource named by key. The version follows
+// the last "-", so keys may hold dashes (category codes do).
+func ifMatchKey(r *http.Request, key string) int64 {
 	h := strings.TrimSpace(r.Header.Get("If-Match"))
 	if h == "" || h == "*" {
 		return 0
 	}
 	h = strings.TrimPrefix(h, "W/")
 	h = strings.Trim(h, `"`)
-	idPart, ver, ok := strings.Cut(h, "-")
-	n, err := strconv.ParseInt(ver, 10, 64)
-	if !ok || err != nil || idPart != strconv.FormatInt(id, 10) || n <= 0 {
+	i := strings.LastIndex(h, "-")
+	if i < 0 {
+		return -1
+	}
+	n, err := strconv.ParseInt(h[i+1:], 10, 64)
+	if err != nil || h[:i] != key || n <= 0 {
 		return -1
 	}
 	return n

@@ -37,8 +37,8 @@ func (s *Server) complaintRoutes() {
 	s.api(&operation{Method: "GET", Path: "/api/v1/complaint-categories", ID: "listComplaintCategories", Tag: "complaints", Public: true,
 		Summary: "Complaint categories with their deadlines in working days (public)", Resp: shishi.ComplaintCategory{}, List: true, handle: s.listCategories})
 	s.api(&operation{Method: "PATCH", Path: "/api/v1/complaint-categories/{code}", ID: "updateComplaintCategory", Tag: "complaints",
-		Summary: "Change a category's names and deadlines (the desk or the office at the top unit)",
-		Params:  []param{{Name: "code", In: "path", Type: "string", Required: true}}, Body: shishi.ComplaintCategory{}, Resp: shishi.ComplaintCategory{}, handle: s.updateCategory})
+		Summary: "Change a category's names and deadlines (the desk or the office at the top unit); If-Match \"code-version\" honoured, 412 when stale",
+		Params:  []param{{Name: "code", In: "path", Type: "string", Required: true}}, Body: shishi.ComplaintCategory{}, Resp: shishi.ComplaintCategory{}, ETag: true, handle: s.updateCategory})
 	s.api(&operation{Method: "POST", Path: "/api/v1/complaints", ID: "submitComplaint", Tag: "complaints", Public: true, Strict: true, Status: http.StatusCreated,
 		Summary: "Submit a complaint without an account: JSON, or multipart/form-data with the same fields and `files` (images, PDF). Answers the tracking code and secret.",
 		Body:    shishi.ComplaintInput{}, Resp: shishi.Receipt{}, handle: s.submitComplaint})
@@ -58,9 +58,9 @@ func (s *Server) complaintRoutes() {
 		Summary: "League table per unit over a period: volume by category, on-time, reply, substantiation and satisfaction rates against the floors",
 		Params:  []param{{Name: "from", In: "query", Type: "string"}, {Name: "to", In: "query", Type: "string"}}, Resp: shishi.ComplaintStats{}, handle: s.complaintStats})
 	s.api(&operation{Method: "GET", Path: "/api/v1/complaint-floors", ID: "getComplaintFloors", Tag: "complaints", Summary: "The floors of the league table, in percent",
-		Resp: shishi.ComplaintFloors{}, handle: s.getFloors})
-	s.api(&operation{Method: "PUT", Path: "/api/v1/complaint-floors", ID: "setComplaintFloors", Tag: "complaints", Summary: "Set the floors (the office or the desk at the top unit)",
-		Body: shishi.ComplaintFloors{}, Resp: shishi.ComplaintFloors{}, handle: s.setFloors})
+		Resp: shishi.ComplaintFloors{}, ETag: true, handle: s.getFloors})
+	s.api(&operation{Method: "PUT", Path: "/api/v1/complaint-floors", ID: "setComplaintFloors", Tag: "complaints", Summary: "Set the floors (the office or the desk at the top unit); If-Match honoured, 412 when stale",
+		Body: shishi.ComplaintFloors{}, Resp: shishi.ComplaintFloors{}, ETag: true, handle: s.setFloors})
 	s.api(&operation{Method: "GET", Path: "/api/v1/complaints/{id}", ID: "getComplaint", Tag: "complaints", Summary: "One case, with `can`: the steps the caller may take",
 		Params: []param{pathID()}, Resp: shishi.Complaint{}, handle: s.getComplaint})
 	s.api(&operation{Method: "GET", Path: "/api/v1/complaints/{id}/events", ID: "listComplaintEvents", Tag: "complaints", Summary: "A case's timeline, oldest first",
@@ -107,10 +107,11 @@ func (s *Server) updateCategory(w http.ResponseWriter, r *http.Request) error {
 		return shishi.Invalid(shishi.FieldError{Field: "code", Message: "与路径不符 / differs from the path"})
 	}
 	c.Code = r.PathValue("code")
-	out, err := s.Complaints.SaveCategory(r.Context(), c)
+	out, err := s.Complaints.SaveCategory(r.Context(), c, ifMatchKey(r, c.Code))
 	if err != nil {
 		return err
 	}
+	w.Header().Set("ETag", etagKey(out.Code, out.Version))
 	return writeJSON(w, http.StatusOK, out)
 }
 
@@ -325,6 +326,7 @@ func (s *Server) getFloors(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	w.Header().Set("ETag", etagKey("floors", f.Version))
 	return writeJSON(w, http.StatusOK, f)
 }
 
@@ -333,10 +335,10 @@ func (s *Server) setFloors(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(r, &f); err != nil {
 		return err
 	}
-	if err := s.Complaints.SaveFloors(r.Context(), f); err != nil {
+	if err := s.Complaints.SaveFloors(r.Context(), f, ifMatchKey(r, "floors")); err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, f)
+	return s.getFloors(w, r)
 }
 
 func (s *Server) getComplaint(w http.ResponseWriter, r *http.Request) error {

@@ -135,7 +135,8 @@ func (s *Server) profileUpdate(w http.ResponseWriter, r *http.Request, v *view) 
 			return s.renderProfile(w, r, v, http.StatusCreated, d)
 		}
 	case "mail_prefs":
-		_, err = s.Mail.SetMailPrefs(ctx, shishi.MailPrefs{Kinds: f["kinds"], Lang: f.Get("lang")})
+		ver, _ := strconv.ParseInt(f.Get("version"), 10, 64)
+		_, err = s.Mail.SetMailPrefs(ctx, shishi.MailPrefs{Kinds: f["kinds"], Lang: f.Get("lang")}, ver)
 	case "token_revoke":
 		id, _ := strconv.ParseInt(strings.TrimSpace(f.Get("id")), 10, 64)
 		err = s.Auth.RevokeToken(ctx, id)

@@ -413,16 +413,16 @@ func TestComplaintBadInputAndDuplicates(t *testing.T) {
 			t.Fatalf("reporter of the duplicate sees %+v", p)
 		}
 		// Categories and floors are the desk's to set, within bounds.
-		if _, err := w.db.SaveCategory(w.as(t, w.zzH), shishi.ComplaintCategory{Code: "fees", Name: "乱收费", AcceptDays: 3, Days: 15, ReplyDays: 5, WarnDays: 3, Active: true}); code(err) != shishi.EFORBIDDEN {
+		if _, err := w.db.SaveCategory(w.as(t, w.zzH), shishi.ComplaintCategory{Code: "fees", Name: "乱收费", AcceptDays: 3, Days: 15, ReplyDays: 5, WarnDays: 3, Active: true}, 0); code(err) != shishi.EFORBIDDEN {
 			t.Fatalf("unit handler edits a category: %v", err)
 		}
-		if _, err := w.db.SaveCategory(desk, shishi.ComplaintCategory{Code: "fees", Name: "乱收费", AcceptDays: 3, Days: 2, ReplyDays: 5, WarnDays: 3, Active: true}); code(err) != shishi.EINVALID {
+		if _, err := w.db.SaveCategory(desk, shishi.ComplaintCategory{Code: "fees", Name: "乱收费", AcceptDays: 3, Days: 2, ReplyDays: 5, WarnDays: 3, Active: true}, 0); code(err) != shishi.EINVALID {
 			t.Fatalf("warn days above the deadline: %v", err)
 		}
-		if err := w.db.SaveFloors(desk, shishi.ComplaintFloors{OnTime: 90, Reply: 101, Satisfaction: 85}); code(err) != shishi.EINVALID {
+		if err := w.db.SaveFloors(desk, shishi.ComplaintFloors{OnTime: 90, Reply: 101, Satisfaction: 85}, 0); code(err) != shishi.EINVALID {
 			t.Fatalf("floor above 100: %v", err)
 		}
-		if err := w.db.SaveFloors(desk, shishi.ComplaintFloors{OnTime: 92, Reply: 100, Satisfaction: 88}); err != nil {
+		if err := w.db.SaveFloors(desk, shishi.ComplaintFloors{OnTime: 92, Reply: 100, Satisfaction: 88}, 0); err != nil {
 			t.Fatal(err)
 		}
 		if f, _ := w.db.Floors(ctx); f.OnTime != 92 || f.Satisfaction != 88 {

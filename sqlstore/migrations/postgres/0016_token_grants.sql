@@ -11,5 +11,16 @@ CREATE TABLE api_token_grants (
     PRIMARY KEY (token_id, role, unit_id)
 );
 
+-- Versions for the updates that had none, so their API takes If-Match
+-- like every other update: a category, the league-table floors, a user's
+-- mail preferences (apart from the account's version, which an
+-- administrator's edits bump).
+ALTER TABLE complaint_categories ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE complaint_settings ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE users ADD COLUMN mail_version INTEGER NOT NULL DEFAULT 1;
+
 -- +goose Down
+ALTER TABLE users DROP COLUMN mail_version;
+ALTER TABLE complaint_settings DROP COLUMN version;
+ALTER TABLE complaint_categories DROP COLUMN version;
 DROP TABLE api_token_grants;
