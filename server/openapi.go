@@ -25,6 +25,7 @@ func (s *Server) apiRoutes() {
 	}
 	s.integrationRoutes()
 	s.supervisionRoutes()
+	s.portalAPIRoutes()
 	s.mountAPI()
 }
 
