@@ -16,7 +16,8 @@ func (s *Server) unitRoutes() {
 		Params: listParams(
 			param{Name: "parent", In: "query", Type: "integer", Desc: "direct children of this unit"},
 			param{Name: "code", In: "query", Type: "string", Desc: "exactly this unit code"},
-			param{Name: "under", In: "query", Type: "integer", Desc: "the whole subtree of this unit"},
+			param{Name: "unit", In: "query", Type: "integer", Desc: "the whole subtree of this unit (the `unit` filter of every list)"},
+			param{Name: "under", In: "query", Type: "integer", Desc: "the older name of `unit`"},
 			param{Name: "kind", In: "query", Type: "string"},
 			param{Name: "q", In: "query", Type: "string", Desc: "search name, English name or code"}),
 		Resp: shishi.Unit{}, List: true, handle: s.listUnits})
@@ -45,8 +46,18 @@ func (s *Server) listUnits(w http.ResponseWriter, r *http.Request) error {
 	if f.ParentID, err = queryID(r, "parent"); err != nil {
 		return err
 	}
-	if f.Under, err = queryID(r, "under"); err != nil {
+	if f.Under, err = queryID(r, "unit"); err != nil {
 		return err
+	}
+	under, err := queryID(r, "under")
+	if err != nil {
+		return err
+	}
+	if under != nil && f.Under != nil && *under != *f.Under {
+		return shishi.Invalid(shishi.FieldError{Field: "under", Message: "与 unit 不一致 / differs from unit"})
+	}
+	if f.Under == nil {
+		f.Under = under
 	}
 	units, total, err := s.Units.FindUnits(r.Context(), f)
 	if err != nil {

@@ -110,6 +110,14 @@ func TestListsWalkPages(t *testing.T) {
 			}
 			t.Logf("%s: %d rows, %d pages of 2", l.path, total, pages)
 		}
+		// The units list takes the unit filter by the name every list uses.
+		byUnit := e.api("GET", fmt.Sprintf("/api/v1/units?unit=%d", zz), "admin", "").json(t)["total"]
+		if byUnder := e.api("GET", fmt.Sprintf("/api/v1/units?under=%d", zz), "admin", "").json(t)["total"]; byUnit != byUnder || byUnit.(float64) < 2 {
+			t.Fatalf("units?unit= %v, units?under= %v", byUnit, byUnder)
+		}
+		if r := e.api("GET", fmt.Sprintf("/api/v1/units?unit=%d&under=%d", zz, ly), "admin", ""); r.status != 422 {
+			t.Fatalf("unit and under disagree: %d", r.status)
+		}
 		// A bad cursor is refused with the field named.
 		if r := e.api("GET", fmt.Sprintf("/api/v1/items/%d/comments?cursor=@@", item), "henan", ""); r.status != 422 || !strings.Contains(string(r.body), "cursor") {
 			t.Fatalf("bad cursor: %d %s", r.status, r.body)
