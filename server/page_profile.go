@@ -182,13 +182,16 @@ func tokenForm(f url.Values) (shishi.TokenInput, error) {
 		narrow = n
 	}
 	for _, g := range f["grant"] {
-		role, unit, ok := strings.Cut(g, "@")
-		id, err := strconv.ParseInt(unit, 10, 64)
-		v.Check(ok && err == nil && id > 0, "grants", "无效的角色选择 / invalid grant")
+		role, unit, err := shishi.ParseGrant("grants", g)
+		id, nerr := strconv.ParseInt(unit, 10, 64)
+		if err != nil || nerr != nil || id <= 0 {
+			v.Add("grants", "无效的角色选择 / invalid grant")
+			continue
+		}
 		if narrow > 0 {
 			id = narrow
 		}
-		in.Grants = append(in.Grants, shishi.Grant{Role: shishi.Role(role), UnitID: id})
+		in.Grants = append(in.Grants, shishi.Grant{Role: role, UnitID: id})
 	}
 	v.Check(narrow == 0 || len(in.Grants) > 0, "grants", "限定单位时请勾选角色 / check the roles to narrow")
 	return in, v.Err()
