@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/chromedp"
+
 	"github.com/shishi-edu/shishi/internal/testdb"
 )
 
@@ -134,4 +136,39 @@ func TestScopedTokensOverHTTP(t *testing.T) {
 			t.Fatalf("narrowed outside reach: %d", r.status)
 		}
 	})
+}
+
+// TestBrowserScopedToken: in a real browser the Henan office checks the
+// operator role, narrows it to Zhengzhou in the unit picker and makes a
+// token; the page shows the secret once and lists the token with its
+// scope, expiry and last use.
+func TestBrowserScopedToken(t *testing.T) {
+	ctx := browserCtx(t)
+	e := start(t, testdb.SQLite(t))
+	zz := e.unitID("ha-zz")
+	step(t, ctx, "sign in",
+		chromedp.Navigate(e.url+"/login"),
+		chromedp.SendKeys(chromedp.CSS(`input[name=login]`), "henan"),
+		chromedp.SendKeys(chromedp.CSS(`input[name=password]`), e.password["henan"]),
+		chromedp.Click(chromedp.CSS(`button.primary`)),
+		chromedp.WaitVisible(chromedp.CSS(`.modules`)))
+	step(t, ctx, "make a token for Zhengzhou's operator",
+		chromedp.Navigate(e.url+"/app/profile"),
+		chromedp.WaitVisible(chromedp.CSS(`input[name=grant][value^="operator@"]`)),
+		chromedp.SendKeys(chromedp.CSS(`form input[name=name][maxlength="64"]`), "郑州填报同步"),
+		chromedp.Click(chromedp.CSS(`input[name=grant][value^="operator@"]`)),
+		chromedp.SetValue(chromedp.CSS(`select[name=unit]`), fmt.Sprint(zz)),
+		chromedp.SendKeys(chromedp.CSS(`input[name=days]`), "30"),
+		chromedp.Click(chromedp.CSS(`form:has(input[name=days]) button`)),
+		chromedp.WaitVisible(chromedp.CSS(`#new-token`)))
+	secret := read(t, ctx, chromedp.Text(chromedp.CSS(`#new-token`)))
+	table := read(t, ctx, chromedp.TextContent(chromedp.CSS(`table.grid`)))
+	shot(t, ctx, "token-scoped")
+	if !strings.HasPrefix(secret, "shishi_") || !strings.Contains(table, "郑州填报同步") || !strings.Contains(table, "填报员 · 郑州市教育局") {
+		t.Fatalf("secret %q, token list %q", secret, table)
+	}
+	e.tokens["browser"] = secret
+	if me := e.api("GET", "/api/v1/me", "browser", "").json(t); fmt.Sprint(me["grants"]) != fmt.Sprintf("[map[role:operator unit_id:%d unit_name:郑州市教育局]]", zz) {
+		t.Fatalf("the token's grants: %v", me["grants"])
+	}
 }
