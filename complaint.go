@@ -488,6 +488,9 @@ type StepInput struct {
 	RevealToUnit bool   `json:"reveal_to_unit,omitempty"`
 	Into         string `json:"into,omitempty"` // merge: the code of the case kept
 	Rating       Rating `json:"rating,omitempty"`
+	// IfVersion is the case's version the caller read (If-Match; 0:
+	// unchecked): a step on a case changed since is EPRECONDITION.
+	IfVersion int64 `json:"-"`
 }
 
 // Validate checks the fields a step needs.

@@ -532,9 +532,10 @@ type SupervisionService interface {
 	// FindFinding returns one finding. ENOTFOUND.
 	FindFinding(ctx context.Context, id int64) (*Finding, error)
 	// ActOnFinding moves a rectification (see FindingTransitions), with
-	// evidence files where the action takes them. EINVALID, ECONFLICT,
-	// EFORBIDDEN, ENOTFOUND.
-	ActOnFinding(ctx context.Context, id int64, action, note string, files []SupervisionFile) (*Finding, error)
+	// evidence files where the action takes them. version is the one the
+	// caller read (0: unchecked). EINVALID, ECONFLICT, EPRECONDITION
+	// (changed since read), EFORBIDDEN, ENOTFOUND.
+	ActOnFinding(ctx context.Context, id int64, action, note string, files []SupervisionFile, version int64) (*Finding, error)
 	// FindingHistory lists a page of what happened to a finding, oldest
 	// first, and how many events there are.
 	FindingHistory(ctx context.Context, id int64, p Page) ([]FindingEvent, int, error)

@@ -62,7 +62,7 @@ func (s *Server) complaintRoutes() {
 	s.api(&operation{Method: "PUT", Path: "/api/v1/complaint-floors", ID: "setComplaintFloors", Tag: "complaints", Summary: "Set the floors (the office or the desk at the top unit); If-Match honoured, 412 when stale",
 		Body: shishi.ComplaintFloors{}, Resp: shishi.ComplaintFloors{}, ETag: true, handle: s.setFloors})
 	s.api(&operation{Method: "GET", Path: "/api/v1/complaints/{id}", ID: "getComplaint", Tag: "complaints", Summary: "One case, with `can`: the steps the caller may take",
-		Params: []param{pathID()}, Resp: shishi.Complaint{}, handle: s.getComplaint})
+		Params: []param{pathID()}, Resp: shishi.Complaint{}, ETag: true, handle: s.getComplaint})
 	s.api(&operation{Method: "GET", Path: "/api/v1/complaints/{id}/events", ID: "listComplaintEvents", Tag: "complaints", Summary: "A case's timeline, oldest first",
 		Params: listParams(pathID()), Resp: shishi.ComplaintEvent{}, List: true, handle: s.listComplaintEvents})
 	s.api(&operation{Method: "GET", Path: "/api/v1/complaints/{id}/duplicates", ID: "listComplaintDuplicates", Tag: "complaints",
@@ -76,7 +76,7 @@ func (s *Server) complaintRoutes() {
 		action := action
 		st := stepByAction(action)
 		s.api(&operation{Method: "POST", Path: "/api/v1/complaints/{id}:" + action, ID: "complaint_" + action, Tag: "complaints",
-			Summary: st.Label[1] + " (" + st.Label[0] + ")", Params: []param{pathID()}, Body: shishi.StepInput{}, Resp: shishi.Complaint{},
+			Summary: st.Label[1] + " (" + st.Label[0] + "); If-Match honoured, 412 when stale", Params: []param{pathID()}, Body: shishi.StepInput{}, Resp: shishi.Complaint{}, ETag: true,
 			handle: func(w http.ResponseWriter, r *http.Request) error { return s.complaintStep(w, r, action) }})
 	}
 }
@@ -350,6 +350,7 @@ func (s *Server) getComplaint(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	w.Header().Set("ETag", etag(c.ID, int64(c.Version)))
 	return writeJSON(w, http.StatusOK, c)
 }
 
@@ -441,9 +442,11 @@ func (s *Server) complaintStep(w http.ResponseWriter, r *http.Request, action st
 	if err := decode(r, &in); err != nil {
 		return err
 	}
+	in.IfVersion = ifMatch(r, id)
 	c, err := s.Complaints.Step(r.Context(), id, action, in)
 	if err != nil {
 		return err
 	}
+	w.Header().Set("ETag", etag(c.ID, int64(c.Version)))
 	return writeJSON(w, http.StatusOK, c)
 }

@@ -35,14 +35,14 @@ func (s *Server) ledgerRoutes() {
 			param{Name: "q", In: "query", Type: "string", Desc: "searches titles"}),
 		Resp: shishi.Item{}, List: true, handle: s.listItems})
 	s.api(&operation{Method: "GET", Path: "/api/v1/items/{id}", ID: "getItem", Tag: "ledger", Summary: "An item with targets [{id, name, unit, baseline, target, actual, completion}]",
-		Params: []param{pathID()}, Resp: shishi.Item{}, handle: s.getItem})
+		Params: []param{pathID()}, Resp: shishi.Item{}, ETag: true, handle: s.getItem})
 	s.api(&operation{Method: "GET", Path: "/api/v1/items/{id}/history", ID: "itemHistory", Tag: "ledger", Summary: "Lifecycle history of an item",
 		Params: listParams(pathID()), Resp: shishi.ItemEvent{}, List: true, handle: s.itemHistory})
 	for _, t := range shishi.Transitions {
 		action := t.Action
 		s.api(&operation{Method: "POST", Path: "/api/v1/items/{id}:" + action, ID: "item_" + action, Tag: "ledger",
-			Summary: "Lifecycle: " + strings.ReplaceAll(action, "_", " ") + " (note required where the lifecycle asks for one)",
-			Params:  []param{pathID()}, Body: noteBody{}, Resp: shishi.Item{},
+			Summary: "Lifecycle: " + strings.ReplaceAll(action, "_", " ") + " (note required where the lifecycle asks for one; If-Match honoured, 412 when stale)",
+			Params:  []param{pathID()}, Body: noteBody{}, Resp: shishi.Item{}, ETag: true,
 			handle: func(w http.ResponseWriter, r *http.Request) error { return s.transitionItem(w, r, action) }})
 	}
 	s.api(&operation{Method: "GET", Path: "/api/v1/items/{id}/reports", ID: "listItemReports", Tag: "ledger", Summary: "Every report version of an item, newest first",
@@ -169,6 +169,7 @@ func (s *Server) getItem(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	w.Header().Set("ETag", etag(it.ID, it.Version))
 	return writeJSON(w, http.StatusOK, it)
 }
 
@@ -199,10 +200,11 @@ func (s *Server) transitionItem(w http.ResponseWriter, r *http.Request, action s
 			return err
 		}
 	}
-	it, err := s.Items.TransitionItem(r.Context(), id, action, strings.TrimSpace(b.Note))
+	it, err := s.Items.TransitionItem(r.Context(), id, action, strings.TrimSpace(b.Note), ifMatch(r, id))
 	if err != nil {
 		return err
 	}
+	w.Header().Set("ETag", etag(it.ID, it.Version))
 	return writeJSON(w, http.StatusOK, it)
 }
 

@@ -450,13 +450,16 @@ func (s *Server) itemPost(w http.ResponseWriter, r *http.Request, v *view) error
 			}
 		}
 	default:
-		_, err = s.Items.TransitionItem(ctx, id, action, strings.TrimSpace(f.Get("note")))
+		// The version the page showed: a step on an item someone changed
+		// meanwhile is refused, not taken on a status the user never saw.
+		ver, _ := strconv.ParseInt(f.Get("version"), 10, 64)
+		_, err = s.Items.TransitionItem(ctx, id, action, strings.TrimSpace(f.Get("note")), ver)
 	}
 	if err == nil {
 		http.Redirect(w, r, "/app/items/"+strconv.FormatInt(id, 10)+"?saved=1", http.StatusSeeOther)
 		return nil
 	}
-	if c := shishi.ErrorCode(err); c != shishi.EINVALID && c != shishi.ECONFLICT && c != shishi.EFORBIDDEN {
+	if c := shishi.ErrorCode(err); c != shishi.EINVALID && c != shishi.ECONFLICT && c != shishi.EFORBIDDEN && c != shishi.EPRECONDITION {
 		return err
 	}
 	formError(v, r, err)

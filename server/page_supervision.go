@@ -428,7 +428,9 @@ func (s *Server) findingPost(w http.ResponseWriter, r *http.Request, v *view) er
 	}
 	files, err := s.formFiles(r)
 	if err == nil {
-		_, err = s.Supervision.ActOnFinding(r.Context(), id, r.PostForm.Get("action"), r.PostForm.Get("note"), files)
+		// The version the page showed: a stale form is refused.
+		ver, _ := strconv.ParseInt(r.PostForm.Get("version"), 10, 64)
+		_, err = s.Supervision.ActOnFinding(r.Context(), id, r.PostForm.Get("action"), r.PostForm.Get("note"), files, ver)
 	}
 	return s.settle(w, r, v, err, fmt.Sprintf("/app/supervision/findings/%d?saved=1", id), s.renderFinding)
 }

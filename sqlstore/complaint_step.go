@@ -188,6 +188,11 @@ func (d *DB) Step(ctx context.Context, id int64, action string, in shishi.StepIn
 		if err != nil {
 			return err
 		}
+		// The row is locked (PostgreSQL) or the transaction writes alone
+		// (SQLite): the version read here is the one the step changes.
+		if in.IfVersion != 0 && in.IfVersion != int64(r.Version) {
+			return shishi.Errorf(shishi.EPRECONDITION, "举报件已被他人处理，请刷新后重试 / the case was changed by someone else; reload and retry")
+		}
 		st, err := shishi.ComplaintStepByAction(action)
 		if err != nil {
 			return err

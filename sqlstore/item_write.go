@@ -134,13 +134,18 @@ func (d *DB) canOperate(ctx context.Context, db queryer, it *shishi.Item) (bool,
 	return n > 0, nil
 }
 
+var errItemStale = shishi.Errorf(shishi.EPRECONDITION, "事项已被他人修改，请刷新后重试 / the item was changed by someone else; reload and retry")
+
 // TransitionItem implements shishi.ItemService.
-func (d *DB) TransitionItem(ctx context.Context, id int64, action, note string) (*shishi.Item, error) {
+func (d *DB) TransitionItem(ctx context.Context, id int64, action, note string, version int64) (*shishi.Item, error) {
 	var out *shishi.Item
 	err := d.tx(ctx, func(tx *sql.Tx) error {
 		it, err := d.findItem(ctx, tx, id)
 		if err != nil {
 			return err
+		}
+		if version != 0 && version != it.Version {
+			return errItemStale
 		}
 		t, err := shishi.TransitionByAction(action)
 		if err != nil {
@@ -173,12 +178,15 @@ func (d *DB) TransitionItem(ctx context.Context, id int64, action, note string) 
 				return err
 			}
 		}
-		res, err := tx.ExecContext(ctx, `UPDATE items SET status = $1, version = version + 1, updated_at = $2 WHERE id = $3 AND status = $4`,
-			string(t.To), d.now(), id, string(it.Status))
+		res, err := tx.ExecContext(ctx, `UPDATE items SET status = $1, version = version + 1, updated_at = $2 WHERE id = $3 AND status = $4 AND version = $5`,
+			string(t.To), d.now(), id, string(it.Status), it.Version)
 		if err != nil {
 			return shishi.Internal(err)
 		}
 		if n, _ := res.RowsAffected(); n != 1 {
+			if version != 0 {
+				return errItemStale
+			}
 			return shishi.Errorf(shishi.ECONFLICT, "事项状态已变化，请刷新 / the item changed meanwhile; reload")
 		}
 		if err := d.itemEvent(ctx, tx, id, action, string(it.Status), string(t.To), note); err != nil {

@@ -90,13 +90,13 @@ func TestLedger(t *testing.T) {
 		if _, err := w.db.FileReport(zz, dorm.ID, shishi.ReportInput{Period: "2021-09", Narrative: "x"}); code(err) != shishi.ECONFLICT {
 			t.Fatalf("report on a draft: %v", err)
 		}
-		if _, err := w.db.TransitionItem(zz, dorm.ID, "approve", ""); code(err) != shishi.EFORBIDDEN {
+		if _, err := w.db.TransitionItem(zz, dorm.ID, "approve", "", 0); code(err) != shishi.EFORBIDDEN {
 			t.Fatalf("operator approves: %v", err)
 		}
-		if _, err := w.db.TransitionItem(oc, dorm.ID, "close", ""); code(err) != shishi.ECONFLICT {
+		if _, err := w.db.TransitionItem(oc, dorm.ID, "close", "", 0); code(err) != shishi.ECONFLICT {
 			t.Fatalf("close a draft: %v", err)
 		}
-		if _, err := w.db.TransitionItem(oc, dorm.ID, "approve", ""); err != nil {
+		if _, err := w.db.TransitionItem(oc, dorm.ID, "approve", "", 0); err != nil {
 			t.Fatal(err)
 		}
 		tid := dorm.Targets[0].ID
@@ -182,7 +182,7 @@ func TestParentRollUp(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := w.db.TransitionItem(w.sys, ch.ID, "approve", ""); err != nil {
+			if _, err := w.db.TransitionItem(w.sys, ch.ID, "approve", "", 0); err != nil {
 				t.Fatal(err)
 			}
 			if _, err := w.db.FileReport(w.sys, ch.ID, shishi.ReportInput{Period: "2021-09", Narrative: "月报", Values: []shishi.ReportValue{{TargetID: ch.Targets[0].ID, Value: d(t, x.built)}}}); err != nil {
@@ -215,8 +215,8 @@ func TestReminders(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		w.db.TransitionItem(w.sys, it.ID, "approve", "")
-		w.db.TransitionItem(w.sys, it.ID, "start", "")
+		w.db.TransitionItem(w.sys, it.ID, "approve", "", 0)
+		w.db.TransitionItem(w.sys, it.ID, "start", "", 0)
 		n, err := w.db.SendReminders(context.Background(), 14*24*time.Hour)
 		// September, October, November are due and missing; the deadline is near.
 		if err != nil || n != 4 {

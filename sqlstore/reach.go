@@ -114,7 +114,8 @@ func unitsReached(a *shishi.Actor, q *args, roles ...shishi.Role) string {
 // is pathExpr lies in the subtree of a unit covered by a supervision group
 // the actor is a member of: a group's members read what they supervise,
 // across subtrees, whatever their own roles and unit (PRODUCT.md module C).
-// A limited API token (an Open311 key) carries no group membership.
+// A limited API token (an Open311 key, a grants token) carries no group
+// membership: its reach is what its grants name, nothing beside.
 func supervised(a *shishi.Actor, pathExpr string, q *args) string {
 	if a == nil || a.TokenScope != "" {
 		return "1=0"

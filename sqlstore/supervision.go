@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/shishi-edu/shishi"
@@ -915,7 +916,9 @@ func (d *DB) actsForUnit(ctx context.Context, db queryer, unitID int64) (bool, e
 }
 
 // ActOnFinding implements shishi.SupervisionService.
-func (d *DB) ActOnFinding(ctx context.Context, id int64, action, note string, files []shishi.SupervisionFile) (*shishi.Finding, error) {
+var errFindingStale = shishi.Errorf(shishi.EPRECONDITION, "问题已被他人处理，请刷新后重试 / the finding was changed by someone else; reload and retry")
+
+func (d *DB) ActOnFinding(ctx context.Context, id int64, action, note string, files []shishi.SupervisionFile, version int64) (*shishi.Finding, error) {
 	note = strings.TrimSpace(note)
 	var out *shishi.Finding
 	err := d.tx(ctx, func(tx *sql.Tx) error {
@@ -975,11 +978,18 @@ func (d *DB) ActOnFinding(ctx context.Context, id int64, action, note string, fi
 			set += ", signed_off_at = $5"
 			params = append(params, now)
 		}
-		res, err := tx.ExecContext(ctx, `UPDATE findings SET `+set+` WHERE id = $3 AND status = $4`, params...)
+		if version != 0 && version != f.Version {
+			return errFindingStale
+		}
+		params = append(params, f.Version)
+		res, err := tx.ExecContext(ctx, `UPDATE findings SET `+set+` WHERE id = $3 AND status = $4 AND version = $`+strconv.Itoa(len(params)), params...)
 		if err != nil {
 			return shishi.Internal(err)
 		}
 		if n, _ := res.RowsAffected(); n != 1 {
+			if version != 0 {
+				return errFindingStale
+			}
 			return shishi.Errorf(shishi.ECONFLICT, "问题状态已变化，请刷新 / the finding changed meanwhile; reload")
 		}
 		ev, err := d.findingEvent(ctx, tx, id, action, string(f.Status), string(t.To), note)

@@ -244,7 +244,7 @@ func TestRectification(t *testing.T) {
 			t.Fatalf("finding: %+v", f)
 		}
 		act := func(c context.Context, action, note string, files ...shishi.SupervisionFile) (*shishi.Finding, error) {
-			return w.db.ActOnFinding(c, f.ID, action, note, files)
+			return w.db.ActOnFinding(c, f.ID, action, note, files, 0)
 		}
 		// Disallowed transitions and roles, each refused and changing nothing.
 		if _, err := act(w.zc, "request_signoff", "已整改"); code(err) != shishi.ECONFLICT || !strings.Contains(shishi.ErrorMessage(err), "待整改") {

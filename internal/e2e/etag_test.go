@@ -2,6 +2,8 @@ package e2e
 
 import (
 	"fmt"
+	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/shishi-edu/shishi/internal/testdb"
@@ -74,6 +76,72 @@ func TestEveryUpdateRefusesStaleETag(t *testing.T) {
 			if r := e.api(u.method, u.path, u.login, u.body(4)); r.status != 200 {
 				t.Fatalf("%s without If-Match: %d %s", u.op, r.status, r.body)
 			}
+		}
+		// An item's lifecycle steps: each answers the item's new ETag; a
+		// step taken with the ETag from before the last one is refused.
+		c := e.api("POST", "/api/v1/campaigns", "henan", `{"name": "标签测试活动", "starts_on": "2026-01-01", "ends_on": "2026-12-31", "tiers": ["测试"]}`).json(t)
+		it := e.api("POST", fmt.Sprintf("/api/v1/campaigns/%v/items", c["id"]), "henan", fmt.Sprintf(`{"tier_id": %v, "title": "标签测试事项", "leader_name": "测试", "lead_unit_id": %d, "deadline": "2026-12-31"}`,
+			c["tiers"].([]any)[0].(map[string]any)["id"], zz))
+		item := fmt.Sprintf("/api/v1/items/%v", it.json(t)["id"])
+		tag0 := e.api("GET", item, "henan", "").header.Get("ETag")
+		r := e.api("POST", item+":approve", "henan", `{}`, "If-Match", tag0)
+		tag1 := r.header.Get("ETag")
+		if r.status != 200 || tag0 == "" || tag1 == "" || tag1 == tag0 {
+			t.Fatalf("approve with a fresh ETag: %d %q → %q %s", r.status, tag0, tag1, r.body)
+		}
+		if r := e.api("POST", item+":start", "henan", `{}`, "If-Match", tag0); r.status != 412 {
+			t.Fatalf("start with a stale ETag: %d %s", r.status, r.body)
+		}
+		// A complaint's and a finding's workflow steps likewise.
+		steps := func(what, get, getLogin, first, firstLogin, firstBody, second, secondLogin, secondBody string) {
+			t.Helper()
+			tag0 := e.api("GET", get, getLogin, "").header.Get("ETag")
+			r := e.api("POST", first, firstLogin, firstBody, "If-Match", tag0)
+			tag1 := r.header.Get("ETag")
+			if r.status != 200 || tag0 == "" || tag1 == "" || tag1 == tag0 {
+				t.Fatalf("%s: first step with a fresh ETag: %d %q → %q %s", what, r.status, tag0, tag1, r.body)
+			}
+			if r := e.api("POST", second, secondLogin, secondBody, "If-Match", tag0); r.status != 412 {
+				t.Fatalf("%s: second step with a stale ETag: %d %s", what, r.status, r.body)
+			}
+			if r := e.api("POST", second, secondLogin, secondBody, "If-Match", tag1); r.status != 200 {
+				t.Fatalf("%s: second step with the fresh ETag: %d %s", what, r.status, r.body)
+			}
+		}
+		cr := e.api("POST", "/api/v1/complaints", "", fmt.Sprintf(`{"category": "fees", "unit_id": %d, "body": "某小学收取课后服务费后又收托管费。", "anonymous": true}`, zz))
+		if cr.status != 201 {
+			t.Fatalf("complaint: %d %s", cr.status, cr.body)
+		}
+		cp := fmt.Sprintf("/api/v1/complaints/%v", cr.json(t)["id"])
+		steps("complaint", cp, "handler", cp+":accept", "handler", `{}`, cp+":dispatch", "handler", fmt.Sprintf(`{"unit_id": %d, "note": "请核查"}`, zz))
+		vr := e.api("POST", "/api/v1/visits", "supervisor", fmt.Sprintf(`{"group_id": %d, "unit_id": %d, "planned_on": "2026-11-02"}`, gid, zz))
+		if vr.status != 201 {
+			t.Fatalf("visit: %d %s", vr.status, vr.body)
+		}
+		vid := vr.json(t)["id"]
+		if rv := e.form(fmt.Sprintf("/api/v1/visits/%v:record", vid), "supervisor", map[string]string{"visited_on": "2026-11-02", "participants": "张强", "record": "抽查作业公示"}, "记录.txt", []byte("座谈记录\n")); rv.status != 200 {
+			t.Fatalf("record visit: %d %s", rv.status, rv.body)
+		}
+		fr := e.api("POST", "/api/v1/findings", "supervisor", fmt.Sprintf(`{"visit_id": %v, "severity": "major", "description": "作业公示制度未建立", "days": 10}`, vid))
+		if fr.status != 201 {
+			t.Fatalf("finding: %d %s", fr.status, fr.body)
+		}
+		fp := fmt.Sprintf("/api/v1/findings/%v", fr.json(t)["id"])
+		steps("finding", fp, "zhengzhou", fp+":plan", "zhengzhou", `{"note": "建立作业公示制度"}`, fp+":progress", "zhengzhou", `{"note": "三所学校已公示"}`)
+
+		// The item page carries the version it showed: a stale form is
+		// refused with the reason, the item unchanged.
+		b := e.login("henan")
+		page := strings.TrimPrefix(item, "/api/v1")
+		form := url.Values{"_csrf": {b.csrf("/app" + page)}, "action": {"start"}, "version": {strings.Split(strings.Trim(tag0, `"`), "-")[1]}}
+		if r := b.post("/app"+page, form); r.status != 412 || !strings.Contains(r.doc(t).Find(".flash.err").Text(), "刷新") {
+			t.Fatalf("stale item form: %d", r.status)
+		}
+		if got := e.api("GET", item, "henan", "").json(t)["status"]; got != "approved" {
+			t.Fatalf("a stale step changed the item: %v", got)
+		}
+		if r := e.api("POST", item+":start", "henan", `{}`, "If-Match", tag1); r.status != 200 {
+			t.Fatalf("start with the fresh ETag: %d %s", r.status, r.body)
 		}
 	})
 }
