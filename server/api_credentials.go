@@ -32,16 +32,11 @@ type issuerBody struct {
 	SM2    bool  `json:"sm2"`
 }
 
-type listOf[T any] struct {
-	Items []T `json:"items"`
-	Total int `json:"total"`
-}
-
 func (s *Server) credentialRoutes() {
 	list := listParams(param{Name: "type", In: "query", Type: "string"}, param{Name: "status", In: "query", Type: "string", Desc: "valid, revoked, suspended"},
 		param{Name: "q", In: "query", Type: "string", Desc: "certificate number or holder name"})
 	s.api(&operation{Method: "GET", Path: "/api/v1/credentials", ID: "listCredentials", Tag: "credentials", Summary: "Credentials of the issuers in reach, newest first",
-		Params: list, Resp: []shishi.Credential{}, List: true, handle: s.listCredentials})
+		Params: list, Resp: shishi.Credential{}, List: true, handle: s.listCredentials})
 	s.api(&operation{Method: "POST", Path: "/api/v1/credentials", ID: "issueCredential", Tag: "credentials", Status: http.StatusCreated,
 		Summary: "Issue one credential: type code and subject values by field key; the answer carries the access key of the QR code, once",
 		Body:    issueBody{}, Resp: shishi.Issued{}, handle: s.issueCredential})
@@ -58,12 +53,14 @@ func (s *Server) credentialRoutes() {
 			Summary: "Change the status with a reason (audited); reissue answers the new credential", Params: []param{pathID()},
 			Body: reasonBody{}, Resp: shishi.Credential{}, handle: func(w http.ResponseWriter, r *http.Request) error { return s.changeCredential(w, r, a) }})
 	}
-	s.api(&operation{Method: "GET", Path: "/api/v1/issuers", ID: "listIssuers", Tag: "credentials", Resp: listOf[shishi.Issuer]{}, handle: s.listIssuers})
+	s.api(&operation{Method: "GET", Path: "/api/v1/issuers", ID: "listIssuers", Tag: "credentials", Summary: "Issuers in reach, oldest first",
+		Params: listParams(), Resp: shishi.Issuer{}, List: true, handle: s.listIssuers})
 	s.api(&operation{Method: "POST", Path: "/api/v1/issuers", ID: "createIssuer", Tag: "credentials", Status: http.StatusCreated,
 		Summary: "Make a unit an issuer with a fresh Ed25519 key and a did:web DID", Body: issuerBody{}, Resp: shishi.Issuer{}, handle: s.createIssuer})
 	s.api(&operation{Method: "POST", Path: "/api/v1/issuers/{id}:rotate", ID: "rotateIssuerKey", Tag: "credentials", Params: []param{pathID()},
 		Summary: "Add a new signing key; the old one retires and still verifies what it signed", Resp: shishi.Issuer{}, handle: s.rotateKey})
-	s.api(&operation{Method: "GET", Path: "/api/v1/credential-types", ID: "listCredentialTypes", Tag: "credentials", Resp: listOf[shishi.CredentialType]{}, handle: s.listTypes})
+	s.api(&operation{Method: "GET", Path: "/api/v1/credential-types", ID: "listCredentialTypes", Tag: "credentials", Summary: "Credential types in reach, oldest first",
+		Params: listParams(), Resp: shishi.CredentialType{}, List: true, handle: s.listTypes})
 	s.api(&operation{Method: "POST", Path: "/api/v1/credential-types", ID: "createCredentialType", Tag: "credentials", Status: http.StatusCreated,
 		Body: shishi.CredentialType{}, Resp: shishi.CredentialType{}, handle: s.createType})
 	s.api(&operation{Method: "POST", Path: "/api/v1/credentials:verify", ID: "verifyCredential", Tag: "credentials", Public: true, Strict: true,
@@ -198,14 +195,15 @@ func (s *Server) changeCredential(w http.ResponseWriter, r *http.Request, a shis
 }
 
 func (s *Server) listIssuers(w http.ResponseWriter, r *http.Request) error {
-	list, err := s.Credentials.FindIssuers(r.Context())
+	p, err := pageOf(r)
 	if err != nil {
 		return err
 	}
-	if list == nil {
-		list = []*shishi.Issuer{}
+	list, total, err := s.Credentials.FindIssuers(r.Context(), p)
+	if err != nil {
+		return err
 	}
-	return writeJSON(w, http.StatusOK, listOf[*shishi.Issuer]{Items: list, Total: len(list)})
+	return writeList(w, list, total, p.Limit, func(i *shishi.Issuer) int64 { return i.ID })
 }
 
 func (s *Server) createIssuer(w http.ResponseWriter, r *http.Request) error {
@@ -233,14 +231,15 @@ func (s *Server) rotateKey(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) listTypes(w http.ResponseWriter, r *http.Request) error {
-	list, err := s.Credentials.FindTypes(r.Context())
+	p, err := pageOf(r)
 	if err != nil {
 		return err
 	}
-	if list == nil {
-		list = []*shishi.CredentialType{}
+	list, total, err := s.Credentials.FindTypes(r.Context(), p)
+	if err != nil {
+		return err
 	}
-	return writeJSON(w, http.StatusOK, listOf[*shishi.CredentialType]{Items: list, Total: len(list)})
+	return writeList(w, list, total, p.Limit, func(t *shishi.CredentialType) int64 { return t.ID })
 }
 
 func (s *Server) createType(w http.ResponseWriter, r *http.Request) error {

@@ -36,10 +36,10 @@ type credentialsData struct {
 func (s *Server) credentialsData(r *http.Request, v *view) (*credentialsData, error) {
 	d := &credentialsData{}
 	var err error
-	if d.Types, err = s.Credentials.FindTypes(r.Context()); err != nil {
+	if d.Types, _, err = s.Credentials.FindTypes(r.Context(), shishi.Page{}); err != nil {
 		return nil, err
 	}
-	if d.Issuers, err = s.Credentials.FindIssuers(r.Context()); err != nil {
+	if d.Issuers, _, err = s.Credentials.FindIssuers(r.Context(), shishi.Page{}); err != nil {
 		return nil, err
 	}
 	code := r.FormValue("type")

@@ -69,6 +69,11 @@ func TestListsWalkPages(t *testing.T) {
 		waitUntil(t, "the deliveries", func() bool {
 			return e.api("GET", "/api/v1/webhook-deliveries?status=delivered", "henan", "").json(t)["total"].(float64) >= 6
 		})
+		// An issuer with a few credential types.
+		iss := credentialEnv(t, e)
+		for i := range 2 {
+			id(e.api("POST", "/api/v1/credential-types", "issuer", fmt.Sprintf(`{"issuer_id": %v, "code": "page%d", "name": "分页证书%d", "number_code": "PG%d", "fields": [{"key": "fullName", "label": "姓名", "kind": "name", "public": true}]}`, iss["id"], i, i, i)))
+		}
 		complaint := first("/api/v1/complaints?limit=1", "handler")
 		finding := first("/api/v1/findings?limit=1", "office")
 
@@ -95,6 +100,8 @@ func TestListsWalkPages(t *testing.T) {
 			{"/api/v1/findings", "office"},
 			{fmt.Sprintf("/api/v1/findings/%d/history", finding), "office"},
 			{"/api/v1/credentials", "issuer"},
+			{"/api/v1/issuers", "issuer"},
+			{"/api/v1/credential-types", "issuer"},
 			{"/api/v1/webhooks", "henan"},
 			{"/api/v1/webhook-deliveries", "henan"},
 			{"/api/v1/jobs", "admin"},
@@ -109,6 +116,35 @@ func TestListsWalkPages(t *testing.T) {
 				t.Errorf("%s: %d rows in %d page", l.path, total, pages)
 			}
 			t.Logf("%s: %d rows, %d pages of 2", l.path, total, pages)
+		}
+		// Every list in the document: limit and cursor in, rows (objects,
+		// not arrays) and next out.
+		doc := e.api("GET", "/api/openapi.json", "", "").json(t)
+		nLists := 0
+		for path, item := range doc["paths"].(map[string]any) {
+			get, ok := item.(map[string]any)["get"].(map[string]any)
+			if !ok {
+				continue
+			}
+			props := get
+			for _, k := range []string{"responses", "200", "content", "application/json", "schema", "properties"} {
+				props, _ = props[k].(map[string]any)
+			}
+			rows, isList := props["items"].(map[string]any)
+			if !isList || props["next"] == nil {
+				continue
+			}
+			nLists++
+			if row, _ := rows["items"].(map[string]any); row["type"] == "array" {
+				t.Errorf("%s: rows described as arrays", path)
+			}
+			params := fmt.Sprint(get["parameters"])
+			if get["operationId"] != "listComplaintCategories" && (!strings.Contains(params, "name:limit") || !strings.Contains(params, "name:cursor")) {
+				t.Errorf("%s: a list without limit and cursor", path)
+			}
+		}
+		if nLists < 25 {
+			t.Fatalf("only %d lists in the document", nLists)
 		}
 		// The units list takes the unit filter by the name every list uses.
 		byUnit := e.api("GET", fmt.Sprintf("/api/v1/units?unit=%d", zz), "admin", "").json(t)["total"]
