@@ -337,8 +337,9 @@ type CredentialService interface {
 	// CredentialVC returns the signed credential JSON.
 	CredentialVC(ctx context.Context, id int64) ([]byte, error)
 	// ChangeStatus revokes, suspends, resumes or reissues with a reason,
-	// audited; a reissue returns the new credential.
-	ChangeStatus(ctx context.Context, id int64, action StatusAction, reason string) (*Credential, error)
+	// audited; a reissue returns the new credential. version is the one
+	// the caller read (0: unchecked); EPRECONDITION when it changed since.
+	ChangeStatus(ctx context.Context, id int64, action StatusAction, reason string, version int64) (*Credential, error)
 
 	// The public side: no account.
 	// QueryCredential answers number + name; the number is checked before

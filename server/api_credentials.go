@@ -44,14 +44,14 @@ func (s *Server) credentialRoutes() {
 		Summary: "Issue from an .xlsx or .csv (multipart fields file and type; headers are field keys or labels): all or nothing, 422 lists every bad row",
 		Params:  []param{{Name: "type", In: "query", Type: "string", Desc: "the type code (or a form field type)"}}, Resp: bulkResult{}, handle: s.bulkIssue})
 	s.api(&operation{Method: "GET", Path: "/api/v1/credentials/{id}", ID: "getCredential", Tag: "credentials", Params: []param{pathID()},
-		Resp: shishi.Credential{}, handle: s.getCredential})
+		Resp: shishi.Credential{}, ETag: true, handle: s.getCredential})
 	s.api(&operation{Method: "GET", Path: "/api/v1/credentials/{id}/vc", ID: "getCredentialVC", Tag: "credentials", Params: []param{pathID()},
 		Summary: "The signed credential (W3C VC 2.0 with an eddsa-rdfc-2022 proof)", handle: s.credentialVC})
 	for _, a := range []shishi.StatusAction{shishi.ActionRevoke, shishi.ActionSuspend, shishi.ActionResume, shishi.ActionReissue} {
 		a := a
 		s.api(&operation{Method: "POST", Path: "/api/v1/credentials/{id}:" + string(a), ID: string(a) + "Credential", Tag: "credentials",
-			Summary: "Change the status with a reason (audited); reissue answers the new credential", Params: []param{pathID()},
-			Body: reasonBody{}, Resp: shishi.Credential{}, handle: func(w http.ResponseWriter, r *http.Request) error { return s.changeCredential(w, r, a) }})
+			Summary: "Change the status with a reason (audited); reissue answers the new credential; If-Match honoured, 412 when stale", Params: []param{pathID()},
+			Body: reasonBody{}, Resp: shishi.Credential{}, ETag: true, handle: func(w http.ResponseWriter, r *http.Request) error { return s.changeCredential(w, r, a) }})
 	}
 	s.api(&operation{Method: "GET", Path: "/api/v1/issuers", ID: "listIssuers", Tag: "credentials", Summary: "Issuers in reach, oldest first",
 		Params: listParams(), Resp: shishi.Issuer{}, List: true, handle: s.listIssuers})
@@ -159,6 +159,7 @@ func (s *Server) getCredential(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	w.Header().Set("ETag", etag(c.ID, c.Version))
 	return writeJSON(w, http.StatusOK, c)
 }
 
@@ -187,10 +188,11 @@ func (s *Server) changeCredential(w http.ResponseWriter, r *http.Request, a shis
 	if err := decode(r, &b); err != nil {
 		return err
 	}
-	c, err := s.Credentials.ChangeStatus(r.Context(), id, a, b.Reason)
+	c, err := s.Credentials.ChangeStatus(r.Context(), id, a, b.Reason, ifMatch(r, id))
 	if err != nil {
 		return err
 	}
+	w.Header().Set("ETag", etag(c.ID, c.Version))
 	return writeJSON(w, http.StatusOK, c)
 }
 

@@ -129,6 +129,16 @@ func TestEveryUpdateRefusesStaleETag(t *testing.T) {
 		fp := fmt.Sprintf("/api/v1/findings/%v", fr.json(t)["id"])
 		steps("finding", fp, "zhengzhou", fp+":plan", "zhengzhou", `{"note": "建立作业公示制度"}`, fp+":progress", "zhengzhou", `{"note": "三所学校已公示"}`)
 
+		// A credential's status: suspend with a fresh ETag, then resume
+		// with the old one is refused.
+		credentialEnv(t, e)
+		cr2 := e.api("POST", "/api/v1/credentials", "issuer", `{"type": "cet4", "subject": {"fullName": "张三", "idNumber": "11010519491231002X", "admissionNumber": "1", "totalScore": "520"}}`)
+		if cr2.status != 201 {
+			t.Fatalf("issue: %d %s", cr2.status, cr2.body)
+		}
+		cred := fmt.Sprintf("/api/v1/credentials/%v", cr2.json(t)["credential"].(map[string]any)["id"])
+		steps("credential", cred, "issuer", cred+":suspend", "issuer", `{"reason": "核查中"}`, cred+":resume", "issuer", `{"reason": "核查完毕"}`)
+
 		// The item page carries the version it showed: a stale form is
 		// refused with the reason, the item unchanged.
 		b := e.login("henan")
