@@ -449,9 +449,11 @@ func (d *DB) CredentialVC(ctx context.Context, id int64) ([]byte, error) {
 	return []byte(doc), nil
 }
 
-// ChangeStatus implements shishi.CredentialService.
+// errCredentialStale: the credential changed since the caller read it
+// (If-Match).
 var errCredentialStale = shishi.Errorf(shishi.EPRECONDITION, "证书已被他人处理，请刷新后重试 / the credential was changed by someone else; reload and retry")
 
+// ChangeStatus implements shishi.CredentialService.
 func (d *DB) ChangeStatus(ctx context.Context, id int64, action shishi.StatusAction, reason string, version int64) (*shishi.Credential, error) {
 	var v shishi.Validator
 	reason = strings.TrimSpace(reason)

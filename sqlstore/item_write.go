@@ -134,6 +134,7 @@ func (d *DB) canOperate(ctx context.Context, db queryer, it *shishi.Item) (bool,
 	return n > 0, nil
 }
 
+// errItemStale: the item changed since the caller read it (If-Match).
 var errItemStale = shishi.Errorf(shishi.EPRECONDITION, "事项已被他人修改，请刷新后重试 / the item was changed by someone else; reload and retry")
 
 // TransitionItem implements shishi.ItemService.

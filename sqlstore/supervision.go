@@ -915,9 +915,10 @@ func (d *DB) actsForUnit(ctx context.Context, db queryer, unitID int64) (bool, e
 	return n > 0, nil
 }
 
-// ActOnFinding implements shishi.SupervisionService.
+// errFindingStale: the finding changed since the caller read it (If-Match).
 var errFindingStale = shishi.Errorf(shishi.EPRECONDITION, "问题已被他人处理，请刷新后重试 / the finding was changed by someone else; reload and retry")
 
+// ActOnFinding implements shishi.SupervisionService.
 func (d *DB) ActOnFinding(ctx context.Context, id int64, action, note string, files []shishi.SupervisionFile, version int64) (*shishi.Finding, error) {
 	note = strings.TrimSpace(note)
 	var out *shishi.Finding
