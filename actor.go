@@ -2,7 +2,10 @@ package shishi
 
 import (
 	"context"
+	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Role is what a user may do; a role is granted at a unit and reaches that
@@ -56,6 +59,28 @@ func label(n [2]string, raw string, en bool) string {
 		return n[1]
 	}
 	return n[0]
+}
+
+// ParseGrant reads a grant written "role@unit", the form it takes on the
+// token form and the command line: a known role and a unit reference (an
+// id or a code, 1–64 characters without spaces), for the caller to
+// resolve. EINVALID naming field.
+func ParseGrant(field, s string) (Role, string, error) {
+	role, unit, ok := strings.Cut(strings.TrimSpace(s), "@")
+	switch {
+	case !ok:
+		return "", "", Invalid(FieldError{Field: field, Message: "须写作 角色@单位 / must be role@unit"})
+	case !Role(role).Valid():
+		return "", "", Invalid(FieldError{Field: field, Message: "未知角色 / unknown role: " + role})
+	case unit == "" || len(unit) > 64 || strings.IndexFunc(unit, badRefRune) >= 0:
+		return "", "", Invalid(FieldError{Field: field, Message: "单位须为编号或代码 / the unit must be an id or a code"})
+	}
+	return Role(role), unit, nil
+}
+
+// badRefRune: no space, control character or second "@" in a reference.
+func badRefRune(r rune) bool {
+	return unicode.IsSpace(r) || unicode.IsControl(r) || r == '@' || r == utf8.RuneError
 }
 
 // RequiresTOTP reports whether holders of r must use a second factor.

@@ -26,16 +26,38 @@ type Session struct {
 	CSRF       string // per-session token for forms
 }
 
+// Token scopes: all of the user's roles, the Open311 complaint API only,
+// or the grants listed on the token.
+const (
+	TokenScopeAll     = ""
+	TokenScopeOpen311 = "open311"
+	TokenScopeGrants  = "grants"
+)
+
 // Token is an API token; the secret is shown once and stored hashed.
 type Token struct {
-	ID         int64      `json:"id"`
-	UserID     int64      `json:"user_id"`
-	Name       string     `json:"name"`
-	Scope      string     `json:"scope"` // "" for all of the user's roles, "open311" for the complaint API only
+	ID     int64  `json:"id"`
+	UserID int64  `json:"user_id"`
+	Name   string `json:"name"`
+	Scope  string `json:"scope"` // "" for all of the user's roles, "open311" for the complaint API only, "grants" for Grants
+	// Grants are what a "grants" token carries: each a role at a unit
+	// inside its user's reach for that role. Empty for other scopes.
+	Grants     []Grant    `json:"grants"`
 	CreatedAt  time.Time  `json:"created_at"`
 	ExpiresAt  *time.Time `json:"expires_at"`
 	LastUsedAt *time.Time `json:"last_used_at"`
 	RevokedAt  *time.Time `json:"revoked_at"`
+}
+
+// TokenInput asks for a token. With Grants the token is limited to them
+// (scope "grants"): a subset of the user's roles, each at the unit given
+// or, when UnitID is 0, at the user's own grant of that role. A token
+// acting for its user can ask only for what it carries itself.
+type TokenInput struct {
+	Name   string
+	Scope  string
+	Grants []Grant
+	TTL    time.Duration
 }
 
 // LoginResult tells the caller what the password step achieved.
@@ -78,10 +100,15 @@ type AuthService interface {
 	// CreateToken makes an API token for a user and returns its secret.
 	// The actor must be that user or an admin over the user's unit.
 	CreateToken(ctx context.Context, userID int64, name, scope string, ttl time.Duration) (string, *Token, error)
+	// MintToken is CreateToken with grants: EINVALID naming the grant
+	// (grants[i]) the user does not hold over the unit, EFORBIDDEN when a
+	// token asks for more than it carries.
+	MintToken(ctx context.Context, userID int64, in TokenInput) (string, *Token, error)
 	// TokenActor resolves a bearer token. EUNAUTHORIZED.
 	TokenActor(ctx context.Context, token string) (*Actor, *Token, error)
-	// FindTokens lists a user's tokens.
-	FindTokens(ctx context.Context, userID int64) ([]*Token, error)
+	// FindTokens lists a page of a user's tokens, newest first, and how
+	// many the user has.
+	FindTokens(ctx context.Context, userID int64, p Page) ([]*Token, int, error)
 	// RevokeToken ends a token.
 	RevokeToken(ctx context.Context, id int64) error
 	// FindUserByLogin returns a user by login within the actor's reach.

@@ -182,9 +182,9 @@ type BriefingService interface {
 	FindBriefings(ctx context.Context) ([]*Briefing, error)
 	// FindBriefing returns one for its office. ENOTFOUND.
 	FindBriefing(ctx context.Context, id int64) (*Briefing, error)
-	// PublishedBriefings lists published briefings, newest first (limit 0:
-	// all), for anyone.
-	PublishedBriefings(ctx context.Context, limit int) ([]*Briefing, error)
+	// PublishedBriefings lists a page of the published briefings, newest
+	// first, for anyone, and how many there are.
+	PublishedBriefings(ctx context.Context, p Page) ([]*Briefing, int, error)
 	// PublishedBriefing returns a published briefing. ENOTFOUND (also a draft).
 	PublishedBriefing(ctx context.Context, id int64) (*Briefing, error)
 }

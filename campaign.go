@@ -133,8 +133,9 @@ func itoa(n int) string {
 // CampaignService manages campaigns. A campaign belongs to the office's
 // unit; its office (RoleOffice over that unit) runs it.
 type CampaignService interface {
-	// FindCampaigns lists campaigns the actor takes part in.
-	FindCampaigns(ctx context.Context) ([]*Campaign, error)
+	// FindCampaigns lists a page of the campaigns the actor takes part
+	// in, latest start first, and how many there are.
+	FindCampaigns(ctx context.Context, p Page) ([]*Campaign, int, error)
 	// FindCampaign returns one with its tiers. ENOTFOUND.
 	FindCampaign(ctx context.Context, id int64) (*Campaign, error)
 	// CreateCampaign: RoleOffice over in.UnitID (the actor's unit when 0).

@@ -189,6 +189,8 @@ type ComplaintCategory struct {
 	WarnDays int  `json:"warn_days"`
 	Active   bool `json:"active"`
 	Position int  `json:"position"`
+	// Version counts changes (read-only): If-Match names it.
+	Version int64 `json:"version"`
 }
 
 // Warn is the yellow margin of a phase of n working days: the category's
@@ -486,6 +488,9 @@ type StepInput struct {
 	RevealToUnit bool   `json:"reveal_to_unit,omitempty"`
 	Into         string `json:"into,omitempty"` // merge: the code of the case kept
 	Rating       Rating `json:"rating,omitempty"`
+	// IfVersion is the case's version the caller read (If-Match; 0:
+	// unchecked): a step on a case changed since is EPRECONDITION.
+	IfVersion int64 `json:"-"`
 }
 
 // Validate checks the fields a step needs.
@@ -564,6 +569,8 @@ type ComplaintFloors struct {
 	OnTime       float64 `json:"on_time"`
 	Reply        float64 `json:"reply"`
 	Satisfaction float64 `json:"satisfaction"`
+	// Version counts changes (read-only): If-Match names it.
+	Version int64 `json:"version"`
 }
 
 // Validate checks the floors.
@@ -686,7 +693,9 @@ type ComplaintService interface {
 	Categories(ctx context.Context, all bool) ([]*ComplaintCategory, error)
 	// SaveCategory changes a category's names and deadlines (a desk handler
 	// or the office at the top unit). EINVALID, EFORBIDDEN, ENOTFOUND.
-	SaveCategory(ctx context.Context, c ComplaintCategory) (*ComplaintCategory, error)
+	// version is the one the caller read (0: unchecked); EPRECONDITION
+	// when it changed since.
+	SaveCategory(ctx context.Context, c ComplaintCategory, version int64) (*ComplaintCategory, error)
 	// Submit files a public complaint; no actor needed. The files must
 	// already be in the blob store. EINVALID.
 	Submit(ctx context.Context, in ComplaintInput, files []*Attachment) (*Receipt, error)
@@ -700,8 +709,9 @@ type ComplaintService interface {
 	FindComplaints(ctx context.Context, f ComplaintFilter) ([]*Complaint, int, error)
 	// FindComplaint returns one case with the actions the actor may take.
 	FindComplaint(ctx context.Context, id int64) (*Complaint, error)
-	// ComplaintEvents lists a case's timeline, oldest first.
-	ComplaintEvents(ctx context.Context, id int64) ([]*ComplaintEvent, error)
+	// ComplaintEvents lists a page of a case's timeline, oldest first,
+	// and how many events it has.
+	ComplaintEvents(ctx context.Context, id int64, p Page) ([]*ComplaintEvent, int, error)
 	// Step takes a workflow step on a case. EINVALID, ECONFLICT, EFORBIDDEN.
 	Step(ctx context.Context, id int64, action string, in StepInput) (*Complaint, error)
 	// RevealReporter shows the reporter's identity to a desk handler (or a
@@ -712,7 +722,8 @@ type ComplaintService interface {
 	Duplicates(ctx context.Context, id int64) ([]*Duplicate, error)
 	// Floors and SaveFloors read and set the league table's floors.
 	Floors(ctx context.Context) (ComplaintFloors, error)
-	SaveFloors(ctx context.Context, f ComplaintFloors) error
+	// SaveFloors checks version like SaveCategory.
+	SaveFloors(ctx context.Context, f ComplaintFloors, version int64) error
 	// Stats computes the league table over the actor's reach.
 	Stats(ctx context.Context, from, to Date) (*ComplaintStats, error)
 	// PublicCases lists cases for Open311, newest first: never the

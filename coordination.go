@@ -96,17 +96,20 @@ type CoordinationService interface {
 	// cooperating unit, or a campaign-wide role) and notifies each
 	// mentioned user who can see the item. EINVALID, EFORBIDDEN.
 	AddComment(ctx context.Context, itemID int64, body string) (*Comment, error)
-	// FindComments lists an item's comments, oldest first.
-	FindComments(ctx context.Context, itemID int64) ([]*Comment, error)
+	// FindComments lists a page of an item's comments, oldest first, and
+	// how many there are.
+	FindComments(ctx context.Context, itemID int64, p Page) ([]*Comment, int, error)
 	// AddTask hands a task to one of the item's cooperating units (the
 	// lead unit's operator or the office). EINVALID, EFORBIDDEN.
 	AddTask(ctx context.Context, itemID int64, in TaskInput) (*Task, error)
 	// CompleteTask marks a task done (the task's unit, or the office).
 	CompleteTask(ctx context.Context, taskID int64, note string) (*Task, error)
-	// FindTasks lists an item's tasks.
-	FindTasks(ctx context.Context, itemID int64) ([]*Task, error)
-	// FindNotices lists the actor's notices, newest first, with the unread count.
-	FindNotices(ctx context.Context, limit int) ([]*Notice, int, error)
+	// FindTasks lists a page of an item's tasks, oldest first, and how
+	// many there are.
+	FindTasks(ctx context.Context, itemID int64, p Page) ([]*Task, int, error)
+	// FindNotices lists a page of the actor's notices, newest first, with
+	// how many there are and how many are unread.
+	FindNotices(ctx context.Context, p Page) (notices []*Notice, total, unread int, err error)
 	// ReadNotice marks one of the actor's notices read (0: all of them).
 	ReadNotice(ctx context.Context, id int64) error
 }

@@ -314,13 +314,17 @@ type CredentialService interface {
 	// CreateIssuer makes a unit an issuer with a fresh Ed25519 key (and an
 	// SM2 key when sm2). Admin or issuer over the unit. EINVALID, ECONFLICT.
 	CreateIssuer(ctx context.Context, unitID int64, sm2 bool) (*Issuer, error)
-	FindIssuers(ctx context.Context) ([]*Issuer, error)
+	// FindIssuers lists a page of the issuers in reach, oldest first, and
+	// how many there are.
+	FindIssuers(ctx context.Context, p Page) ([]*Issuer, int, error)
 	FindIssuer(ctx context.Context, id int64) (*Issuer, error)
 	// RotateKey adds a new signing key; the old one retires but stays in
 	// the DID document, so what it signed still verifies.
 	RotateKey(ctx context.Context, issuerID int64) (*Issuer, error)
 	CreateType(ctx context.Context, t *CredentialType) (*CredentialType, error)
-	FindTypes(ctx context.Context) ([]*CredentialType, error)
+	// FindTypes lists a page of the credential types in reach, oldest
+	// first, and how many there are.
+	FindTypes(ctx context.Context, p Page) ([]*CredentialType, int, error)
 	FindType(ctx context.Context, code string) (*CredentialType, error)
 	// Issue signs one credential. EINVALID with the offending fields.
 	Issue(ctx context.Context, typeCode string, subject map[string]string) (*Issued, error)
@@ -333,8 +337,9 @@ type CredentialService interface {
 	// CredentialVC returns the signed credential JSON.
 	CredentialVC(ctx context.Context, id int64) ([]byte, error)
 	// ChangeStatus revokes, suspends, resumes or reissues with a reason,
-	// audited; a reissue returns the new credential.
-	ChangeStatus(ctx context.Context, id int64, action StatusAction, reason string) (*Credential, error)
+	// audited; a reissue returns the new credential. version is the one
+	// the caller read (0: unchecked); EPRECONDITION when it changed since.
+	ChangeStatus(ctx context.Context, id int64, action StatusAction, reason string, version int64) (*Credential, error)
 
 	// The public side: no account.
 	// QueryCredential answers number + name; the number is checked before

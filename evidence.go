@@ -30,8 +30,9 @@ type EvidenceService interface {
 	// review (the lead unit's operator or the office). EINVALID,
 	// EFORBIDDEN, ECONFLICT (reviewed already), ENOTFOUND.
 	AttachEvidence(ctx context.Context, reportID int64, e Evidence) (*Evidence, error)
-	// FindEvidence lists an item's evidence, newest first.
-	FindEvidence(ctx context.Context, itemID int64) ([]*Evidence, error)
+	// FindEvidence lists a page of an item's evidence, newest first, and
+	// how much there is.
+	FindEvidence(ctx context.Context, itemID int64, p Page) ([]*Evidence, int, error)
 	// GetEvidence returns one file's record, in the actor's reach.
 	GetEvidence(ctx context.Context, id int64) (*Evidence, error)
 }

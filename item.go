@@ -344,15 +344,18 @@ type ItemService interface {
 	UpdateTarget(ctx context.Context, itemID, targetID int64, in TargetInput) (*Item, error)
 	// CreateItem adds an item (office of the campaign). EINVALID, EFORBIDDEN.
 	CreateItem(ctx context.Context, campaignID int64, in ItemInput) (*Item, error)
-	// TransitionItem moves an item through its lifecycle. EINVALID,
-	// ECONFLICT (not from this status), EFORBIDDEN.
-	TransitionItem(ctx context.Context, id int64, action, note string) (*Item, error)
-	// ItemHistory lists what happened to an item, newest first.
-	ItemHistory(ctx context.Context, id int64) ([]ItemEvent, error)
+	// TransitionItem moves an item through its lifecycle. version is the
+	// one the caller read (0: unchecked). EINVALID, ECONFLICT (not from
+	// this status), EPRECONDITION (changed since read), EFORBIDDEN.
+	TransitionItem(ctx context.Context, id int64, action, note string, version int64) (*Item, error)
+	// ItemHistory lists a page of what happened to an item, newest first,
+	// and how many events there are.
+	ItemHistory(ctx context.Context, id int64, p Page) ([]ItemEvent, int, error)
 }
 
 // ItemEvent is one line of an item's history.
 type ItemEvent struct {
+	ID     int64     `json:"id"`
 	At     time.Time `json:"at"`
 	Actor  string    `json:"actor"`
 	Action string    `json:"action"`

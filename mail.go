@@ -16,6 +16,7 @@ type MailPrefs struct {
 	Kinds   []string `json:"kinds"`   // which notices are mailed
 	Lang    string   `json:"lang"`    // "zh" or "en"
 	Enabled bool     `json:"enabled"` // whether this server sends mail at all
+	Version int64    `json:"version"` // counts changes (read-only): If-Match names it
 }
 
 // Validate checks the choices (Email and Enabled are read-only).
@@ -68,7 +69,9 @@ type MailService interface {
 	// MailPrefs returns the actor's own choices. EUNAUTHORIZED.
 	MailPrefs(ctx context.Context) (*MailPrefs, error)
 	// SetMailPrefs changes them (audited). EINVALID.
-	SetMailPrefs(ctx context.Context, p MailPrefs) (*MailPrefs, error)
+	// version is the one the caller read (0: unchecked); EPRECONDITION
+	// when it changed since.
+	SetMailPrefs(ctx context.Context, p MailPrefs, version int64) (*MailPrefs, error)
 	// PrepareMail loads a notice with its recipient (the worker).
 	// ENOTFOUND.
 	PrepareMail(ctx context.Context, noticeID int64) (*MailNotice, error)

@@ -86,6 +86,7 @@ type ReportFilter struct {
 	CampaignID int64
 	ItemID     int64
 	Status     ReportStatus
+	After      int64 // cursor: the page starts after this report
 	Limit      int
 }
 
@@ -98,6 +99,7 @@ type ReportService interface {
 	// ReviewReport accepts or returns the newest version (the office); a
 	// return needs a comment. EINVALID, EFORBIDDEN, ECONFLICT.
 	ReviewReport(ctx context.Context, reportID int64, accept bool, comment string) (*Report, error)
-	// FindReports lists reports in reach, newest first.
-	FindReports(ctx context.Context, f ReportFilter) ([]*Report, error)
+	// FindReports lists a page of the reports in reach, newest period
+	// first, and how many match.
+	FindReports(ctx context.Context, f ReportFilter) ([]*Report, int, error)
 }

@@ -10,3 +10,13 @@ package shishi
 
 // Version is set at build time with -ldflags "-X github.com/shishi-edu/shishi.Version=…".
 var Version = "0.1.0-dev"
+
+// Page asks for one page of a list read in keyset order, by id in the
+// list's own direction: at most Limit rows (all when 0) after the row with
+// id After (none when 0). Keyset, not OFFSET, so a page is as cheap deep
+// in a list as at its head and rows added meanwhile are neither skipped
+// nor repeated.
+type Page struct {
+	After int64
+	Limit int
+}

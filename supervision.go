@@ -461,6 +461,7 @@ type FindingFilter struct {
 // progress update with its files, a request, a return, a sign-off, an
 // escalation.
 type FindingEvent struct {
+	ID     int64             `json:"id"`
 	At     time.Time         `json:"at"`
 	Actor  string            `json:"actor"`
 	Action string            `json:"action"`
@@ -531,11 +532,13 @@ type SupervisionService interface {
 	// FindFinding returns one finding. ENOTFOUND.
 	FindFinding(ctx context.Context, id int64) (*Finding, error)
 	// ActOnFinding moves a rectification (see FindingTransitions), with
-	// evidence files where the action takes them. EINVALID, ECONFLICT,
-	// EFORBIDDEN, ENOTFOUND.
-	ActOnFinding(ctx context.Context, id int64, action, note string, files []SupervisionFile) (*Finding, error)
-	// FindingHistory lists what happened to a finding, oldest first.
-	FindingHistory(ctx context.Context, id int64) ([]FindingEvent, error)
+	// evidence files where the action takes them. version is the one the
+	// caller read (0: unchecked). EINVALID, ECONFLICT, EPRECONDITION
+	// (changed since read), EFORBIDDEN, ENOTFOUND.
+	ActOnFinding(ctx context.Context, id int64, action, note string, files []SupervisionFile, version int64) (*Finding, error)
+	// FindingHistory lists a page of what happened to a finding, oldest
+	// first, and how many events there are.
+	FindingHistory(ctx context.Context, id int64, p Page) ([]FindingEvent, int, error)
 	// GetSupervisionFile returns a visit's or a finding's file record in reach.
 	GetSupervisionFile(ctx context.Context, id int64) (*SupervisionFile, error)
 	// SupervisionReport sums up a group's period. EINVALID, ENOTFOUND.

@@ -197,6 +197,7 @@ type UnitFilter struct {
 
 // UnitChange is one entry of a unit's history (rename, move, …).
 type UnitChange struct {
+	ID     int64     `json:"id"`
 	At     time.Time `json:"at"`
 	Actor  string    `json:"actor"`
 	Field  string    `json:"field"`
@@ -218,8 +219,9 @@ type UnitService interface {
 	// check). EINVALID (e.g. a move under its own subtree), EFORBIDDEN,
 	// ENOTFOUND, EPRECONDITION (stale version).
 	UpdateUnit(ctx context.Context, id int64, version int64, p UnitPatch) (*Unit, error)
-	// UnitHistory lists what changed on a unit, newest first.
-	UnitHistory(ctx context.Context, id int64) ([]UnitChange, error)
+	// UnitHistory lists a page of what changed on a unit, newest first,
+	// and how many changes there are.
+	UnitHistory(ctx context.Context, id int64, p Page) ([]UnitChange, int, error)
 	// UnitAncestors returns the chain from the root to the unit's parent
 	// (names only, as a breadcrumb), limited to units in reach.
 	UnitAncestors(ctx context.Context, id int64) ([]*Unit, error)

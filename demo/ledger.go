@@ -130,7 +130,7 @@ func seedItem(ctx context.Context, svc LedgerServices, c *shishi.Campaign, tierI
 	if is.Status == shishi.StatusDraft {
 		return nil
 	}
-	if _, err := svc.Items.TransitionItem(ctx, it.ID, "approve", ""); err != nil {
+	if _, err := svc.Items.TransitionItem(ctx, it.ID, "approve", "", 0); err != nil {
 		return err
 	}
 	last := c.StartsOn
@@ -210,7 +210,7 @@ func seedItem(ctx context.Context, svc LedgerServices, c *shishi.Campaign, tierI
 		if s == "request_closure" {
 			note = "各项指标已完成，佐证材料已上传，申请办结。"
 		}
-		if _, err := svc.Items.TransitionItem(ctx, it.ID, s, note); err != nil {
+		if _, err := svc.Items.TransitionItem(ctx, it.ID, s, note, 0); err != nil {
 			return err
 		}
 	}

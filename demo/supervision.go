@@ -108,7 +108,7 @@ func SeedSupervision(ctx context.Context, svc SupervisionServices, progress func
 		return err
 	}
 	var campaign *int64
-	if cs, err := svc.Campaigns.FindCampaigns(ctx); err == nil {
+	if cs, _, err := svc.Campaigns.FindCampaigns(ctx, shishi.Page{}); err == nil {
 		for _, c := range cs {
 			if c.UnitID == moe {
 				campaign = &c.ID
@@ -259,7 +259,7 @@ func seedFindings(ctx context.Context, svc SupervisionServices, v *shishi.Visit,
 			if state != 3 {
 				svc.SetClock(raised.Add(time.Duration(k+1) * 26 * time.Hour))
 			}
-			if _, err := svc.Supervision.ActOnFinding(ctx, f.ID, s[0], s[1], nil); err != nil {
+			if _, err := svc.Supervision.ActOnFinding(ctx, f.ID, s[0], s[1], nil, 0); err != nil {
 				return fmt.Errorf("demo finding %d %s: %w", f.ID, s[0], err)
 			}
 		}

@@ -85,7 +85,7 @@ func TestEscalationJob(t *testing.T) {
 			t.Fatalf("after the deadline: %s escalated to %+v", got.Colour, got.EscalatedTo)
 		}
 		haCtx := shishi.WithActor(context.Background(), &shishi.Actor{UserID: haOp.ID, Login: haOp.Login, Grants: haOp.Grants})
-		if ns, n, _ := db.FindNotices(haCtx, 10); n != 1 || len(ns) != 1 {
+		if ns, _, n, _ := db.FindNotices(haCtx, shishi.Page{Limit: 10}); n != 1 || len(ns) != 1 {
 			t.Fatalf("the parent unit's operator has %d notices", n)
 		}
 		if fs, n, _ := db.FindFindings(haCtx, shishi.FindingFilter{Colour: shishi.ColourRed}); n != 1 || fs[0].ID != f.ID {

@@ -25,11 +25,12 @@ type operation struct {
 	Body    any // request body example value (for its schema), or nil
 	Resp    any // response value (for its schema), or nil for 204
 	List    bool
-	Status  int  // success status (200 when zero)
-	ETag    bool // the response carries an ETag; PATCH honours If-Match
-	Public  bool // no token needed
-	Strict  bool // a public submission or lookup: the tighter per-address limit applies too
-	Upload  bool // the body is multipart/form-data with a file field
+	Counts  []string // a list's integer fields beside total (e.g. "unread")
+	Status  int      // success status (200 when zero)
+	ETag    bool     // the response carries an ETag; PATCH honours If-Match
+	Public  bool     // no token needed
+	Strict  bool     // a public submission or lookup: the tighter per-address limit applies too
+	Upload  bool     // the body is multipart/form-data with a file field
 	handle  func(w http.ResponseWriter, r *http.Request) error
 }
 
@@ -98,7 +99,7 @@ func (s *Server) serveOp(op *operation) http.HandlerFunc {
 				return
 			}
 			// An Open311 key works the complaint API only.
-			if a.TokenScope != "" && op.Tag != "complaints" {
+			if a.TokenScope == shishi.TokenScopeOpen311 && op.Tag != "complaints" {
 				s.apiError(w, r, shishi.Errorf(shishi.EFORBIDDEN, "该令牌仅限举报接口使用 / this token is for the complaint API only"))
 				return
 			}
@@ -185,6 +186,12 @@ func page(r *http.Request) (limit int, after int64, err error) {
 	return limit, after, v.Err()
 }
 
+// pageOf reads limit and cursor as the store's page.
+func pageOf(r *http.Request) (shishi.Page, error) {
+	limit, after, err := page(r)
+	return shishi.Page{After: after, Limit: limit}, err
+}
+
 // queryID reads an optional positive integer query parameter.
 func queryID(r *http.Request, name string) (*int64, error) {
 	s := r.URL.Query().Get(name)
@@ -243,20 +250,31 @@ func decode(r *http.Request, v any) error {
 	return nil
 }
 
-func etag(id, version int64) string { return fmt.Sprintf(`"%d-%d"`, id, version) }
+func etag(id, version int64) string { return etagKey(strconv.FormatInt(id, 10), version) }
+
+// etagKey is the ETag of a resource named by key (an id, a code, or the
+// name of a singleton) at version: "key-version".
+func etagKey(key string, version int64) string { return fmt.Sprintf(`"%s-%d"`, key, version) }
 
 // ifMatch returns the version an If-Match header asks for: 0 when absent or
 // "*", -1 when it names another resource (always stale).
-func ifMatch(r *http.Request, id int64) int64 {
+func ifMatch(r *http.Request, id int64) int64 { return ifMatchKey(r, strconv.FormatInt(id, 10)) }
+
+// ifMatchKey is ifMatch for a resource named by key. The version follows
+// the last "-", so keys may hold dashes (category codes do).
+func ifMatchKey(r *http.Request, key string) int64 {
 	h := strings.TrimSpace(r.Header.Get("If-Match"))
 	if h == "" || h == "*" {
 		return 0
 	}
 	h = strings.TrimPrefix(h, "W/")
 	h = strings.Trim(h, `"`)
-	idPart, ver, ok := strings.Cut(h, "-")
-	n, err := strconv.ParseInt(ver, 10, 64)
-	if !ok || err != nil || idPart != strconv.FormatInt(id, 10) || n <= 0 {
+	i := strings.LastIndex(h, "-")
+	if i < 0 {
+		return -1
+	}
+	n, err := strconv.ParseInt(h[i+1:], 10, 64)
+	if err != nil || h[:i] != key || n <= 0 {
 		return -1
 	}
 	return n

@@ -37,8 +37,8 @@ func (s *Server) complaintRoutes() {
 	s.api(&operation{Method: "GET", Path: "/api/v1/complaint-categories", ID: "listComplaintCategories", Tag: "complaints", Public: true,
 		Summary: "Complaint categories with their deadlines in working days (public)", Resp: shishi.ComplaintCategory{}, List: true, handle: s.listCategories})
 	s.api(&operation{Method: "PATCH", Path: "/api/v1/complaint-categories/{code}", ID: "updateComplaintCategory", Tag: "complaints",
-		Summary: "Change a category's names and deadlines (the desk or the office at the top unit)",
-		Params:  []param{{Name: "code", In: "path", Type: "string", Required: true}}, Body: shishi.ComplaintCategory{}, Resp: shishi.ComplaintCategory{}, handle: s.updateCategory})
+		Summary: "Change a category's names and deadlines (the desk or the office at the top unit); If-Match \"code-version\" honoured, 412 when stale",
+		Params:  []param{{Name: "code", In: "path", Type: "string", Required: true}}, Body: shishi.ComplaintCategory{}, Resp: shishi.ComplaintCategory{}, ETag: true, handle: s.updateCategory})
 	s.api(&operation{Method: "POST", Path: "/api/v1/complaints", ID: "submitComplaint", Tag: "complaints", Public: true, Strict: true, Status: http.StatusCreated,
 		Summary: "Submit a complaint without an account: JSON, or multipart/form-data with the same fields and `files` (images, PDF). Answers the tracking code and secret.",
 		Body:    shishi.ComplaintInput{}, Resp: shishi.Receipt{}, handle: s.submitComplaint})
@@ -58,15 +58,15 @@ func (s *Server) complaintRoutes() {
 		Summary: "League table per unit over a period: volume by category, on-time, reply, substantiation and satisfaction rates against the floors",
 		Params:  []param{{Name: "from", In: "query", Type: "string"}, {Name: "to", In: "query", Type: "string"}}, Resp: shishi.ComplaintStats{}, handle: s.complaintStats})
 	s.api(&operation{Method: "GET", Path: "/api/v1/complaint-floors", ID: "getComplaintFloors", Tag: "complaints", Summary: "The floors of the league table, in percent",
-		Resp: shishi.ComplaintFloors{}, handle: s.getFloors})
-	s.api(&operation{Method: "PUT", Path: "/api/v1/complaint-floors", ID: "setComplaintFloors", Tag: "complaints", Summary: "Set the floors (the office or the desk at the top unit)",
-		Body: shishi.ComplaintFloors{}, Resp: shishi.ComplaintFloors{}, handle: s.setFloors})
+		Resp: shishi.ComplaintFloors{}, ETag: true, handle: s.getFloors})
+	s.api(&operation{Method: "PUT", Path: "/api/v1/complaint-floors", ID: "setComplaintFloors", Tag: "complaints", Summary: "Set the floors (the office or the desk at the top unit); If-Match honoured, 412 when stale",
+		Body: shishi.ComplaintFloors{}, Resp: shishi.ComplaintFloors{}, ETag: true, handle: s.setFloors})
 	s.api(&operation{Method: "GET", Path: "/api/v1/complaints/{id}", ID: "getComplaint", Tag: "complaints", Summary: "One case, with `can`: the steps the caller may take",
-		Params: []param{pathID()}, Resp: shishi.Complaint{}, handle: s.getComplaint})
+		Params: []param{pathID()}, Resp: shishi.Complaint{}, ETag: true, handle: s.getComplaint})
 	s.api(&operation{Method: "GET", Path: "/api/v1/complaints/{id}/events", ID: "listComplaintEvents", Tag: "complaints", Summary: "A case's timeline, oldest first",
-		Params: []param{pathID()}, Resp: shishi.ComplaintEvent{}, List: true, handle: s.listComplaintEvents})
+		Params: listParams(pathID()), Resp: shishi.ComplaintEvent{}, List: true, handle: s.listComplaintEvents})
 	s.api(&operation{Method: "GET", Path: "/api/v1/complaints/{id}/duplicates", ID: "listComplaintDuplicates", Tag: "complaints",
-		Summary: "Likely duplicates: recent cases about the same unit with similar text", Params: []param{pathID()}, Resp: shishi.Duplicate{}, List: true, handle: s.listDuplicates})
+		Summary: "Likely duplicates: recent cases about the same unit with similar text, most similar first (at most 10)", Params: listParams(pathID()), Resp: shishi.Duplicate{}, List: true, handle: s.listDuplicates})
 	s.api(&operation{Method: "GET", Path: "/api/v1/complaints/{id}/files/{file}", ID: "getComplaintFile", Tag: "complaints", Summary: "Download an attachment",
 		Params: []param{pathID(), {Name: "file", In: "path", Type: "integer", Required: true}}, handle: s.complaintFile})
 	s.api(&operation{Method: "POST", Path: "/api/v1/complaints/{id}:reveal", ID: "revealReporter", Tag: "complaints",
@@ -76,7 +76,7 @@ func (s *Server) complaintRoutes() {
 		action := action
 		st := stepByAction(action)
 		s.api(&operation{Method: "POST", Path: "/api/v1/complaints/{id}:" + action, ID: "complaint_" + action, Tag: "complaints",
-			Summary: st.Label[1] + " (" + st.Label[0] + ")", Params: []param{pathID()}, Body: shishi.StepInput{}, Resp: shishi.Complaint{},
+			Summary: st.Label[1] + " (" + st.Label[0] + "); If-Match honoured, 412 when stale", Params: []param{pathID()}, Body: shishi.StepInput{}, Resp: shishi.Complaint{}, ETag: true,
 			handle: func(w http.ResponseWriter, r *http.Request) error { return s.complaintStep(w, r, action) }})
 	}
 }
@@ -107,10 +107,11 @@ func (s *Server) updateCategory(w http.ResponseWriter, r *http.Request) error {
 		return shishi.Invalid(shishi.FieldError{Field: "code", Message: "与路径不符 / differs from the path"})
 	}
 	c.Code = r.PathValue("code")
-	out, err := s.Complaints.SaveCategory(r.Context(), c)
+	out, err := s.Complaints.SaveCategory(r.Context(), c, ifMatchKey(r, c.Code))
 	if err != nil {
 		return err
 	}
+	w.Header().Set("ETag", etagKey(out.Code, out.Version))
 	return writeJSON(w, http.StatusOK, out)
 }
 
@@ -325,6 +326,7 @@ func (s *Server) getFloors(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	w.Header().Set("ETag", etagKey("floors", f.Version))
 	return writeJSON(w, http.StatusOK, f)
 }
 
@@ -333,10 +335,10 @@ func (s *Server) setFloors(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(r, &f); err != nil {
 		return err
 	}
-	if err := s.Complaints.SaveFloors(r.Context(), f); err != nil {
+	if err := s.Complaints.SaveFloors(r.Context(), f, ifMatchKey(r, "floors")); err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, f)
+	return s.getFloors(w, r)
 }
 
 func (s *Server) getComplaint(w http.ResponseWriter, r *http.Request) error {
@@ -348,6 +350,7 @@ func (s *Server) getComplaint(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	w.Header().Set("ETag", etag(c.ID, int64(c.Version)))
 	return writeJSON(w, http.StatusOK, c)
 }
 
@@ -356,11 +359,15 @@ func (s *Server) listComplaintEvents(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	es, err := s.Complaints.ComplaintEvents(r.Context(), id)
+	p, err := pageOf(r)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, listBody[*shishi.ComplaintEvent]{Items: es, Total: len(es)})
+	es, total, err := s.Complaints.ComplaintEvents(r.Context(), id, p)
+	if err != nil {
+		return err
+	}
+	return writeList(w, es, total, p.Limit, func(e *shishi.ComplaintEvent) int64 { return e.ID })
 }
 
 func (s *Server) listDuplicates(w http.ResponseWriter, r *http.Request) error {
@@ -368,11 +375,30 @@ func (s *Server) listDuplicates(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	p, err := pageOf(r)
+	if err != nil {
+		return err
+	}
 	ds, err := s.Complaints.Duplicates(r.Context(), id)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, listBody[*shishi.Duplicate]{Items: ds, Total: len(ds)})
+	// The few (at most ten) likely duplicates are ranked by similarity,
+	// which the database does not hold, so the page is cut from the
+	// ranked list: after the cursor's case, then at most limit.
+	total := len(ds)
+	if p.After > 0 {
+		for i, d := range ds {
+			if d.ID == p.After {
+				ds = ds[i+1:]
+				break
+			}
+		}
+	}
+	if len(ds) > p.Limit {
+		ds = ds[:p.Limit]
+	}
+	return writeList(w, ds, total, p.Limit, func(d *shishi.Duplicate) int64 { return d.ID })
 }
 
 func (s *Server) complaintFile(w http.ResponseWriter, r *http.Request) error {
@@ -416,9 +442,11 @@ func (s *Server) complaintStep(w http.ResponseWriter, r *http.Request, action st
 	if err := decode(r, &in); err != nil {
 		return err
 	}
+	in.IfVersion = ifMatch(r, id)
 	c, err := s.Complaints.Step(r.Context(), id, action, in)
 	if err != nil {
 		return err
 	}
+	w.Header().Set("ETag", etag(c.ID, int64(c.Version)))
 	return writeJSON(w, http.StatusOK, c)
 }

@@ -8,23 +8,29 @@ import (
 	"github.com/shishi-edu/shishi"
 )
 
+// noticeList is the list envelope with the unread count beside it.
+type noticeList struct {
+	listBody[*shishi.Notice]
+	Unread int `json:"unread"`
+}
+
 type commentBody struct {
 	Body string `json:"body"`
 }
 
 func (s *Server) coordinationRoutes() {
 	s.api(&operation{Method: "GET", Path: "/api/v1/items/{id}/comments", ID: "listComments", Tag: "coordination", Summary: "Comments on an item, oldest first",
-		Params: []param{pathID()}, Resp: shishi.Comment{}, List: true, handle: s.listComments})
+		Params: listParams(pathID()), Resp: shishi.Comment{}, List: true, handle: s.listComments})
 	s.api(&operation{Method: "POST", Path: "/api/v1/items/{id}/comments", ID: "addComment", Tag: "coordination", Summary: "Comment on an item; @login mentions notify",
 		Params: []param{pathID()}, Body: commentBody{}, Resp: shishi.Comment{}, Status: http.StatusCreated, handle: s.addComment})
 	s.api(&operation{Method: "GET", Path: "/api/v1/items/{id}/tasks", ID: "listTasks", Tag: "coordination", Summary: "Tasks handed to cooperating units",
-		Params: []param{pathID()}, Resp: shishi.Task{}, List: true, handle: s.listTasks})
+		Params: listParams(pathID()), Resp: shishi.Task{}, List: true, handle: s.listTasks})
 	s.api(&operation{Method: "POST", Path: "/api/v1/items/{id}/tasks", ID: "addTask", Tag: "coordination", Summary: "Hand a task to a cooperating unit (交办)",
 		Params: []param{pathID()}, Body: shishi.TaskInput{}, Resp: shishi.Task{}, Status: http.StatusCreated, handle: s.addTask})
 	s.api(&operation{Method: "POST", Path: "/api/v1/tasks/{id}:complete", ID: "completeTask", Tag: "coordination", Summary: "Report a task done (the task's unit)",
 		Params: []param{pathID()}, Body: noteBody{}, Resp: shishi.Task{}, handle: s.completeTask})
-	s.api(&operation{Method: "GET", Path: "/api/v1/notices", ID: "listNotices", Tag: "coordination", Summary: "The caller's notices, newest first; total is the unread count",
-		Params: []param{{Name: "limit", In: "query", Type: "integer"}}, Resp: shishi.Notice{}, List: true, handle: s.listNotices})
+	s.api(&operation{Method: "GET", Path: "/api/v1/notices", ID: "listNotices", Tag: "coordination", Summary: "The caller's notices, newest first; `unread` counts the unread ones",
+		Params: listParams(), Resp: shishi.Notice{}, List: true, Counts: []string{"unread"}, handle: s.listNotices})
 	s.api(&operation{Method: "POST", Path: "/api/v1/notices/{id}:read", ID: "readNotice", Tag: "coordination", Summary: "Mark a notice read (id 0: all)",
 		Params: []param{{Name: "id", In: "path", Type: "integer", Required: true}}, Status: http.StatusNoContent, handle: s.readNotice})
 }
@@ -37,11 +43,15 @@ func (s *Server) listComments(w http.ResponseWriter, r *http.Request) error {
 	if _, err := s.Items.FindItem(r.Context(), id); err != nil {
 		return err
 	}
-	cs, err := s.Coord.FindComments(r.Context(), id)
+	p, err := pageOf(r)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, listBody[*shishi.Comment]{Items: cs, Total: len(cs)})
+	cs, total, err := s.Coord.FindComments(r.Context(), id, p)
+	if err != nil {
+		return err
+	}
+	return writeList(w, cs, total, p.Limit, func(c *shishi.Comment) int64 { return c.ID })
 }
 
 func (s *Server) addComment(w http.ResponseWriter, r *http.Request) error {
@@ -68,11 +78,15 @@ func (s *Server) listTasks(w http.ResponseWriter, r *http.Request) error {
 	if _, err := s.Items.FindItem(r.Context(), id); err != nil {
 		return err
 	}
-	ts, err := s.Coord.FindTasks(r.Context(), id)
+	p, err := pageOf(r)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, listBody[*shishi.Task]{Items: ts, Total: len(ts)})
+	ts, total, err := s.Coord.FindTasks(r.Context(), id, p)
+	if err != nil {
+		return err
+	}
+	return writeList(w, ts, total, p.Limit, func(t *shishi.Task) int64 { return t.ID })
 }
 
 func (s *Server) addTask(w http.ResponseWriter, r *http.Request) error {
@@ -110,19 +124,19 @@ func (s *Server) completeTask(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) listNotices(w http.ResponseWriter, r *http.Request) error {
-	limit := 50
-	if l := r.URL.Query().Get("limit"); l != "" {
-		n, err := strconv.Atoi(l)
-		if err != nil || n < 1 || n > 500 {
-			return shishi.Invalid(shishi.FieldError{Field: "limit", Message: "须为 1–500 的整数 / must be an integer from 1 to 500"})
-		}
-		limit = n
-	}
-	ns, unread, err := s.Coord.FindNotices(r.Context(), limit)
+	p, err := pageOf(r)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, listBody[*shishi.Notice]{Items: ns, Total: unread})
+	ns, total, unread, err := s.Coord.FindNotices(r.Context(), p)
+	if err != nil {
+		return err
+	}
+	next := ""
+	if len(ns) == p.Limit {
+		next = encodeCursor(ns[len(ns)-1].ID)
+	}
+	return writeJSON(w, http.StatusOK, noticeList{listBody: listBody[*shishi.Notice]{Items: ns, Total: total, Next: next}, Unread: unread})
 }
 
 func (s *Server) readNotice(w http.ResponseWriter, r *http.Request) error {

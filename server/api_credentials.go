@@ -32,16 +32,11 @@ type issuerBody struct {
 	SM2    bool  `json:"sm2"`
 }
 
-type listOf[T any] struct {
-	Items []T `json:"items"`
-	Total int `json:"total"`
-}
-
 func (s *Server) credentialRoutes() {
 	list := listParams(param{Name: "type", In: "query", Type: "string"}, param{Name: "status", In: "query", Type: "string", Desc: "valid, revoked, suspended"},
 		param{Name: "q", In: "query", Type: "string", Desc: "certificate number or holder name"})
 	s.api(&operation{Method: "GET", Path: "/api/v1/credentials", ID: "listCredentials", Tag: "credentials", Summary: "Credentials of the issuers in reach, newest first",
-		Params: list, Resp: []shishi.Credential{}, List: true, handle: s.listCredentials})
+		Params: list, Resp: shishi.Credential{}, List: true, handle: s.listCredentials})
 	s.api(&operation{Method: "POST", Path: "/api/v1/credentials", ID: "issueCredential", Tag: "credentials", Status: http.StatusCreated,
 		Summary: "Issue one credential: type code and subject values by field key; the answer carries the access key of the QR code, once",
 		Body:    issueBody{}, Resp: shishi.Issued{}, handle: s.issueCredential})
@@ -49,21 +44,23 @@ func (s *Server) credentialRoutes() {
 		Summary: "Issue from an .xlsx or .csv (multipart fields file and type; headers are field keys or labels): all or nothing, 422 lists every bad row",
 		Params:  []param{{Name: "type", In: "query", Type: "string", Desc: "the type code (or a form field type)"}}, Resp: bulkResult{}, handle: s.bulkIssue})
 	s.api(&operation{Method: "GET", Path: "/api/v1/credentials/{id}", ID: "getCredential", Tag: "credentials", Params: []param{pathID()},
-		Resp: shishi.Credential{}, handle: s.getCredential})
+		Resp: shishi.Credential{}, ETag: true, handle: s.getCredential})
 	s.api(&operation{Method: "GET", Path: "/api/v1/credentials/{id}/vc", ID: "getCredentialVC", Tag: "credentials", Params: []param{pathID()},
 		Summary: "The signed credential (W3C VC 2.0 with an eddsa-rdfc-2022 proof)", handle: s.credentialVC})
 	for _, a := range []shishi.StatusAction{shishi.ActionRevoke, shishi.ActionSuspend, shishi.ActionResume, shishi.ActionReissue} {
 		a := a
 		s.api(&operation{Method: "POST", Path: "/api/v1/credentials/{id}:" + string(a), ID: string(a) + "Credential", Tag: "credentials",
-			Summary: "Change the status with a reason (audited); reissue answers the new credential", Params: []param{pathID()},
-			Body: reasonBody{}, Resp: shishi.Credential{}, handle: func(w http.ResponseWriter, r *http.Request) error { return s.changeCredential(w, r, a) }})
+			Summary: "Change the status with a reason (audited); reissue answers the new credential; If-Match honoured, 412 when stale", Params: []param{pathID()},
+			Body: reasonBody{}, Resp: shishi.Credential{}, ETag: true, handle: func(w http.ResponseWriter, r *http.Request) error { return s.changeCredential(w, r, a) }})
 	}
-	s.api(&operation{Method: "GET", Path: "/api/v1/issuers", ID: "listIssuers", Tag: "credentials", Resp: listOf[shishi.Issuer]{}, handle: s.listIssuers})
+	s.api(&operation{Method: "GET", Path: "/api/v1/issuers", ID: "listIssuers", Tag: "credentials", Summary: "Issuers in reach, oldest first",
+		Params: listParams(), Resp: shishi.Issuer{}, List: true, handle: s.listIssuers})
 	s.api(&operation{Method: "POST", Path: "/api/v1/issuers", ID: "createIssuer", Tag: "credentials", Status: http.StatusCreated,
 		Summary: "Make a unit an issuer with a fresh Ed25519 key and a did:web DID", Body: issuerBody{}, Resp: shishi.Issuer{}, handle: s.createIssuer})
 	s.api(&operation{Method: "POST", Path: "/api/v1/issuers/{id}:rotate", ID: "rotateIssuerKey", Tag: "credentials", Params: []param{pathID()},
 		Summary: "Add a new signing key; the old one retires and still verifies what it signed", Resp: shishi.Issuer{}, handle: s.rotateKey})
-	s.api(&operation{Method: "GET", Path: "/api/v1/credential-types", ID: "listCredentialTypes", Tag: "credentials", Resp: listOf[shishi.CredentialType]{}, handle: s.listTypes})
+	s.api(&operation{Method: "GET", Path: "/api/v1/credential-types", ID: "listCredentialTypes", Tag: "credentials", Summary: "Credential types in reach, oldest first",
+		Params: listParams(), Resp: shishi.CredentialType{}, List: true, handle: s.listTypes})
 	s.api(&operation{Method: "POST", Path: "/api/v1/credential-types", ID: "createCredentialType", Tag: "credentials", Status: http.StatusCreated,
 		Body: shishi.CredentialType{}, Resp: shishi.CredentialType{}, handle: s.createType})
 	s.api(&operation{Method: "POST", Path: "/api/v1/credentials:verify", ID: "verifyCredential", Tag: "credentials", Public: true, Strict: true,
@@ -162,6 +159,7 @@ func (s *Server) getCredential(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	w.Header().Set("ETag", etag(c.ID, c.Version))
 	return writeJSON(w, http.StatusOK, c)
 }
 
@@ -190,22 +188,24 @@ func (s *Server) changeCredential(w http.ResponseWriter, r *http.Request, a shis
 	if err := decode(r, &b); err != nil {
 		return err
 	}
-	c, err := s.Credentials.ChangeStatus(r.Context(), id, a, b.Reason)
+	c, err := s.Credentials.ChangeStatus(r.Context(), id, a, b.Reason, ifMatch(r, id))
 	if err != nil {
 		return err
 	}
+	w.Header().Set("ETag", etag(c.ID, c.Version))
 	return writeJSON(w, http.StatusOK, c)
 }
 
 func (s *Server) listIssuers(w http.ResponseWriter, r *http.Request) error {
-	list, err := s.Credentials.FindIssuers(r.Context())
+	p, err := pageOf(r)
 	if err != nil {
 		return err
 	}
-	if list == nil {
-		list = []*shishi.Issuer{}
+	list, total, err := s.Credentials.FindIssuers(r.Context(), p)
+	if err != nil {
+		return err
 	}
-	return writeJSON(w, http.StatusOK, listOf[*shishi.Issuer]{Items: list, Total: len(list)})
+	return writeList(w, list, total, p.Limit, func(i *shishi.Issuer) int64 { return i.ID })
 }
 
 func (s *Server) createIssuer(w http.ResponseWriter, r *http.Request) error {
@@ -233,14 +233,15 @@ func (s *Server) rotateKey(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) listTypes(w http.ResponseWriter, r *http.Request) error {
-	list, err := s.Credentials.FindTypes(r.Context())
+	p, err := pageOf(r)
 	if err != nil {
 		return err
 	}
-	if list == nil {
-		list = []*shishi.CredentialType{}
+	list, total, err := s.Credentials.FindTypes(r.Context(), p)
+	if err != nil {
+		return err
 	}
-	return writeJSON(w, http.StatusOK, listOf[*shishi.CredentialType]{Items: list, Total: len(list)})
+	return writeList(w, list, total, p.Limit, func(t *shishi.CredentialType) int64 { return t.ID })
 }
 
 func (s *Server) createType(w http.ResponseWriter, r *http.Request) error {

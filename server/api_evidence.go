@@ -14,7 +14,7 @@ func (s *Server) evidenceRoutes() {
 		Summary: "Attach an evidence file (multipart field file; images, PDF, Office, text; at most 20 MiB) to a report awaiting review",
 		Params:  []param{pathID()}, Upload: true, Resp: shishi.Evidence{}, Status: http.StatusCreated, handle: s.attachEvidence})
 	s.api(&operation{Method: "GET", Path: "/api/v1/items/{id}/evidence", ID: "listEvidence", Tag: "ledger", Summary: "An item's evidence files, newest first",
-		Params: []param{pathID()}, Resp: shishi.Evidence{}, List: true, handle: s.listEvidence})
+		Params: listParams(pathID()), Resp: shishi.Evidence{}, List: true, handle: s.listEvidence})
 	s.api(&operation{Method: "GET", Path: "/api/v1/evidence/{id}", ID: "getEvidence", Tag: "ledger", Summary: "The bytes of an evidence file",
 		Params: []param{pathID()}, handle: s.downloadEvidence})
 }
@@ -65,14 +65,15 @@ func (s *Server) listEvidence(w http.ResponseWriter, r *http.Request) error {
 	if _, err := s.Items.FindItem(r.Context(), id); err != nil {
 		return err // an item out of reach does not exist
 	}
-	es, err := s.Evidence.FindEvidence(r.Context(), id)
+	p, err := pageOf(r)
 	if err != nil {
 		return err
 	}
-	if es == nil {
-		es = []*shishi.Evidence{}
+	es, total, err := s.Evidence.FindEvidence(r.Context(), id, p)
+	if err != nil {
+		return err
 	}
-	return writeJSON(w, http.StatusOK, listBody[*shishi.Evidence]{Items: es, Total: len(es)})
+	return writeList(w, es, total, p.Limit, func(e *shishi.Evidence) int64 { return e.ID })
 }
 
 // downloadEvidence serves a file as an attachment, with its sniffed type,

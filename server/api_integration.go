@@ -31,9 +31,9 @@ func (s *Server) integrationRoutes() {
 		Params: listParams(param{Name: "status", In: "query", Type: "string", Desc: "queued, running, done or dead"}, param{Name: "kind", In: "query", Type: "string"}),
 		Resp:   shishi.Job{}, List: true, handle: s.listJobs})
 	s.api(&operation{Method: "GET", Path: "/api/v1/me/mail", ID: "getMailPrefs", Tag: "users", Summary: "The caller's e-mail choices: which notices are mailed, in which language",
-		Resp: shishi.MailPrefs{}, handle: s.getMailPrefs})
-	s.api(&operation{Method: "PUT", Path: "/api/v1/me/mail", ID: "setMailPrefs", Tag: "users", Summary: "Set the caller's e-mail choices (kinds: reminder, task, complaint, mention; lang: zh or en)",
-		Body: shishi.MailPrefs{}, Resp: shishi.MailPrefs{}, handle: s.setMailPrefs})
+		Resp: shishi.MailPrefs{}, ETag: true, handle: s.getMailPrefs})
+	s.api(&operation{Method: "PUT", Path: "/api/v1/me/mail", ID: "setMailPrefs", Tag: "users", Summary: "Set the caller's e-mail choices (kinds: reminder, task, complaint, mention; lang: zh or en); If-Match honoured, 412 when stale",
+		Body: shishi.MailPrefs{}, Resp: shishi.MailPrefs{}, ETag: true, handle: s.setMailPrefs})
 	s.api(&operation{Method: "POST", Path: "/api/v1/jobs/{id}:retry", ID: "retryJob", Tag: "integration", Summary: "Put a dead job back in the queue",
 		Params: []param{pathID()}, Resp: shishi.Job{}, handle: s.retryJob})
 }
@@ -186,6 +186,7 @@ func (s *Server) getMailPrefs(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	w.Header().Set("ETag", etagKey("mail", p.Version))
 	return writeJSON(w, http.StatusOK, p)
 }
 
@@ -194,9 +195,10 @@ func (s *Server) setMailPrefs(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(r, &in); err != nil {
 		return err
 	}
-	p, err := s.Mail.SetMailPrefs(r.Context(), in)
+	p, err := s.Mail.SetMailPrefs(r.Context(), in, ifMatchKey(r, "mail"))
 	if err != nil {
 		return err
 	}
+	w.Header().Set("ETag", etagKey("mail", p.Version))
 	return writeJSON(w, http.StatusOK, p)
 }

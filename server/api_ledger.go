@@ -18,8 +18,8 @@ type reviewBody struct {
 
 // itemTarget is the contract's target form in item answers.
 func (s *Server) ledgerRoutes() {
-	s.api(&operation{Method: "GET", Path: "/api/v1/campaigns", ID: "listCampaigns", Tag: "ledger", Summary: "Campaigns the caller takes part in",
-		Resp: shishi.Campaign{}, List: true, handle: s.listCampaigns})
+	s.api(&operation{Method: "GET", Path: "/api/v1/campaigns", ID: "listCampaigns", Tag: "ledger", Summary: "Campaigns the caller takes part in, latest start first",
+		Params: listParams(), Resp: shishi.Campaign{}, List: true, handle: s.listCampaigns})
 	s.api(&operation{Method: "POST", Path: "/api/v1/campaigns", ID: "createCampaign", Tag: "ledger", Summary: "Create a campaign with its tiers (campaign office)",
 		Body: shishi.CampaignInput{}, Resp: shishi.Campaign{}, Status: http.StatusCreated, handle: s.createCampaign})
 	s.api(&operation{Method: "GET", Path: "/api/v1/campaigns/{id}", ID: "getCampaign", Tag: "ledger", Summary: "A campaign with tiers: [{id, name, item_count}]",
@@ -35,22 +35,22 @@ func (s *Server) ledgerRoutes() {
 			param{Name: "q", In: "query", Type: "string", Desc: "searches titles"}),
 		Resp: shishi.Item{}, List: true, handle: s.listItems})
 	s.api(&operation{Method: "GET", Path: "/api/v1/items/{id}", ID: "getItem", Tag: "ledger", Summary: "An item with targets [{id, name, unit, baseline, target, actual, completion}]",
-		Params: []param{pathID()}, Resp: shishi.Item{}, handle: s.getItem})
+		Params: []param{pathID()}, Resp: shishi.Item{}, ETag: true, handle: s.getItem})
 	s.api(&operation{Method: "GET", Path: "/api/v1/items/{id}/history", ID: "itemHistory", Tag: "ledger", Summary: "Lifecycle history of an item",
-		Params: []param{pathID()}, Resp: shishi.ItemEvent{}, List: true, handle: s.itemHistory})
+		Params: listParams(pathID()), Resp: shishi.ItemEvent{}, List: true, handle: s.itemHistory})
 	for _, t := range shishi.Transitions {
 		action := t.Action
 		s.api(&operation{Method: "POST", Path: "/api/v1/items/{id}:" + action, ID: "item_" + action, Tag: "ledger",
-			Summary: "Lifecycle: " + strings.ReplaceAll(action, "_", " ") + " (note required where the lifecycle asks for one)",
-			Params:  []param{pathID()}, Body: noteBody{}, Resp: shishi.Item{},
+			Summary: "Lifecycle: " + strings.ReplaceAll(action, "_", " ") + " (note required where the lifecycle asks for one; If-Match honoured, 412 when stale)",
+			Params:  []param{pathID()}, Body: noteBody{}, Resp: shishi.Item{}, ETag: true,
 			handle: func(w http.ResponseWriter, r *http.Request) error { return s.transitionItem(w, r, action) }})
 	}
 	s.api(&operation{Method: "GET", Path: "/api/v1/items/{id}/reports", ID: "listItemReports", Tag: "ledger", Summary: "Every report version of an item, newest first",
-		Params: []param{pathID()}, Resp: shishi.Report{}, List: true, handle: s.listItemReports})
+		Params: listParams(pathID()), Resp: shishi.Report{}, List: true, handle: s.listItemReports})
 	s.api(&operation{Method: "POST", Path: "/api/v1/items/{id}/reports", ID: "fileReport", Tag: "ledger", Summary: "File a monthly report (a second one for the month is a correction with a reason)",
 		Params: []param{pathID()}, Body: shishi.ReportInput{}, Resp: shishi.Report{}, Status: http.StatusCreated, handle: s.fileReport})
 	s.api(&operation{Method: "GET", Path: "/api/v1/reports", ID: "listReports", Tag: "ledger", Summary: "Reports in reach (e.g. the review queue: status=submitted)",
-		Params: []param{{Name: "campaign", In: "query", Type: "integer"}, {Name: "status", In: "query", Type: "string"}, {Name: "limit", In: "query", Type: "integer"}},
+		Params: listParams(param{Name: "campaign", In: "query", Type: "integer"}, param{Name: "status", In: "query", Type: "string"}),
 		Resp:   shishi.Report{}, List: true, handle: s.listReports})
 	s.api(&operation{Method: "POST", Path: "/api/v1/reports/{id}:accept", ID: "acceptReport", Tag: "ledger", Summary: "Accept a report (campaign office)",
 		Params: []param{pathID()}, Body: reviewBody{}, Resp: shishi.Report{}, handle: func(w http.ResponseWriter, r *http.Request) error { return s.reviewReport(w, r, true) }})
@@ -59,14 +59,15 @@ func (s *Server) ledgerRoutes() {
 }
 
 func (s *Server) listCampaigns(w http.ResponseWriter, r *http.Request) error {
-	cs, err := s.Campaigns.FindCampaigns(r.Context())
+	p, err := pageOf(r)
 	if err != nil {
 		return err
 	}
-	if cs == nil {
-		cs = []*shishi.Campaign{}
+	cs, total, err := s.Campaigns.FindCampaigns(r.Context(), p)
+	if err != nil {
+		return err
 	}
-	return writeJSON(w, http.StatusOK, listBody[*shishi.Campaign]{Items: cs, Total: len(cs)})
+	return writeList(w, cs, total, p.Limit, func(c *shishi.Campaign) int64 { return c.ID })
 }
 
 func (s *Server) createCampaign(w http.ResponseWriter, r *http.Request) error {
@@ -168,6 +169,7 @@ func (s *Server) getItem(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	w.Header().Set("ETag", etag(it.ID, it.Version))
 	return writeJSON(w, http.StatusOK, it)
 }
 
@@ -176,11 +178,15 @@ func (s *Server) itemHistory(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	h, err := s.Items.ItemHistory(r.Context(), id)
+	p, err := pageOf(r)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, listBody[shishi.ItemEvent]{Items: h, Total: len(h)})
+	h, total, err := s.Items.ItemHistory(r.Context(), id, p)
+	if err != nil {
+		return err
+	}
+	return writeList(w, h, total, p.Limit, func(e shishi.ItemEvent) int64 { return e.ID })
 }
 
 func (s *Server) transitionItem(w http.ResponseWriter, r *http.Request, action string) error {
@@ -194,10 +200,11 @@ func (s *Server) transitionItem(w http.ResponseWriter, r *http.Request, action s
 			return err
 		}
 	}
-	it, err := s.Items.TransitionItem(r.Context(), id, action, strings.TrimSpace(b.Note))
+	it, err := s.Items.TransitionItem(r.Context(), id, action, strings.TrimSpace(b.Note), ifMatch(r, id))
 	if err != nil {
 		return err
 	}
+	w.Header().Set("ETag", etag(it.ID, it.Version))
 	return writeJSON(w, http.StatusOK, it)
 }
 
@@ -209,14 +216,15 @@ func (s *Server) listItemReports(w http.ResponseWriter, r *http.Request) error {
 	if _, err := s.Items.FindItem(r.Context(), id); err != nil {
 		return err
 	}
-	rs, err := s.Reports.FindReports(r.Context(), shishi.ReportFilter{ItemID: id, Limit: 500})
+	p, err := pageOf(r)
 	if err != nil {
 		return err
 	}
-	if rs == nil {
-		rs = []*shishi.Report{}
+	rs, total, err := s.Reports.FindReports(r.Context(), shishi.ReportFilter{ItemID: id, After: p.After, Limit: p.Limit})
+	if err != nil {
+		return err
 	}
-	return writeJSON(w, http.StatusOK, listBody[*shishi.Report]{Items: rs, Total: len(rs)})
+	return writeList(w, rs, total, p.Limit, func(x *shishi.Report) int64 { return x.ID })
 }
 
 func (s *Server) fileReport(w http.ResponseWriter, r *http.Request) error {
@@ -246,22 +254,19 @@ func (s *Server) listReports(w http.ResponseWriter, r *http.Request) error {
 	}
 	f.Status = shishi.ReportStatus(q.Get("status"))
 	v.Check(f.Status == "" || f.Status == shishi.ReportSubmitted || f.Status == shishi.ReportAccepted || f.Status == shishi.ReportReturned, "status", "须为 submitted、accepted 或 returned / must be submitted, accepted or returned")
-	if l := q.Get("limit"); l != "" {
-		n, err := strconv.Atoi(l)
-		v.Check(err == nil && n >= 1 && n <= 500, "limit", "须为 1–500 的整数 / must be an integer from 1 to 500")
-		f.Limit = n
-	}
-	if err := v.Err(); err != nil {
-		return err
-	}
-	rs, err := s.Reports.FindReports(r.Context(), f)
+	p, err := pageOf(r)
 	if err != nil {
 		return err
 	}
-	if rs == nil {
-		rs = []*shishi.Report{}
+	f.After, f.Limit = p.After, p.Limit
+	if err := v.Err(); err != nil {
+		return err
 	}
-	return writeJSON(w, http.StatusOK, listBody[*shishi.Report]{Items: rs, Total: len(rs)})
+	rs, total, err := s.Reports.FindReports(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	return writeList(w, rs, total, p.Limit, func(x *shishi.Report) int64 { return x.ID })
 }
 
 func (s *Server) reviewReport(w http.ResponseWriter, r *http.Request, accept bool) error {

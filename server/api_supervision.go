@@ -50,9 +50,9 @@ func (s *Server) supervisionRoutes() {
 		Summary: "Raise a finding from a visit, against an item or a covered unit; its rectification is due in days working days",
 		Body:    shishi.FindingInput{}, Resp: shishi.Finding{}, Status: http.StatusCreated, handle: s.raiseFinding})
 	s.api(&operation{Method: "GET", Path: "/api/v1/findings/{id}", ID: "getFinding", Tag: "supervision", Summary: "A finding with its derived colour",
-		Params: []param{pathID()}, Resp: shishi.Finding{}, handle: s.getFinding})
+		Params: []param{pathID()}, Resp: shishi.Finding{}, ETag: true, handle: s.getFinding})
 	s.api(&operation{Method: "GET", Path: "/api/v1/findings/{id}/history", ID: "findingHistory", Tag: "supervision", Summary: "A finding's history with the files of each step",
-		Params: []param{pathID()}, Resp: shishi.FindingEvent{}, List: true, handle: s.findingHistory})
+		Params: listParams(pathID()), Resp: shishi.FindingEvent{}, List: true, handle: s.findingHistory})
 	for _, t := range shishi.FindingTransitions {
 		action := t.Action
 		by := "the unit that must rectify"
@@ -66,8 +66,8 @@ func (s *Server) supervisionRoutes() {
 		if t.Files {
 			sum += "; evidence files by multipart/form-data field file"
 		}
-		s.api(&operation{Method: "POST", Path: "/api/v1/findings/{id}:" + action, ID: "finding_" + action, Tag: "supervision", Summary: sum + ")",
-			Params: []param{pathID()}, Body: noteBody{}, Resp: shishi.Finding{},
+		s.api(&operation{Method: "POST", Path: "/api/v1/findings/{id}:" + action, ID: "finding_" + action, Tag: "supervision", Summary: sum + "); If-Match honoured, 412 when stale",
+			Params: []param{pathID()}, Body: noteBody{}, Resp: shishi.Finding{}, ETag: true,
 			handle: func(w http.ResponseWriter, r *http.Request) error { return s.actOnFinding(w, r, action) }})
 	}
 	s.api(&operation{Method: "GET", Path: "/api/v1/attachments/{id}", ID: "getAttachment", Tag: "supervision", Summary: "The bytes of a visit's or a rectification's file",
@@ -360,6 +360,7 @@ func (s *Server) getFinding(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	w.Header().Set("ETag", etag(f.ID, f.Version))
 	return writeJSON(w, http.StatusOK, f)
 }
 
@@ -368,11 +369,15 @@ func (s *Server) findingHistory(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	h, err := s.Supervision.FindingHistory(r.Context(), id)
+	p, err := pageOf(r)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, listBody[shishi.FindingEvent]{Items: h, Total: len(h)})
+	h, total, err := s.Supervision.FindingHistory(r.Context(), id, p)
+	if err != nil {
+		return err
+	}
+	return writeList(w, h, total, p.Limit, func(e shishi.FindingEvent) int64 { return e.ID })
 }
 
 func (s *Server) actOnFinding(w http.ResponseWriter, r *http.Request, action string) error {
@@ -388,10 +393,11 @@ func (s *Server) actOnFinding(w http.ResponseWriter, r *http.Request, action str
 	if form != nil {
 		b.Note = form.Get("note")
 	}
-	f, err := s.Supervision.ActOnFinding(r.Context(), id, action, b.Note, files)
+	f, err := s.Supervision.ActOnFinding(r.Context(), id, action, b.Note, files, ifMatch(r, id))
 	if err != nil {
 		return err
 	}
+	w.Header().Set("ETag", etag(f.ID, f.Version))
 	return writeJSON(w, http.StatusOK, f)
 }
 

@@ -16,7 +16,8 @@ func (s *Server) unitRoutes() {
 		Params: listParams(
 			param{Name: "parent", In: "query", Type: "integer", Desc: "direct children of this unit"},
 			param{Name: "code", In: "query", Type: "string", Desc: "exactly this unit code"},
-			param{Name: "under", In: "query", Type: "integer", Desc: "the whole subtree of this unit"},
+			param{Name: "unit", In: "query", Type: "integer", Desc: "the whole subtree of this unit (the `unit` filter of every list)"},
+			param{Name: "under", In: "query", Type: "integer", Desc: "the older name of `unit`"},
 			param{Name: "kind", In: "query", Type: "string"},
 			param{Name: "q", In: "query", Type: "string", Desc: "search name, English name or code"}),
 		Resp: shishi.Unit{}, List: true, handle: s.listUnits})
@@ -29,7 +30,7 @@ func (s *Server) unitRoutes() {
 	s.api(&operation{Method: "POST", Path: "/api/v1/units/{id}:move", ID: "moveUnit", Tag: "units", Summary: "Move a unit (and its subtree) under another parent",
 		Params: []param{pathID()}, Body: moveBody{}, Resp: shishi.Unit{}, ETag: true, handle: s.moveUnit})
 	s.api(&operation{Method: "GET", Path: "/api/v1/units/{id}/history", ID: "unitHistory", Tag: "units", Summary: "What changed on a unit",
-		Params: []param{pathID()}, Resp: shishi.UnitChange{}, List: true, handle: s.unitHistory})
+		Params: listParams(pathID()), Resp: shishi.UnitChange{}, List: true, handle: s.unitHistory})
 }
 
 func (s *Server) listUnits(w http.ResponseWriter, r *http.Request) error {
@@ -45,8 +46,18 @@ func (s *Server) listUnits(w http.ResponseWriter, r *http.Request) error {
 	if f.ParentID, err = queryID(r, "parent"); err != nil {
 		return err
 	}
-	if f.Under, err = queryID(r, "under"); err != nil {
+	if f.Under, err = queryID(r, "unit"); err != nil {
 		return err
+	}
+	under, err := queryID(r, "under")
+	if err != nil {
+		return err
+	}
+	if under != nil && f.Under != nil && *under != *f.Under {
+		return shishi.Invalid(shishi.FieldError{Field: "under", Message: "与 unit 不一致 / differs from unit"})
+	}
+	if f.Under == nil {
+		f.Under = under
 	}
 	units, total, err := s.Units.FindUnits(r.Context(), f)
 	if err != nil {
@@ -124,12 +135,13 @@ func (s *Server) unitHistory(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	h, err := s.Units.UnitHistory(r.Context(), id)
+	p, err := pageOf(r)
 	if err != nil {
 		return err
 	}
-	if h == nil {
-		h = []shishi.UnitChange{}
+	h, total, err := s.Units.UnitHistory(r.Context(), id, p)
+	if err != nil {
+		return err
 	}
-	return writeJSON(w, http.StatusOK, listBody[shishi.UnitChange]{Items: h, Total: len(h)})
+	return writeList(w, h, total, p.Limit, func(c shishi.UnitChange) int64 { return c.ID })
 }

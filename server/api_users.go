@@ -21,6 +21,14 @@ type tokenBody struct {
 	Name      string `json:"name"`
 	Scope     string `json:"scope"`
 	ExpiresIn int    `json:"expires_in_days"`
+	// Grants limit the token (scope "grants") to these roles, each at a
+	// unit inside the user's reach for it (unit_id 0: the user's own).
+	Grants []tokenGrant `json:"grants,omitempty"`
+}
+
+type tokenGrant struct {
+	Role   shishi.Role `json:"role"`
+	UnitID int64       `json:"unit_id"`
 }
 
 type tokenCreated struct {
@@ -45,9 +53,9 @@ func (s *Server) userRoutes() {
 		Params: []param{pathID()}, Body: shishi.UserPatch{}, Resp: shishi.User{}, ETag: true, handle: s.updateUser})
 	s.api(&operation{Method: "POST", Path: "/api/v1/users/{id}:move", ID: "moveUser", Tag: "users", Summary: "Move a user to another unit",
 		Params: []param{pathID()}, Body: moveUserBody{}, Resp: shishi.User{}, ETag: true, handle: s.moveUser})
-	s.api(&operation{Method: "GET", Path: "/api/v1/users/{id}/tokens", ID: "listTokens", Tag: "tokens", Summary: "A user's API tokens (never their secrets)",
-		Params: []param{pathID()}, Resp: shishi.Token{}, List: true, handle: s.listTokens})
-	s.api(&operation{Method: "POST", Path: "/api/v1/users/{id}/tokens", ID: "createToken", Tag: "tokens", Summary: "Create an API token; the secret is in the answer only",
+	s.api(&operation{Method: "GET", Path: "/api/v1/users/{id}/tokens", ID: "listTokens", Tag: "tokens", Summary: "A user's API tokens, newest first (never their secrets)",
+		Params: listParams(pathID()), Resp: shishi.Token{}, List: true, handle: s.listTokens})
+	s.api(&operation{Method: "POST", Path: "/api/v1/users/{id}/tokens", ID: "createToken", Tag: "tokens", Summary: "Create an API token, optionally limited to some of the user's grants (role at unit); the secret is in the answer only",
 		Params: []param{pathID()}, Body: tokenBody{}, Resp: tokenCreated{}, Status: http.StatusCreated, handle: s.createToken})
 	s.api(&operation{Method: "POST", Path: "/api/v1/tokens/{id}:revoke", ID: "revokeToken", Tag: "tokens", Summary: "Revoke an API token",
 		Params: []param{pathID()}, handle: s.revokeToken, Status: http.StatusNoContent})
@@ -157,14 +165,15 @@ func (s *Server) listTokens(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ts, err := s.Auth.FindTokens(r.Context(), id)
+	limit, after, err := page(r)
 	if err != nil {
 		return err
 	}
-	if ts == nil {
-		ts = []*shishi.Token{}
+	ts, total, err := s.Auth.FindTokens(r.Context(), id, shishi.Page{After: after, Limit: limit})
+	if err != nil {
+		return err
 	}
-	return writeJSON(w, http.StatusOK, listBody[*shishi.Token]{Items: ts, Total: len(ts)})
+	return writeList(w, ts, total, limit, func(t *shishi.Token) int64 { return t.ID })
 }
 
 func (s *Server) createToken(w http.ResponseWriter, r *http.Request) error {
@@ -183,7 +192,11 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request) error {
 	if b.ExpiresIn > 0 {
 		ttl = time.Duration(b.ExpiresIn) * 24 * time.Hour
 	}
-	plain, t, err := s.Auth.CreateToken(r.Context(), id, b.Name, b.Scope, ttl)
+	in := shishi.TokenInput{Name: b.Name, Scope: b.Scope, TTL: ttl}
+	for _, g := range b.Grants {
+		in.Grants = append(in.Grants, shishi.Grant{Role: g.Role, UnitID: g.UnitID})
+	}
+	plain, t, err := s.Auth.MintToken(r.Context(), id, in)
 	if err != nil {
 		return err
 	}

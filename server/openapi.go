@@ -25,6 +25,7 @@ func (s *Server) apiRoutes() {
 	}
 	s.integrationRoutes()
 	s.supervisionRoutes()
+	s.portalAPIRoutes()
 	s.mountAPI()
 }
 
@@ -77,11 +78,15 @@ func (s *Server) OpenAPI() map[string]any {
 		if op.Resp != nil {
 			sch := g.schema(reflect.TypeOf(op.Resp))
 			if op.List {
-				sch = map[string]any{"type": "object", "required": []string{"items", "total", "next"}, "properties": map[string]any{
+				props := map[string]any{
 					"items": map[string]any{"type": "array", "items": sch},
 					"total": map[string]any{"type": "integer"},
 					"next":  map[string]any{"type": "string", "description": "cursor of the next page, empty at the end"},
-				}}
+				}
+				for _, c := range op.Counts {
+					props[c] = map[string]any{"type": "integer"}
+				}
+				sch = map[string]any{"type": "object", "required": []string{"items", "total", "next"}, "properties": props}
 			}
 			resp["content"] = map[string]any{"application/json": map[string]any{"schema": sch}}
 		}

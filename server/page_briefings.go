@@ -69,7 +69,7 @@ func (s *Server) briefingData(l lang, b *shishi.Briefing, edit bool) briefingDat
 
 func (s *Server) briefingArchive(w http.ResponseWriter, r *http.Request) {
 	v := s.publicView(r, "portal.briefings")
-	bs, err := s.Briefings.PublishedBriefings(r.Context(), 0)
+	bs, _, err := s.Briefings.PublishedBriefings(r.Context(), shishi.Page{})
 	if err != nil {
 		s.fail(w, r, v, err)
 		return
@@ -151,7 +151,7 @@ type atomEntry struct {
 }
 
 func (s *Server) briefingFeed(w http.ResponseWriter, r *http.Request) {
-	bs, err := s.Briefings.PublishedBriefings(r.Context(), 50)
+	bs, _, err := s.Briefings.PublishedBriefings(r.Context(), shishi.Page{Limit: 50})
 	if err != nil {
 		s.fail(w, r, s.publicView(r, "portal.briefings"), err)
 		return
@@ -199,7 +199,7 @@ func (s *Server) portalOffice(w http.ResponseWriter, r *http.Request, v *view) e
 
 func (s *Server) renderPortalOffice(w http.ResponseWriter, r *http.Request, v *view, status int) error {
 	ctx := r.Context()
-	cs, err := s.Campaigns.FindCampaigns(ctx)
+	cs, _, err := s.Campaigns.FindCampaigns(ctx, shishi.Page{})
 	if err != nil {
 		return err
 	}

@@ -101,7 +101,7 @@ func (s *Server) showComplaint(w http.ResponseWriter, r *http.Request, v *view, 
 	for _, a := range c.Can {
 		d.Can[a] = true
 	}
-	if d.Events, err = s.Complaints.ComplaintEvents(r.Context(), id); err != nil {
+	if d.Events, _, err = s.Complaints.ComplaintEvents(r.Context(), id, shishi.Page{}); err != nil {
 		return err
 	}
 	if d.Can["merge"] {
@@ -202,7 +202,10 @@ func (s *Server) complaintFloorsUpdate(w http.ResponseWriter, r *http.Request, v
 		return x
 	}
 	f := shishi.ComplaintFloors{OnTime: num("on_time"), Reply: num("reply"), Satisfaction: num("satisfaction")}
-	if err := s.Complaints.SaveFloors(r.Context(), f); err != nil {
+	// The version the form was drawn from: a stale form is refused, not
+	// silently written over a colleague's change.
+	ver, _ := strconv.ParseInt(r.PostForm.Get("version"), 10, 64)
+	if err := s.Complaints.SaveFloors(r.Context(), f, ver); err != nil {
 		return err
 	}
 	http.Redirect(w, r, "/app/complaints/stats?saved=1", http.StatusSeeOther)

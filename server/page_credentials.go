@@ -36,10 +36,10 @@ type credentialsData struct {
 func (s *Server) credentialsData(r *http.Request, v *view) (*credentialsData, error) {
 	d := &credentialsData{}
 	var err error
-	if d.Types, err = s.Credentials.FindTypes(r.Context()); err != nil {
+	if d.Types, _, err = s.Credentials.FindTypes(r.Context(), shishi.Page{}); err != nil {
 		return nil, err
 	}
-	if d.Issuers, err = s.Credentials.FindIssuers(r.Context()); err != nil {
+	if d.Issuers, _, err = s.Credentials.FindIssuers(r.Context(), shishi.Page{}); err != nil {
 		return nil, err
 	}
 	code := r.FormValue("type")
@@ -131,9 +131,11 @@ func (s *Server) credentialPost(w http.ResponseWriter, r *http.Request, v *view)
 	if err != nil {
 		return err
 	}
-	c, err := s.Credentials.ChangeStatus(r.Context(), id, shishi.StatusAction(r.PostForm.Get("action")), r.PostForm.Get("reason"))
+	// The version the page showed: a stale form is refused.
+	ver, _ := strconv.ParseInt(r.PostForm.Get("version"), 10, 64)
+	c, err := s.Credentials.ChangeStatus(r.Context(), id, shishi.StatusAction(r.PostForm.Get("action")), r.PostForm.Get("reason"), ver)
 	if err != nil {
-		if shishi.ErrorCode(err) != shishi.EINVALID && shishi.ErrorCode(err) != shishi.ECONFLICT {
+		if code := shishi.ErrorCode(err); code != shishi.EINVALID && code != shishi.ECONFLICT && code != shishi.EPRECONDITION {
 			return err
 		}
 		formError(v, r, err)

@@ -82,7 +82,7 @@ func (s *Server) summarise(r *http.Request, v *view, c *shishi.Campaign) (*campa
 }
 
 func (s *Server) ledgerHome(w http.ResponseWriter, r *http.Request, v *view) error {
-	cs, err := s.Campaigns.FindCampaigns(r.Context())
+	cs, _, err := s.Campaigns.FindCampaigns(r.Context(), shishi.Page{})
 	if err != nil {
 		return err
 	}
@@ -304,21 +304,21 @@ func (s *Server) renderItem(w http.ResponseWriter, r *http.Request, v *view, sta
 			return err
 		}
 	}
-	if d.Reports, err = s.Reports.FindReports(ctx, shishi.ReportFilter{ItemID: id, Limit: 200}); err != nil {
+	if d.Reports, _, err = s.Reports.FindReports(ctx, shishi.ReportFilter{ItemID: id, Limit: 200}); err != nil {
 		return err
 	}
 	d.Evidence = map[int64][]*shishi.Evidence{}
-	if es, err := s.Evidence.FindEvidence(ctx, id); err != nil {
+	if es, _, err := s.Evidence.FindEvidence(ctx, id, shishi.Page{}); err != nil {
 		return err
 	} else {
 		for _, e := range es {
 			d.Evidence[e.ReportID] = append(d.Evidence[e.ReportID], e)
 		}
 	}
-	if d.Comments, err = s.Coord.FindComments(ctx, id); err != nil {
+	if d.Comments, _, err = s.Coord.FindComments(ctx, id, shishi.Page{}); err != nil {
 		return err
 	}
-	if d.Tasks, err = s.Coord.FindTasks(ctx, id); err != nil {
+	if d.Tasks, _, err = s.Coord.FindTasks(ctx, id, shishi.Page{}); err != nil {
 		return err
 	}
 	if s.Supervision != nil {
@@ -327,7 +327,7 @@ func (s *Server) renderItem(w http.ResponseWriter, r *http.Request, v *view, sta
 		}
 	}
 	d.LeadOps = len(it.CoopUnits) > 0 && (v.Actor.Has(shishi.RoleOperator) || v.Actor.Has(shishi.RoleOffice))
-	if d.History, err = s.Items.ItemHistory(ctx, id); err != nil {
+	if d.History, _, err = s.Items.ItemHistory(ctx, id, shishi.Page{}); err != nil {
 		return err
 	}
 	// Buttons only for what the viewer's roles can do; the store decides
@@ -450,13 +450,16 @@ func (s *Server) itemPost(w http.ResponseWriter, r *http.Request, v *view) error
 			}
 		}
 	default:
-		_, err = s.Items.TransitionItem(ctx, id, action, strings.TrimSpace(f.Get("note")))
+		// The version the page showed: a step on an item someone changed
+		// meanwhile is refused, not taken on a status the user never saw.
+		ver, _ := strconv.ParseInt(f.Get("version"), 10, 64)
+		_, err = s.Items.TransitionItem(ctx, id, action, strings.TrimSpace(f.Get("note")), ver)
 	}
 	if err == nil {
 		http.Redirect(w, r, "/app/items/"+strconv.FormatInt(id, 10)+"?saved=1", http.StatusSeeOther)
 		return nil
 	}
-	if c := shishi.ErrorCode(err); c != shishi.EINVALID && c != shishi.ECONFLICT && c != shishi.EFORBIDDEN {
+	if c := shishi.ErrorCode(err); c != shishi.EINVALID && c != shishi.ECONFLICT && c != shishi.EFORBIDDEN && c != shishi.EPRECONDITION {
 		return err
 	}
 	formError(v, r, err)
@@ -478,7 +481,7 @@ func (s *Server) reviewPage(w http.ResponseWriter, r *http.Request, v *view) err
 	if err != nil {
 		return err
 	}
-	rs, err := s.Reports.FindReports(r.Context(), shishi.ReportFilter{CampaignID: id, Status: shishi.ReportSubmitted, Limit: 200})
+	rs, _, err := s.Reports.FindReports(r.Context(), shishi.ReportFilter{CampaignID: id, Status: shishi.ReportSubmitted, Limit: 200})
 	if err != nil {
 		return err
 	}
@@ -542,7 +545,7 @@ func (s *Server) importPost(w http.ResponseWriter, r *http.Request, v *view) err
 }
 
 func (s *Server) noticesPage(w http.ResponseWriter, r *http.Request, v *view) error {
-	ns, _, err := s.Coord.FindNotices(r.Context(), 200)
+	ns, _, _, err := s.Coord.FindNotices(r.Context(), shishi.Page{Limit: 200})
 	if err != nil {
 		return err
 	}

@@ -41,7 +41,7 @@ func (s *Server) portal(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, v, err)
 		return
 	}
-	if d.Briefings, err = s.Briefings.PublishedBriefings(ctx, 5); err != nil {
+	if d.Briefings, _, err = s.Briefings.PublishedBriefings(ctx, shishi.Page{Limit: 5}); err != nil {
 		s.fail(w, r, v, err)
 		return
 	}

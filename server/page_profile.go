@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"image/png"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -18,6 +19,7 @@ import (
 type profileData struct {
 	User      *shishi.User
 	Tokens    []*shishi.Token
+	Options   []unitOption // the unit picker that narrows a new token
 	NewToken  string
 	TOTPURL   string
 	TOTPKey   string
@@ -52,9 +54,14 @@ func (s *Server) renderProfile(w http.ResponseWriter, r *http.Request, v *view, 
 	}
 	d.User = u
 	d.MustEnrol = !v.Actor.TOTPOK && !v.Actor.TOTPEnrolled
-	if d.Tokens, err = s.Auth.FindTokens(ctx, u.ID); err != nil {
+	if d.Tokens, _, err = s.Auth.FindTokens(ctx, u.ID, shishi.Page{}); err != nil {
 		return err
 	}
+	all, err := s.Units.UnitTree(ctx)
+	if err != nil {
+		return err
+	}
+	d.Options = unitOptions(buildTree(all, v.L))
 	if s.Mail != nil {
 		if d.Mail, err = s.Mail.MailPrefs(ctx); err != nil {
 			return err
@@ -119,12 +126,17 @@ func (s *Server) profileUpdate(w http.ResponseWriter, r *http.Request, v *view) 
 			return shishi.Errorf(shishi.EFORBIDDEN, "请先启用动态口令 / enrol a second factor first")
 		}
 		var plain string
-		if plain, _, err = s.Auth.CreateToken(ctx, v.Actor.UserID, f.Get("name"), "", shishi.DefaultTokenLimit); err == nil {
+		var in shishi.TokenInput
+		if in, err = tokenForm(f); err == nil {
+			plain, _, err = s.Auth.MintToken(ctx, v.Actor.UserID, in)
+		}
+		if err == nil {
 			d.NewToken = plain
 			return s.renderProfile(w, r, v, http.StatusCreated, d)
 		}
 	case "mail_prefs":
-		_, err = s.Mail.SetMailPrefs(ctx, shishi.MailPrefs{Kinds: f["kinds"], Lang: f.Get("lang")})
+		ver, _ := strconv.ParseInt(f.Get("version"), 10, 64)
+		_, err = s.Mail.SetMailPrefs(ctx, shishi.MailPrefs{Kinds: f["kinds"], Lang: f.Get("lang")}, ver)
 	case "token_revoke":
 		id, _ := strconv.ParseInt(strings.TrimSpace(f.Get("id")), 10, 64)
 		err = s.Auth.RevokeToken(ctx, id)
@@ -141,5 +153,46 @@ func (s *Server) profileUpdate(w http.ResponseWriter, r *http.Request, v *view) 
 	r.PostForm.Del("old_password")
 	r.PostForm.Del("new_password")
 	formError(v, r, err)
+	// The form has one place for the grants' errors: grants[i].unit_id and
+	// the like all show there.
+	for k, m := range v.Fields {
+		if strings.HasPrefix(k, "grants") {
+			v.Fields["grants"] = m
+		}
+	}
 	return s.renderProfile(w, r, v, Status(err), d)
+}
+
+// tokenForm reads the token form: a name, a lifetime in days (empty for
+// the default year), the checked grants ("role@unit") and an optional unit
+// that narrows every checked grant to its subtree. No grant checked means
+// all of the user's roles, as before grants existed.
+func tokenForm(f url.Values) (shishi.TokenInput, error) {
+	in := shishi.TokenInput{Name: f.Get("name"), TTL: shishi.DefaultTokenLimit}
+	var v shishi.Validator
+	if d := strings.TrimSpace(f.Get("days")); d != "" {
+		n, err := strconv.Atoi(d)
+		v.Check(err == nil && n >= 1 && n <= 5*365, "days", "须为 1–1825 天 / must be 1–1825 days")
+		in.TTL = time.Duration(n) * 24 * time.Hour
+	}
+	var narrow int64
+	if u := f.Get("unit"); u != "" {
+		n, err := strconv.ParseInt(u, 10, 64)
+		v.Check(err == nil && n > 0, "unit", "无效的单位 / invalid unit")
+		narrow = n
+	}
+	for _, g := range f["grant"] {
+		role, unit, err := shishi.ParseGrant("grants", g)
+		id, nerr := strconv.ParseInt(unit, 10, 64)
+		if err != nil || nerr != nil || id <= 0 {
+			v.Add("grants", "无效的角色选择 / invalid grant")
+			continue
+		}
+		if narrow > 0 {
+			id = narrow
+		}
+		in.Grants = append(in.Grants, shishi.Grant{Role: role, UnitID: id})
+	}
+	v.Check(narrow == 0 || len(in.Grants) > 0, "grants", "限定单位时请勾选角色 / check the roles to narrow")
+	return in, v.Err()
 }

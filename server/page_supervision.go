@@ -391,7 +391,7 @@ func (s *Server) renderFinding(w http.ResponseWriter, r *http.Request, v *view, 
 		return err
 	}
 	d := findingData{Finding: f}
-	if d.History, err = s.Supervision.FindingHistory(ctx, id); err != nil {
+	if d.History, _, err = s.Supervision.FindingHistory(ctx, id, shishi.Page{}); err != nil {
 		return err
 	}
 	// Buttons for what the viewer's side may do; the store decides for
@@ -428,7 +428,9 @@ func (s *Server) findingPost(w http.ResponseWriter, r *http.Request, v *view) er
 	}
 	files, err := s.formFiles(r)
 	if err == nil {
-		_, err = s.Supervision.ActOnFinding(r.Context(), id, r.PostForm.Get("action"), r.PostForm.Get("note"), files)
+		// The version the page showed: a stale form is refused.
+		ver, _ := strconv.ParseInt(r.PostForm.Get("version"), 10, 64)
+		_, err = s.Supervision.ActOnFinding(r.Context(), id, r.PostForm.Get("action"), r.PostForm.Get("note"), files, ver)
 	}
 	return s.settle(w, r, v, err, fmt.Sprintf("/app/supervision/findings/%d?saved=1", id), s.renderFinding)
 }

@@ -193,7 +193,7 @@ func (s *Server) renderUnit(w http.ResponseWriter, r *http.Request, v *view, sta
 	if d.Children, _, err = s.Units.FindUnits(ctx, shishi.UnitFilter{ParentID: &id, Limit: 500}); err != nil {
 		return err
 	}
-	if d.History, err = s.Units.UnitHistory(ctx, id); err != nil {
+	if d.History, _, err = s.Units.UnitHistory(ctx, id, shishi.Page{}); err != nil {
 		return err
 	}
 	if d.CanEdit {

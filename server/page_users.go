@@ -102,7 +102,7 @@ func (s *Server) renderUser(w http.ResponseWriter, r *http.Request, v *view, sta
 	for _, g := range u.Grants {
 		d.Has[g.Role] = true
 	}
-	if d.Tokens, err = s.Auth.FindTokens(r.Context(), id); err != nil {
+	if d.Tokens, _, err = s.Auth.FindTokens(r.Context(), id, shishi.Page{}); err != nil {
 		return err
 	}
 	if r.URL.Query().Get("saved") != "" && v.Error == "" {

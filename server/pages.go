@@ -235,7 +235,7 @@ func (s *Server) page(h pageFunc, opts ...pageOpts) http.HandlerFunc {
 			}
 		}
 		if s.Coord != nil && r.Method == http.MethodGet {
-			if _, n, err := s.Coord.FindNotices(r.Context(), 1); err == nil {
+			if _, _, n, err := s.Coord.FindNotices(r.Context(), shishi.Page{Limit: 1}); err == nil {
 				v.Unread = n
 			}
 		}

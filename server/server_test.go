@@ -194,3 +194,24 @@ func TestLangTime(t *testing.T) {
 		t.Error("Msg")
 	}
 }
+
+// TestEveryListPages: every list operation takes the same limit and
+// cursor (the complaint categories, a short configuration table keyed by
+// code, are the one whole list).
+func TestEveryListPages(t *testing.T) {
+	s := newTestServer(t)
+	for _, op := range s.ops {
+		if !op.List || op.ID == "listComplaintCategories" {
+			continue
+		}
+		has := map[string]bool{}
+		for _, p := range op.Params {
+			if p.In == "query" {
+				has[p.Name] = true
+			}
+		}
+		if !has["limit"] || !has["cursor"] {
+			t.Errorf("%s: list without limit and cursor", op.ID)
+		}
+	}
+}

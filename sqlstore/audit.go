@@ -93,7 +93,7 @@ func (d *DB) FindAudit(ctx context.Context, f shishi.AuditFilter) ([]*shishi.Aud
 	}
 	var q args
 	where := "(" + unitInReach(a, "l.unit_id", &q, shishi.RoleAuditor) +
-		" OR (l.unit_id IS NULL AND EXISTS (SELECT 1 FROM user_roles g JOIN units gu ON gu.id = g.unit_id WHERE g.user_id = " + q.add(a.UserID) + " AND g.role = 'auditor' AND gu.parent_id IS NULL)))"
+		" OR (l.unit_id IS NULL AND EXISTS (SELECT 1 FROM user_roles g JOIN units gu ON gu.id = g.unit_id WHERE g.user_id = " + q.add(a.UserID) + " AND g.role = 'auditor' AND gu.parent_id IS NULL" + tokenLimit(a, "g.role", "gu.path", &q) + ")))"
 	if f.Action != "" {
 		where += " AND l.action = " + q.add(f.Action)
 	}

@@ -225,13 +225,20 @@ func (d *DB) FindBriefings(ctx context.Context) ([]*shishi.Briefing, error) {
 }
 
 // PublishedBriefings implements shishi.BriefingService.
-func (d *DB) PublishedBriefings(ctx context.Context, limit int) ([]*shishi.Briefing, error) {
+func (d *DB) PublishedBriefings(ctx context.Context, p shishi.Page) ([]*shishi.Briefing, int, error) {
 	var q args
-	if limit <= 0 {
-		limit = 500
+	where := `WHERE b.status = ` + q.add(string(shishi.BriefingPublished))
+	total, err := count(ctx, d.db, `FROM briefings b `+where, q)
+	if err != nil {
+		return nil, 0, err
 	}
-	return d.scanBriefings(ctx, d.db, `WHERE b.status = `+q.add(string(shishi.BriefingPublished))+` ORDER BY b.published_at DESC, b.id DESC LIMIT `+q.add(clampLimit(limit)), q)
+	cond, tail := publishedOrder.page(p, &q)
+	bs, err := d.scanBriefings(ctx, d.db, where+cond+tail, q)
+	return bs, total, err
 }
+
+// publishedOrder lists the latest published briefing first.
+var publishedOrder = order{cols: []string{"b.published_at", "b.id"}, table: "briefings", keys: []string{"published_at", "id"}, desc: true}
 
 // EditBriefing implements shishi.BriefingService.
 func (d *DB) EditBriefing(ctx context.Context, id int64, in shishi.BriefingText, version int64) (*shishi.Briefing, error) {

@@ -36,32 +36,41 @@ func scanCampaign(s interface{ Scan(...any) error }) (*shishi.Campaign, error) {
 }
 
 // FindCampaigns implements shishi.CampaignService.
-func (d *DB) FindCampaigns(ctx context.Context) ([]*shishi.Campaign, error) {
+func (d *DB) FindCampaigns(ctx context.Context, p shishi.Page) ([]*shishi.Campaign, int, error) {
 	var q args
-	rows, err := d.db.QueryContext(ctx, `SELECT `+campaignCols+` FROM campaigns c JOIN units cu ON cu.id = c.unit_id WHERE `+campaignReach(shishi.ActorFrom(ctx), &q)+` ORDER BY c.starts_on DESC, c.id DESC`, q...)
+	from := ` FROM campaigns c JOIN units cu ON cu.id = c.unit_id WHERE ` + campaignReach(shishi.ActorFrom(ctx), &q)
+	total, err := count(ctx, d.db, from, q)
 	if err != nil {
-		return nil, shishi.Internal(err)
+		return nil, 0, err
 	}
-	var out []*shishi.Campaign
+	cond, tail := campaignOrder.page(p, &q)
+	rows, err := d.db.QueryContext(ctx, `SELECT `+campaignCols+from+cond+tail, q...)
+	if err != nil {
+		return nil, 0, shishi.Internal(err)
+	}
+	out := []*shishi.Campaign{}
 	for rows.Next() {
 		c, err := scanCampaign(rows)
 		if err != nil {
 			rows.Close()
-			return nil, shishi.Internal(err)
+			return nil, 0, shishi.Internal(err)
 		}
 		out = append(out, c)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return nil, shishi.Internal(err)
+		return nil, 0, shishi.Internal(err)
 	}
 	for _, c := range out {
 		if c.Tiers, err = d.tiers(ctx, d.db, c.ID); err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 	}
-	return out, nil
+	return out, total, nil
 }
+
+// campaignOrder lists the latest campaign first.
+var campaignOrder = order{cols: []string{"c.starts_on", "c.id"}, table: "campaigns", keys: []string{"starts_on", "id"}, desc: true}
 
 // FindCampaign implements shishi.CampaignService.
 func (d *DB) FindCampaign(ctx context.Context, id int64) (*shishi.Campaign, error) {

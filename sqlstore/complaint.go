@@ -147,7 +147,9 @@ func unitSide(a *shishi.Actor, q *args, roles ...shishi.Role) string {
 		}
 		b.WriteString(q.add(string(r)))
 	}
-	b.WriteString(")))")
+	b.WriteString(")")
+	b.WriteString(tokenLimit(a, "g.role", "au.path", q))
+	b.WriteString("))")
 	return b.String()
 }
 
@@ -199,7 +201,7 @@ func (d *DB) findComplaint(ctx context.Context, db queryer, id int64, lock bool)
 
 // Categories implements shishi.ComplaintService.
 func (d *DB) Categories(ctx context.Context, all bool) ([]*shishi.ComplaintCategory, error) {
-	query := `SELECT code, name, name_en, accept_days, days, reply_days, warn_days, active, position FROM complaint_categories`
+	query := `SELECT code, name, name_en, accept_days, days, reply_days, warn_days, active, position, version FROM complaint_categories`
 	if !all {
 		query += ` WHERE active = $1`
 	}
@@ -216,7 +218,7 @@ func (d *DB) Categories(ctx context.Context, all bool) ([]*shishi.ComplaintCateg
 	out := []*shishi.ComplaintCategory{}
 	for rows.Next() {
 		var c shishi.ComplaintCategory
-		if err := rows.Scan(&c.Code, &c.Name, &c.NameEn, &c.AcceptDays, &c.Days, &c.ReplyDays, &c.WarnDays, &c.Active, &c.Position); err != nil {
+		if err := rows.Scan(&c.Code, &c.Name, &c.NameEn, &c.AcceptDays, &c.Days, &c.ReplyDays, &c.WarnDays, &c.Active, &c.Position, &c.Version); err != nil {
 			return nil, shishi.Internal(err)
 		}
 		out = append(out, &c)
@@ -226,8 +228,8 @@ func (d *DB) Categories(ctx context.Context, all bool) ([]*shishi.ComplaintCateg
 
 func (d *DB) category(ctx context.Context, db queryer, code string) (*shishi.ComplaintCategory, error) {
 	var c shishi.ComplaintCategory
-	err := db.QueryRowContext(ctx, `SELECT code, name, name_en, accept_days, days, reply_days, warn_days, active, position
-		FROM complaint_categories WHERE code = $1`, code).Scan(&c.Code, &c.Name, &c.NameEn, &c.AcceptDays, &c.Days, &c.ReplyDays, &c.WarnDays, &c.Active, &c.Position)
+	err := db.QueryRowContext(ctx, `SELECT code, name, name_en, accept_days, days, reply_days, warn_days, active, position, version
+		FROM complaint_categories WHERE code = $1`, code).Scan(&c.Code, &c.Name, &c.NameEn, &c.AcceptDays, &c.Days, &c.ReplyDays, &c.WarnDays, &c.Active, &c.Position, &c.Version)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, shishi.Invalid(shishi.FieldError{Field: "category", Message: "没有这个类别 / no such category: " + code})
 	} else if err != nil {
@@ -253,7 +255,7 @@ func (d *DB) topDesk(ctx context.Context, a *shishi.Actor) (bool, error) {
 }
 
 // SaveCategory implements shishi.ComplaintService.
-func (d *DB) SaveCategory(ctx context.Context, c shishi.ComplaintCategory) (*shishi.ComplaintCategory, error) {
+func (d *DB) SaveCategory(ctx context.Context, c shishi.ComplaintCategory, version int64) (*shishi.ComplaintCategory, error) {
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
@@ -270,10 +272,21 @@ func (d *DB) SaveCategory(ctx context.Context, c shishi.ComplaintCategory) (*shi
 		if err != nil {
 			return shishi.Errorf(shishi.ENOTFOUND, "没有这个类别 / no such category")
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE complaint_categories SET name = $1, name_en = $2, accept_days = $3, days = $4,
-			reply_days = $5, warn_days = $6, active = $7 WHERE code = $8`, c.Name, c.NameEn, c.AcceptDays, c.Days, c.ReplyDays, c.WarnDays, c.Active, c.Code); err != nil {
+		if version != 0 && version != old.Version {
+			return shishi.Errorf(shishi.EPRECONDITION, "类别已被他人修改，请刷新后重试 / the category was changed by someone else; reload and retry")
+		}
+		// The version is compared again in the statement: a change made
+		// between the read and the write cannot slip through.
+		res, err := tx.ExecContext(ctx, `UPDATE complaint_categories SET name = $1, name_en = $2, accept_days = $3, days = $4,
+			reply_days = $5, warn_days = $6, active = $7, version = version + 1 WHERE code = $8 AND version = $9`,
+			c.Name, c.NameEn, c.AcceptDays, c.Days, c.ReplyDays, c.WarnDays, c.Active, c.Code, old.Version)
+		if err != nil {
 			return shishi.Internal(err)
 		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return shishi.Errorf(shishi.EPRECONDITION, "类别已被他人修改，请刷新后重试 / the category was changed by someone else; reload and retry")
+		}
+		c.Version = old.Version + 1
 		return d.appendAudit(ctx, tx, "complaint.category", "complaint_category", 0, nil, map[string]any{"code": c.Code, "old": old, "new": c})
 	})
 	if err != nil {
@@ -520,7 +533,7 @@ func (d *DB) reporterView(ctx context.Context, db queryer, id int64) (*shishi.Pu
 	cal, _ := d.cal()
 	p.CanRate = r.Status == shishi.ComplaintReplied
 	p.CanReopen = d.canReopen(r, cal)
-	evs, err := d.events(ctx, db, id, true)
+	evs, err := d.events(ctx, db, id, true, shishi.Page{})
 	if err != nil {
 		return nil, err
 	}
@@ -552,15 +565,16 @@ func (d *DB) publicOf(r *complaintRow) *shishi.PublicCase {
 	return p
 }
 
-func (d *DB) events(ctx context.Context, db queryer, id int64, publicOnly bool) ([]*shishi.ComplaintEvent, error) {
+func (d *DB) events(ctx context.Context, db queryer, id int64, publicOnly bool, p shishi.Page) ([]*shishi.ComplaintEvent, error) {
 	query := `SELECT e.id, e.at, e.actor, e.action, e.public, e.note, e.unit_id, u.name FROM complaint_events e
 		LEFT JOIN units u ON u.id = e.unit_id WHERE e.complaint_id = $1`
-	params := []any{id}
+	params := args{id}
 	if publicOnly {
 		query += ` AND e.public = $2`
 		params = append(params, true)
 	}
-	rows, err := db.QueryContext(ctx, query+` ORDER BY e.id`, params...)
+	cond, tail := byID("e.id", false).page(p, &params)
+	rows, err := db.QueryContext(ctx, query+cond+tail, params...)
 	if err != nil {
 		return nil, shishi.Internal(err)
 	}

@@ -17,7 +17,7 @@ func itoa(n int) string { return strconv.Itoa(n) }
 // Floors implements shishi.ComplaintService.
 func (d *DB) Floors(ctx context.Context) (shishi.ComplaintFloors, error) {
 	var f shishi.ComplaintFloors
-	err := d.db.QueryRowContext(ctx, `SELECT on_time_floor, reply_floor, satisfaction_floor FROM complaint_settings WHERE id = 1`).Scan(&f.OnTime, &f.Reply, &f.Satisfaction)
+	err := d.db.QueryRowContext(ctx, `SELECT on_time_floor, reply_floor, satisfaction_floor, version FROM complaint_settings WHERE id = 1`).Scan(&f.OnTime, &f.Reply, &f.Satisfaction, &f.Version)
 	if err != nil {
 		return f, shishi.Internal(err)
 	}
@@ -25,7 +25,7 @@ func (d *DB) Floors(ctx context.Context) (shishi.ComplaintFloors, error) {
 }
 
 // SaveFloors implements shishi.ComplaintService.
-func (d *DB) SaveFloors(ctx context.Context, f shishi.ComplaintFloors) error {
+func (d *DB) SaveFloors(ctx context.Context, f shishi.ComplaintFloors, version int64) error {
 	if err := f.Validate(); err != nil {
 		return err
 	}
@@ -37,9 +37,13 @@ func (d *DB) SaveFloors(ctx context.Context, f shishi.ComplaintFloors) error {
 		return shishi.Errorf(shishi.EFORBIDDEN, "只有活动办或举报受理机构可以设定考核底线 / only the office or the desk sets the floors")
 	}
 	return d.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE complaint_settings SET on_time_floor = $1, reply_floor = $2, satisfaction_floor = $3 WHERE id = 1`,
-			f.OnTime, f.Reply, f.Satisfaction); err != nil {
+		res, err := tx.ExecContext(ctx, `UPDATE complaint_settings SET on_time_floor = $1, reply_floor = $2, satisfaction_floor = $3, version = version + 1
+			WHERE id = 1 AND ($4 = 0 OR version = $4)`, f.OnTime, f.Reply, f.Satisfaction, version)
+		if err != nil {
 			return shishi.Internal(err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return shishi.Errorf(shishi.EPRECONDITION, "考核底线已被他人修改，请刷新后重试 / the floors were changed by someone else; reload and retry")
 		}
 		return d.appendAudit(ctx, tx, "complaint.floors", "complaint_settings", 1, nil, f)
 	})

@@ -68,11 +68,16 @@ func canStep(st shishi.ComplaintStep, r *complaintRow, s sides, ext *shishi.Exte
 }
 
 // ComplaintEvents implements shishi.ComplaintService.
-func (d *DB) ComplaintEvents(ctx context.Context, id int64) ([]*shishi.ComplaintEvent, error) {
+func (d *DB) ComplaintEvents(ctx context.Context, id int64, p shishi.Page) ([]*shishi.ComplaintEvent, int, error) {
 	if _, err := d.findComplaint(ctx, d.db, id, false); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	return d.events(ctx, d.db, id, false)
+	total, err := count(ctx, d.db, `FROM complaint_events WHERE complaint_id = $1`, args{id})
+	if err != nil {
+		return nil, 0, err
+	}
+	es, err := d.events(ctx, d.db, id, false, p)
+	return es, total, err
 }
 
 // FindComplaints implements shishi.ComplaintService.
@@ -182,6 +187,11 @@ func (d *DB) Step(ctx context.Context, id int64, action string, in shishi.StepIn
 		r, err := d.findComplaint(ctx, tx, id, true)
 		if err != nil {
 			return err
+		}
+		// The row is locked (PostgreSQL) or the transaction writes alone
+		// (SQLite): the version read here is the one the step changes.
+		if in.IfVersion != 0 && in.IfVersion != int64(r.Version) {
+			return shishi.Errorf(shishi.EPRECONDITION, "举报件已被他人处理，请刷新后重试 / the case was changed by someone else; reload and retry")
 		}
 		st, err := shishi.ComplaintStepByAction(action)
 		if err != nil {

@@ -230,7 +230,7 @@ func TestComplaintWorkflow(t *testing.T) {
 				t.Fatalf("public timeline shows %+v", e)
 			}
 		}
-		evs, err := w.db.ComplaintEvents(desk, rc.ID)
+		evs, _, err := w.db.ComplaintEvents(desk, rc.ID, shishi.Page{})
 		if err != nil || len(evs) <= len(p.Events) {
 			t.Fatalf("staff timeline %d events, public %d: %v", len(evs), len(p.Events), err)
 		}
@@ -324,7 +324,7 @@ func TestComplaintDeadlinesAndSweep(t *testing.T) {
 		if n, err := w.db.SweepComplaints(ctx); err != nil || n != 2 { // ha-op and the desk
 			t.Fatalf("escalation: %d %v", n, err)
 		}
-		notes, _, err := w.db.FindNotices(w.as(t, w.haOp), 10)
+		notes, _, _, err := w.db.FindNotices(w.as(t, w.haOp), shishi.Page{Limit: 10})
 		if err != nil || len(notes) != 1 || notes[0].ComplaintID != rc.ID || !strings.Contains(notes[0].Text, "超期") {
 			t.Fatalf("parent unit notices: %+v %v", notes, err)
 		}
@@ -413,16 +413,16 @@ func TestComplaintBadInputAndDuplicates(t *testing.T) {
 			t.Fatalf("reporter of the duplicate sees %+v", p)
 		}
 		// Categories and floors are the desk's to set, within bounds.
-		if _, err := w.db.SaveCategory(w.as(t, w.zzH), shishi.ComplaintCategory{Code: "fees", Name: "乱收费", AcceptDays: 3, Days: 15, ReplyDays: 5, WarnDays: 3, Active: true}); code(err) != shishi.EFORBIDDEN {
+		if _, err := w.db.SaveCategory(w.as(t, w.zzH), shishi.ComplaintCategory{Code: "fees", Name: "乱收费", AcceptDays: 3, Days: 15, ReplyDays: 5, WarnDays: 3, Active: true}, 0); code(err) != shishi.EFORBIDDEN {
 			t.Fatalf("unit handler edits a category: %v", err)
 		}
-		if _, err := w.db.SaveCategory(desk, shishi.ComplaintCategory{Code: "fees", Name: "乱收费", AcceptDays: 3, Days: 2, ReplyDays: 5, WarnDays: 3, Active: true}); code(err) != shishi.EINVALID {
+		if _, err := w.db.SaveCategory(desk, shishi.ComplaintCategory{Code: "fees", Name: "乱收费", AcceptDays: 3, Days: 2, ReplyDays: 5, WarnDays: 3, Active: true}, 0); code(err) != shishi.EINVALID {
 			t.Fatalf("warn days above the deadline: %v", err)
 		}
-		if err := w.db.SaveFloors(desk, shishi.ComplaintFloors{OnTime: 90, Reply: 101, Satisfaction: 85}); code(err) != shishi.EINVALID {
+		if err := w.db.SaveFloors(desk, shishi.ComplaintFloors{OnTime: 90, Reply: 101, Satisfaction: 85}, 0); code(err) != shishi.EINVALID {
 			t.Fatalf("floor above 100: %v", err)
 		}
-		if err := w.db.SaveFloors(desk, shishi.ComplaintFloors{OnTime: 92, Reply: 100, Satisfaction: 88}); err != nil {
+		if err := w.db.SaveFloors(desk, shishi.ComplaintFloors{OnTime: 92, Reply: 100, Satisfaction: 88}, 0); err != nil {
 			t.Fatal(err)
 		}
 		if f, _ := w.db.Floors(ctx); f.OnTime != 92 || f.Satisfaction != 88 {

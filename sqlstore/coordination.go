@@ -153,17 +153,23 @@ func (d *DB) actorForTx(ctx context.Context, tx *sql.Tx, userID int64) (*shishi.
 }
 
 // FindComments implements shishi.CoordinationService.
-func (d *DB) FindComments(ctx context.Context, itemID int64) ([]*shishi.Comment, error) {
+func (d *DB) FindComments(ctx context.Context, itemID int64, p shishi.Page) ([]*shishi.Comment, int, error) {
 	a := shishi.ActorFrom(ctx)
 	if ok, err := d.takesPart(ctx, d.db, a, itemID); err != nil {
-		return nil, err
+		return nil, 0, err
 	} else if !ok && !a.IsSystem() {
-		return []*shishi.Comment{}, nil
+		return []*shishi.Comment{}, 0, nil
 	}
-	rows, err := d.db.QueryContext(ctx, `SELECT c.id, c.item_id, u.login, u.name, un.name, c.body, c.mentions, c.created_at
-		FROM item_comments c JOIN users u ON u.id = c.user_id JOIN units un ON un.id = u.unit_id WHERE c.item_id = $1 ORDER BY c.id`, itemID)
+	q := args{itemID}
+	const from = ` FROM item_comments c JOIN users u ON u.id = c.user_id JOIN units un ON un.id = u.unit_id WHERE c.item_id = $1`
+	total, err := count(ctx, d.db, from, q)
 	if err != nil {
-		return nil, shishi.Internal(err)
+		return nil, 0, err
+	}
+	cond, tail := byID("c.id", false).page(p, &q)
+	rows, err := d.db.QueryContext(ctx, `SELECT c.id, c.item_id, u.login, u.name, un.name, c.body, c.mentions, c.created_at`+from+cond+tail, q...)
+	if err != nil {
+		return nil, 0, shishi.Internal(err)
 	}
 	defer rows.Close()
 	out := []*shishi.Comment{}
@@ -171,7 +177,7 @@ func (d *DB) FindComments(ctx context.Context, itemID int64) ([]*shishi.Comment,
 		var c shishi.Comment
 		var mentions string
 		if err := rows.Scan(&c.ID, &c.ItemID, &c.Author, &c.AuthorName, &c.UnitName, &c.Body, &mentions, &c.CreatedAt); err != nil {
-			return nil, shishi.Internal(err)
+			return nil, 0, shishi.Internal(err)
 		}
 		c.Mentions = []string{}
 		if mentions != "" {
@@ -180,7 +186,7 @@ func (d *DB) FindComments(ctx context.Context, itemID int64) ([]*shishi.Comment,
 		c.CreatedAt = c.CreatedAt.UTC()
 		out = append(out, &c)
 	}
-	return out, rows.Err()
+	return out, total, rows.Err()
 }
 
 // AddTask implements shishi.CoordinationService.
@@ -306,42 +312,55 @@ func (d *DB) CompleteTask(ctx context.Context, taskID int64, note string) (*shis
 }
 
 // FindTasks implements shishi.CoordinationService.
-func (d *DB) FindTasks(ctx context.Context, itemID int64) ([]*shishi.Task, error) {
+func (d *DB) FindTasks(ctx context.Context, itemID int64, p shishi.Page) ([]*shishi.Task, int, error) {
 	a := shishi.ActorFrom(ctx)
 	if ok, err := d.takesPart(ctx, d.db, a, itemID); err != nil {
-		return nil, err
+		return nil, 0, err
 	} else if !ok && !a.IsSystem() {
-		return []*shishi.Task{}, nil
+		return []*shishi.Task{}, 0, nil
 	}
-	rows, err := d.db.QueryContext(ctx, `SELECT `+taskCols+` FROM item_tasks t JOIN units u ON u.id = t.unit_id WHERE t.item_id = $1 ORDER BY t.id`, itemID)
+	q := args{itemID}
+	const from = ` FROM item_tasks t JOIN units u ON u.id = t.unit_id WHERE t.item_id = $1`
+	total, err := count(ctx, d.db, from, q)
 	if err != nil {
-		return nil, shishi.Internal(err)
+		return nil, 0, err
+	}
+	cond, tail := byID("t.id", false).page(p, &q)
+	rows, err := d.db.QueryContext(ctx, `SELECT `+taskCols+from+cond+tail, q...)
+	if err != nil {
+		return nil, 0, shishi.Internal(err)
 	}
 	defer rows.Close()
 	out := []*shishi.Task{}
 	for rows.Next() {
 		t, err := scanTask(rows)
 		if err != nil {
-			return nil, shishi.Internal(err)
+			return nil, 0, shishi.Internal(err)
 		}
 		out = append(out, t)
 	}
-	return out, rows.Err()
+	return out, total, rows.Err()
 }
 
 // FindNotices implements shishi.CoordinationService.
-func (d *DB) FindNotices(ctx context.Context, limit int) ([]*shishi.Notice, int, error) {
+func (d *DB) FindNotices(ctx context.Context, p shishi.Page) ([]*shishi.Notice, int, int, error) {
 	a := shishi.ActorFrom(ctx)
 	if a == nil || a.UserID == 0 {
-		return []*shishi.Notice{}, 0, nil
+		return []*shishi.Notice{}, 0, 0, nil
 	}
-	var unread int
-	if err := d.db.QueryRowContext(ctx, `SELECT count(*) FROM notices WHERE user_id = $1 AND read_at IS NULL`, a.UserID).Scan(&unread); err != nil {
-		return nil, 0, shishi.Internal(err)
+	var total, unread int
+	if err := d.db.QueryRowContext(ctx, `SELECT count(*), count(read_at) FROM notices WHERE user_id = $1`, a.UserID).Scan(&total, &unread); err != nil {
+		return nil, 0, 0, shishi.Internal(err)
 	}
-	rows, err := d.db.QueryContext(ctx, `SELECT id, kind, item_id, complaint_id, finding_id, text, at, read_at FROM notices WHERE user_id = $1 ORDER BY id DESC LIMIT $2`, a.UserID, clampLimit(limit))
+	unread = total - unread
+	if p.Limit == 0 {
+		p.Limit = 50 // a user's notices grow without bound: never all at once
+	}
+	q := args{a.UserID}
+	cond, tail := byID("id", true).page(p, &q)
+	rows, err := d.db.QueryContext(ctx, `SELECT id, kind, item_id, complaint_id, finding_id, text, at, read_at FROM notices WHERE user_id = $1`+cond+tail, q...)
 	if err != nil {
-		return nil, 0, shishi.Internal(err)
+		return nil, 0, 0, shishi.Internal(err)
 	}
 	defer rows.Close()
 	out := []*shishi.Notice{}
@@ -350,12 +369,12 @@ func (d *DB) FindNotices(ctx context.Context, limit int) ([]*shishi.Notice, int,
 		var item, complaint, finding sql.NullInt64
 		var read sql.NullTime
 		if err := rows.Scan(&n.ID, &n.Kind, &item, &complaint, &finding, &n.Text, &n.At, &read); err != nil {
-			return nil, 0, shishi.Internal(err)
+			return nil, 0, 0, shishi.Internal(err)
 		}
 		n.ItemID, n.ComplaintID, n.FindingID, n.At, n.ReadAt = item.Int64, complaint.Int64, finding.Int64, n.At.UTC(), nullTime(read)
 		out = append(out, &n)
 	}
-	return out, unread, rows.Err()
+	return out, total, unread, rows.Err()
 }
 
 // ReadNotice implements shishi.CoordinationService.

@@ -141,32 +141,37 @@ func (d *DB) RotateKey(ctx context.Context, issuerID int64) (*shishi.Issuer, err
 }
 
 // FindIssuers implements shishi.CredentialService.
-func (d *DB) FindIssuers(ctx context.Context) ([]*shishi.Issuer, error) {
+func (d *DB) FindIssuers(ctx context.Context, p shishi.Page) ([]*shishi.Issuer, int, error) {
 	var q args
-	rows, err := d.db.QueryContext(ctx, `SELECT `+issuerCols+` FROM issuers i JOIN units u ON u.id = i.unit_id WHERE `+
-		issuerReach(shishi.ActorFrom(ctx), &q)+` ORDER BY i.id`, q...)
+	from := ` FROM issuers i JOIN units u ON u.id = i.unit_id WHERE ` + issuerReach(shishi.ActorFrom(ctx), &q)
+	total, err := count(ctx, d.db, from, q)
 	if err != nil {
-		return nil, shishi.Internal(err)
+		return nil, 0, err
 	}
-	var out []*shishi.Issuer
+	cond, tail := byID("i.id", false).page(p, &q)
+	rows, err := d.db.QueryContext(ctx, `SELECT `+issuerCols+from+cond+tail, q...)
+	if err != nil {
+		return nil, 0, shishi.Internal(err)
+	}
+	out := []*shishi.Issuer{}
 	for rows.Next() {
 		i, err := scanIssuer(rows)
 		if err != nil {
 			rows.Close()
-			return nil, shishi.Internal(err)
+			return nil, 0, shishi.Internal(err)
 		}
 		out = append(out, i)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return nil, shishi.Internal(err)
+		return nil, 0, shishi.Internal(err)
 	}
 	for _, i := range out {
 		if err := d.loadKeys(ctx, d.db, i); err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 	}
-	return out, nil
+	return out, total, nil
 }
 
 // FindIssuer implements shishi.CredentialService.
@@ -287,23 +292,28 @@ func (d *DB) CreateType(ctx context.Context, t *shishi.CredentialType) (*shishi.
 }
 
 // FindTypes implements shishi.CredentialService: the types of issuers in reach.
-func (d *DB) FindTypes(ctx context.Context) ([]*shishi.CredentialType, error) {
+func (d *DB) FindTypes(ctx context.Context, p shishi.Page) ([]*shishi.CredentialType, int, error) {
 	var q args
-	rows, err := d.db.QueryContext(ctx, `SELECT `+typeCols+` FROM credential_types t JOIN issuers i ON i.id = t.issuer_id JOIN units u ON u.id = i.unit_id
-		WHERE `+issuerReach(shishi.ActorFrom(ctx), &q)+` ORDER BY t.id`, q...)
+	from := ` FROM credential_types t JOIN issuers i ON i.id = t.issuer_id JOIN units u ON u.id = i.unit_id WHERE ` + issuerReach(shishi.ActorFrom(ctx), &q)
+	total, err := count(ctx, d.db, from, q)
 	if err != nil {
-		return nil, shishi.Internal(err)
+		return nil, 0, err
+	}
+	cond, tail := byID("t.id", false).page(p, &q)
+	rows, err := d.db.QueryContext(ctx, `SELECT `+typeCols+from+cond+tail, q...)
+	if err != nil {
+		return nil, 0, shishi.Internal(err)
 	}
 	defer rows.Close()
-	var out []*shishi.CredentialType
+	out := []*shishi.CredentialType{}
 	for rows.Next() {
 		t, err := scanType(rows)
 		if err != nil {
-			return nil, shishi.Internal(err)
+			return nil, 0, shishi.Internal(err)
 		}
 		out = append(out, t)
 	}
-	return out, rows.Err()
+	return out, total, rows.Err()
 }
 
 // FindType implements shishi.CredentialService.

@@ -449,8 +449,12 @@ func (d *DB) CredentialVC(ctx context.Context, id int64) ([]byte, error) {
 	return []byte(doc), nil
 }
 
+// errCredentialStale: the credential changed since the caller read it
+// (If-Match).
+var errCredentialStale = shishi.Errorf(shishi.EPRECONDITION, "证书已被他人处理，请刷新后重试 / the credential was changed by someone else; reload and retry")
+
 // ChangeStatus implements shishi.CredentialService.
-func (d *DB) ChangeStatus(ctx context.Context, id int64, action shishi.StatusAction, reason string) (*shishi.Credential, error) {
+func (d *DB) ChangeStatus(ctx context.Context, id int64, action shishi.StatusAction, reason string, version int64) (*shishi.Credential, error) {
 	var v shishi.Validator
 	reason = strings.TrimSpace(reason)
 	checkReason(&v, reason)
@@ -462,6 +466,9 @@ func (d *DB) ChangeStatus(ctx context.Context, id int64, action shishi.StatusAct
 		c, err := d.findCredential(ctx, tx, id)
 		if err != nil {
 			return err
+		}
+		if version != 0 && version != c.Version {
+			return errCredentialStale
 		}
 		var to shishi.CredentialStatus
 		switch {
@@ -493,9 +500,15 @@ func (d *DB) ChangeStatus(ctx context.Context, id int64, action shishi.StatusAct
 			}
 			detail["new_number"], result = num, newID
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE credentials SET status = $1, reason = $2, row_version = row_version + 1 WHERE id = $3`,
-			string(to), reason, id); err != nil {
+		// The row version read above, compared again in the write: a
+		// change in between is refused, not overwritten.
+		res, err := tx.ExecContext(ctx, `UPDATE credentials SET status = $1, reason = $2, row_version = row_version + 1 WHERE id = $3 AND row_version = $4`,
+			string(to), reason, id, c.Version)
+		if err != nil {
 			return shishi.Internal(err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return errCredentialStale
 		}
 		// The signed lists of this index are stale from now on.
 		if _, err := tx.ExecContext(ctx, `UPDATE status_lists SET version = version + 1 WHERE issuer_id = $1 AND seq = $2`,

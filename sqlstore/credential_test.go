@@ -122,10 +122,10 @@ func TestCredentialLifecycle(t *testing.T) {
 			a    shishi.StatusAction
 			want shishi.CredentialStatus
 		}{{shishi.ActionSuspend, shishi.CredentialSuspended}, {shishi.ActionResume, shishi.CredentialValid}, {shishi.ActionRevoke, shishi.CredentialRevoked}} {
-			if _, err := w.db.ChangeStatus(as, c.ID, step.a, ""); code(err) != shishi.EINVALID {
+			if _, err := w.db.ChangeStatus(as, c.ID, step.a, "", 0); code(err) != shishi.EINVALID {
 				t.Fatalf("%s without reason: %v", step.a, err)
 			}
-			got, err := w.db.ChangeStatus(as, c.ID, step.a, "测试 "+string(step.a))
+			got, err := w.db.ChangeStatus(as, c.ID, step.a, "测试 "+string(step.a), 0)
 			if err != nil || got.Status != step.want {
 				t.Fatalf("%s: %+v %v", step.a, got, err)
 			}
@@ -136,7 +136,7 @@ func TestCredentialLifecycle(t *testing.T) {
 				t.Fatalf("after %s the query says %s", step.a, p.Status)
 			}
 		}
-		if _, err := w.db.ChangeStatus(as, c.ID, shishi.ActionResume, "x"); code(err) != shishi.ECONFLICT {
+		if _, err := w.db.ChangeStatus(as, c.ID, shishi.ActionResume, "x", 0); code(err) != shishi.ECONFLICT {
 			t.Fatalf("resume a revoked one: %v", err)
 		}
 		entries, _, err := w.db.FindAudit(w.as(t, w.au), shishi.AuditFilter{Entity: "credential", Limit: 50})
@@ -145,7 +145,7 @@ func TestCredentialLifecycle(t *testing.T) {
 		}
 		// Reissue takes the next version of the same serial.
 		got2, _ := w.db.Issue(as, "zz-grad", subject)
-		re, err := w.db.ChangeStatus(as, got2.Credential.ID, shishi.ActionReissue, "补发")
+		re, err := w.db.ChangeStatus(as, got2.Credential.ID, shishi.ActionReissue, "补发", 0)
 		if err != nil || !strings.Contains(re.Number, ".00000002.002.") || re.Status != shishi.CredentialValid {
 			t.Fatalf("reissue: %+v %v", re, err)
 		}

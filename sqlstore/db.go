@@ -236,3 +236,56 @@ func (d *DB) BackupSQLite(ctx context.Context, path string) error {
 	_, err := d.db.ExecContext(ctx, `VACUUM INTO $1`, path)
 	return err
 }
+
+// order is a list's keyset order: sort columns that end with the row's
+// id, all ascending or all descending. A page after the cursor row N is
+// the rows whose key compares past N's key, read from table in the same
+// statement ("(a, id) < (SELECT a, id FROM t WHERE id = N)"; SQLite and
+// PostgreSQL both compare row values). The cursor stays a bare id, so
+// every list of the API shares one cursor form, and a row added or
+// removed meanwhile shifts nothing (no OFFSET).
+type order struct {
+	cols  []string // qualified sort columns, the id last: "c.starts_on", "c.id"
+	table string   // the table the cursor row's key is read from
+	keys  []string // the same columns in that table: "starts_on", "id"
+	desc  bool
+}
+
+// byID is the order of a list by its id alone.
+func byID(idExpr string, desc bool) order {
+	return order{cols: []string{idExpr}, desc: desc}
+}
+
+// page returns the conjunct that starts a page after p.After (empty on
+// the first page) and the ORDER BY … LIMIT tail (no LIMIT when p.Limit is 0).
+func (o order) page(p shishi.Page, q *args) (cond, tail string) {
+	op, dir := " > ", ""
+	if o.desc {
+		op, dir = " < ", " DESC"
+	}
+	if p.After > 0 {
+		if len(o.cols) == 1 {
+			cond = " AND " + o.cols[0] + op + q.add(p.After)
+		} else {
+			cond = " AND (" + strings.Join(o.cols, ", ") + ")" + op + "(SELECT " + strings.Join(o.keys, ", ") + " FROM " + o.table + " WHERE id = " + q.add(p.After) + ")"
+		}
+	}
+	by := make([]string, len(o.cols))
+	for i, c := range o.cols {
+		by[i] = c + dir
+	}
+	tail = " ORDER BY " + strings.Join(by, ", ")
+	if p.Limit > 0 {
+		tail += " LIMIT " + q.add(clampLimit(p.Limit))
+	}
+	return cond, tail
+}
+
+// count returns the number of rows of from ("FROM … WHERE …").
+func count(ctx context.Context, db queryer, from string, q args) (int, error) {
+	var n int
+	if err := db.QueryRowContext(ctx, "SELECT count(*) "+from, q...).Scan(&n); err != nil {
+		return 0, shishi.Internal(err)
+	}
+	return n, nil
+}

@@ -71,9 +71,11 @@ func (d *DB) AttachEvidence(ctx context.Context, reportID int64, e shishi.Eviden
 	return out, err
 }
 
-const evidenceSelect = `SELECT ev.id, ev.report_id, r.item_id, r.period, ev.name, ev.hash, ev.mime, ev.size, ev.uploaded_by, ev.uploaded_at
-	FROM evidence ev JOIN reports r ON r.id = ev.report_id JOIN items i ON i.id = r.item_id JOIN campaigns c ON c.id = i.campaign_id
+const (
+	evidenceFrom = ` FROM evidence ev JOIN reports r ON r.id = ev.report_id JOIN items i ON i.id = r.item_id JOIN campaigns c ON c.id = i.campaign_id
 	JOIN units cu ON cu.id = c.unit_id JOIN units lu ON lu.id = i.lead_unit_id `
+	evidenceSelect = `SELECT ev.id, ev.report_id, r.item_id, r.period, ev.name, ev.hash, ev.mime, ev.size, ev.uploaded_by, ev.uploaded_at` + evidenceFrom
+)
 
 func (d *DB) scanEvidence(ctx context.Context, query string, q args) ([]*shishi.Evidence, error) {
 	rows, err := d.db.QueryContext(ctx, query, q...)
@@ -95,9 +97,19 @@ func (d *DB) scanEvidence(ctx context.Context, query string, q args) ([]*shishi.
 
 // FindEvidence implements shishi.EvidenceService. Evidence is staff-only:
 // a public item's summary shows, its files do not.
-func (d *DB) FindEvidence(ctx context.Context, itemID int64) ([]*shishi.Evidence, error) {
+func (d *DB) FindEvidence(ctx context.Context, itemID int64, p shishi.Page) ([]*shishi.Evidence, int, error) {
 	var q args
-	return d.scanEvidence(ctx, evidenceSelect+`WHERE r.item_id = `+q.add(itemID)+` AND `+staffItemReach(shishi.ActorFrom(ctx), &q)+` ORDER BY ev.id DESC`, q)
+	where := `WHERE r.item_id = ` + q.add(itemID) + ` AND ` + staffItemReach(shishi.ActorFrom(ctx), &q)
+	total, err := count(ctx, d.db, evidenceFrom+where, q)
+	if err != nil {
+		return nil, 0, err
+	}
+	cond, tail := byID("ev.id", true).page(p, &q)
+	es, err := d.scanEvidence(ctx, evidenceSelect+where+cond+tail, q)
+	if es == nil {
+		es = []*shishi.Evidence{}
+	}
+	return es, total, err
 }
 
 // GetEvidence implements shishi.EvidenceService.

@@ -76,7 +76,7 @@ func TestStoredFigures(t *testing.T) {
 		}
 		check("created")
 		for _, it := range []*shishi.Item{a, b, p, c1, c2} {
-			_, err := w.db.TransitionItem(sys, it.ID, "approve", "")
+			_, err := w.db.TransitionItem(sys, it.ID, "approve", "", 0)
 			must(err)
 		}
 		check("approved")
@@ -135,16 +135,16 @@ func TestStoredFigures(t *testing.T) {
 		file(a, "2021-06", "", "700")
 		file(c2, "2021-06", "", "900", "20")
 		check("June reports")
-		_, err = w.db.TransitionItem(sys, a.ID, "request_closure", "已完成建设")
+		_, err = w.db.TransitionItem(sys, a.ID, "request_closure", "已完成建设", 0)
 		must(err)
 		check("A asks for closure")
-		_, err = w.db.TransitionItem(sys, a.ID, "close", "")
+		_, err = w.db.TransitionItem(sys, a.ID, "close", "", 0)
 		must(err)
 		check("A closed")
-		_, err = w.db.TransitionItem(sys, a.ID, "reopen", "回头看发现问题")
+		_, err = w.db.TransitionItem(sys, a.ID, "reopen", "回头看发现问题", 0)
 		must(err)
 		check("A reopened")
-		_, err = w.db.TransitionItem(sys, p.ID, "start", "")
+		_, err = w.db.TransitionItem(sys, p.ID, "start", "", 0)
 		must(err)
 		check("P started")
 		// C2's deadline (31 August) and A's (30 September) pass.

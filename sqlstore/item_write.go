@@ -134,13 +134,19 @@ func (d *DB) canOperate(ctx context.Context, db queryer, it *shishi.Item) (bool,
 	return n > 0, nil
 }
 
+// errItemStale: the item changed since the caller read it (If-Match).
+var errItemStale = shishi.Errorf(shishi.EPRECONDITION, "事项已被他人修改，请刷新后重试 / the item was changed by someone else; reload and retry")
+
 // TransitionItem implements shishi.ItemService.
-func (d *DB) TransitionItem(ctx context.Context, id int64, action, note string) (*shishi.Item, error) {
+func (d *DB) TransitionItem(ctx context.Context, id int64, action, note string, version int64) (*shishi.Item, error) {
 	var out *shishi.Item
 	err := d.tx(ctx, func(tx *sql.Tx) error {
 		it, err := d.findItem(ctx, tx, id)
 		if err != nil {
 			return err
+		}
+		if version != 0 && version != it.Version {
+			return errItemStale
 		}
 		t, err := shishi.TransitionByAction(action)
 		if err != nil {
@@ -173,12 +179,15 @@ func (d *DB) TransitionItem(ctx context.Context, id int64, action, note string) 
 				return err
 			}
 		}
-		res, err := tx.ExecContext(ctx, `UPDATE items SET status = $1, version = version + 1, updated_at = $2 WHERE id = $3 AND status = $4`,
-			string(t.To), d.now(), id, string(it.Status))
+		res, err := tx.ExecContext(ctx, `UPDATE items SET status = $1, version = version + 1, updated_at = $2 WHERE id = $3 AND status = $4 AND version = $5`,
+			string(t.To), d.now(), id, string(it.Status), it.Version)
 		if err != nil {
 			return shishi.Internal(err)
 		}
 		if n, _ := res.RowsAffected(); n != 1 {
+			if version != 0 {
+				return errItemStale
+			}
 			return shishi.Errorf(shishi.ECONFLICT, "事项状态已变化，请刷新 / the item changed meanwhile; reload")
 		}
 		if err := d.itemEvent(ctx, tx, id, action, string(it.Status), string(t.To), note); err != nil {
@@ -197,25 +206,32 @@ func (d *DB) TransitionItem(ctx context.Context, id int64, action, note string) 
 }
 
 // ItemHistory implements shishi.ItemService.
-func (d *DB) ItemHistory(ctx context.Context, id int64) ([]shishi.ItemEvent, error) {
+func (d *DB) ItemHistory(ctx context.Context, id int64, p shishi.Page) ([]shishi.ItemEvent, int, error) {
 	if _, err := d.FindItem(ctx, id); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	rows, err := d.db.QueryContext(ctx, `SELECT at, actor, action, from_status, to_status, note FROM item_events WHERE item_id = $1 ORDER BY id DESC`, id)
+	q := args{id}
+	const from = ` FROM item_events WHERE item_id = $1`
+	total, err := count(ctx, d.db, from, q)
 	if err != nil {
-		return nil, shishi.Internal(err)
+		return nil, 0, err
+	}
+	cond, tail := byID("id", true).page(p, &q)
+	rows, err := d.db.QueryContext(ctx, `SELECT id, at, actor, action, from_status, to_status, note`+from+cond+tail, q...)
+	if err != nil {
+		return nil, 0, shishi.Internal(err)
 	}
 	defer rows.Close()
 	out := []shishi.ItemEvent{}
 	for rows.Next() {
 		var e shishi.ItemEvent
-		if err := rows.Scan(&e.At, &e.Actor, &e.Action, &e.From, &e.To, &e.Note); err != nil {
-			return nil, shishi.Internal(err)
+		if err := rows.Scan(&e.ID, &e.At, &e.Actor, &e.Action, &e.From, &e.To, &e.Note); err != nil {
+			return nil, 0, shishi.Internal(err)
 		}
 		e.At = e.At.UTC()
 		out = append(out, e)
 	}
-	return out, rows.Err()
+	return out, total, rows.Err()
 }
 
 // UpdateTarget implements shishi.ItemService: the office changes a target's

@@ -90,13 +90,13 @@ func TestLedger(t *testing.T) {
 		if _, err := w.db.FileReport(zz, dorm.ID, shishi.ReportInput{Period: "2021-09", Narrative: "x"}); code(err) != shishi.ECONFLICT {
 			t.Fatalf("report on a draft: %v", err)
 		}
-		if _, err := w.db.TransitionItem(zz, dorm.ID, "approve", ""); code(err) != shishi.EFORBIDDEN {
+		if _, err := w.db.TransitionItem(zz, dorm.ID, "approve", "", 0); code(err) != shishi.EFORBIDDEN {
 			t.Fatalf("operator approves: %v", err)
 		}
-		if _, err := w.db.TransitionItem(oc, dorm.ID, "close", ""); code(err) != shishi.ECONFLICT {
+		if _, err := w.db.TransitionItem(oc, dorm.ID, "close", "", 0); code(err) != shishi.ECONFLICT {
 			t.Fatalf("close a draft: %v", err)
 		}
-		if _, err := w.db.TransitionItem(oc, dorm.ID, "approve", ""); err != nil {
+		if _, err := w.db.TransitionItem(oc, dorm.ID, "approve", "", 0); err != nil {
 			t.Fatal(err)
 		}
 		tid := dorm.Targets[0].ID
@@ -144,11 +144,11 @@ func TestLedger(t *testing.T) {
 		if len(it.Missing) != 3 || it.Missing[0] != "2021-05" {
 			t.Fatalf("missing %v", it.Missing)
 		}
-		hist, _ := w.db.ItemHistory(oc, dorm.ID)
+		hist, _, _ := w.db.ItemHistory(oc, dorm.ID, shishi.Page{})
 		if len(hist) != 3 || hist[0].Action != "start" {
 			t.Fatalf("history %+v", hist)
 		}
-		reps, _ := w.db.FindReports(oc, shishi.ReportFilter{ItemID: dorm.ID})
+		reps, _, _ := w.db.FindReports(oc, shishi.ReportFilter{ItemID: dorm.ID})
 		if len(reps) != 3 || reps[0].Version != 2 || reps[0].Status != shishi.ReportAccepted || len(reps[0].Values) != 1 {
 			t.Fatalf("reports %+v", reps)
 		}
@@ -182,7 +182,7 @@ func TestParentRollUp(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := w.db.TransitionItem(w.sys, ch.ID, "approve", ""); err != nil {
+			if _, err := w.db.TransitionItem(w.sys, ch.ID, "approve", "", 0); err != nil {
 				t.Fatal(err)
 			}
 			if _, err := w.db.FileReport(w.sys, ch.ID, shishi.ReportInput{Period: "2021-09", Narrative: "月报", Values: []shishi.ReportValue{{TargetID: ch.Targets[0].ID, Value: d(t, x.built)}}}); err != nil {
@@ -215,8 +215,8 @@ func TestReminders(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		w.db.TransitionItem(w.sys, it.ID, "approve", "")
-		w.db.TransitionItem(w.sys, it.ID, "start", "")
+		w.db.TransitionItem(w.sys, it.ID, "approve", "", 0)
+		w.db.TransitionItem(w.sys, it.ID, "start", "", 0)
 		n, err := w.db.SendReminders(context.Background(), 14*24*time.Hour)
 		// September, October, November are due and missing; the deadline is near.
 		if err != nil || n != 4 {
@@ -225,12 +225,12 @@ func TestReminders(t *testing.T) {
 		if n, _ := w.db.SendReminders(context.Background(), 14*24*time.Hour); n != 0 {
 			t.Fatalf("second run sent %d more", n)
 		}
-		ns, unread, _ := w.db.FindNotices(w.as(t, w.zzOp), 10)
+		ns, _, unread, _ := w.db.FindNotices(w.as(t, w.zzOp), shishi.Page{Limit: 10})
 		if unread != 4 || !strings.Contains(ns[len(ns)-1].Text+ns[0].Text, "催") {
 			t.Fatalf("zz's notices: %d unread %+v", unread, ns)
 		}
 		// Nobody outside the lead unit is told.
-		if _, unread, _ := w.db.FindNotices(w.as(t, w.admin), 10); unread != 0 {
+		if _, _, unread, _ := w.db.FindNotices(w.as(t, w.admin), shishi.Page{Limit: 10}); unread != 0 {
 			t.Fatalf("admin got %d notices", unread)
 		}
 	})

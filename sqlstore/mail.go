@@ -64,7 +64,7 @@ func (d *DB) MailPrefs(ctx context.Context) (*shishi.MailPrefs, error) {
 	}
 	var p shishi.MailPrefs
 	var kinds string
-	if err := d.db.QueryRowContext(ctx, `SELECT email, mail_kinds, mail_lang FROM users WHERE id = $1`, a.UserID).Scan(&p.Email, &kinds, &p.Lang); err != nil {
+	if err := d.db.QueryRowContext(ctx, `SELECT email, mail_kinds, mail_lang, mail_version FROM users WHERE id = $1`, a.UserID).Scan(&p.Email, &kinds, &p.Lang, &p.Version); err != nil {
 		return nil, shishi.Internal(err)
 	}
 	p.Kinds = []string{}
@@ -78,7 +78,7 @@ func (d *DB) MailPrefs(ctx context.Context) (*shishi.MailPrefs, error) {
 }
 
 // SetMailPrefs implements shishi.MailService.
-func (d *DB) SetMailPrefs(ctx context.Context, p shishi.MailPrefs) (*shishi.MailPrefs, error) {
+func (d *DB) SetMailPrefs(ctx context.Context, p shishi.MailPrefs, version int64) (*shishi.MailPrefs, error) {
 	a := shishi.ActorFrom(ctx)
 	if a == nil || a.UserID == 0 {
 		return nil, shishi.Errorf(shishi.EUNAUTHORIZED, "需要登录 / sign in first")
@@ -87,8 +87,13 @@ func (d *DB) SetMailPrefs(ctx context.Context, p shishi.MailPrefs) (*shishi.Mail
 		return nil, err
 	}
 	err := d.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE users SET mail_kinds = $1, mail_lang = $2 WHERE id = $3`, strings.Join(p.Kinds, ","), p.Lang, a.UserID); err != nil {
+		res, err := tx.ExecContext(ctx, `UPDATE users SET mail_kinds = $1, mail_lang = $2, mail_version = mail_version + 1 WHERE id = $3 AND ($4 = 0 OR mail_version = $4)`,
+			strings.Join(p.Kinds, ","), p.Lang, a.UserID, version)
+		if err != nil {
 			return shishi.Internal(err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return shishi.Errorf(shishi.EPRECONDITION, "通知设置已在别处修改，请刷新后重试 / the preferences were changed elsewhere; reload and retry")
 		}
 		return d.appendAudit(ctx, tx, "user.mail_prefs", "user", a.UserID, nil, map[string]any{"kinds": p.Kinds, "lang": p.Lang})
 	})

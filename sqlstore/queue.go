@@ -234,7 +234,7 @@ func jobReach(a *shishi.Actor, q *args) string {
 		return "1=1"
 	}
 	top := "EXISTS (SELECT 1 FROM user_roles tg JOIN units tu ON tu.id = tg.unit_id WHERE tg.user_id = " + q.add(a.UserID) +
-		" AND tg.role = " + q.add(string(shishi.RoleAdmin)) + " AND tu.parent_id IS NULL)"
+		" AND tg.role = " + q.add(string(shishi.RoleAdmin)) + " AND tu.parent_id IS NULL" + tokenLimit(a, "tg.role", "tu.path", q) + ")"
 	return "((j.unit_id IS NULL AND " + top + ") OR (j.unit_id IS NOT NULL AND " + unitInReach(a, "j.unit_id", q, shishi.RoleAdmin) + "))"
 }
 

@@ -40,12 +40,31 @@ func reach(a *shishi.Actor, pathExpr string, q *args, roles ...shishi.Role) stri
 		}
 		b.WriteString(")")
 	}
+	b.WriteString(tokenLimit(a, "g.role", pathExpr, q))
 	b.WriteString(")")
 	return b.String()
 }
 
+// tokenLimit narrows a grant condition to what a limited API token
+// carries: "" for other actors, else a conjunct that holds when one of the
+// token's grants of the role roleExpr (the user_roles row being matched)
+// reaches pathExpr. Both must hold, so a token reaches no wider than its
+// user, and a token whose user lost the role reaches nothing with it.
+// Every condition that reads user_roles for an actor appends it.
+func tokenLimit(a *shishi.Actor, roleExpr, pathExpr string, q *args) string {
+	if a == nil || a.TokenScope != shishi.TokenScopeGrants {
+		return ""
+	}
+	if a.TokenID == 0 {
+		return " AND 1=0"
+	}
+	return " AND EXISTS (SELECT 1 FROM api_token_grants tkg JOIN units tku ON tku.id = tkg.unit_id WHERE tkg.token_id = " +
+		q.add(a.TokenID) + " AND tkg.role = " + roleExpr + " AND " + pathExpr + " LIKE tku.path || '%')"
+}
+
 // scoped narrows roles to what a limited API token carries: a token with a
-// scope (an Open311 key) keeps only the grants TokenActor left on the actor,
+// scope (an Open311 key, a grants token) keeps only the grants TokenActor
+// left on the actor,
 // and the grants read in SQL must be narrowed the same way, or the key
 // would act with every role its user holds. ok is false when nothing is
 // left.
@@ -95,7 +114,8 @@ func unitsReached(a *shishi.Actor, q *args, roles ...shishi.Role) string {
 // is pathExpr lies in the subtree of a unit covered by a supervision group
 // the actor is a member of: a group's members read what they supervise,
 // across subtrees, whatever their own roles and unit (PRODUCT.md module C).
-// A limited API token (an Open311 key) carries no group membership.
+// A limited API token (an Open311 key, a grants token) carries no group
+// membership: its reach is what its grants name, nothing beside.
 func supervised(a *shishi.Actor, pathExpr string, q *args) string {
 	if a == nil || a.TokenScope != "" {
 		return "1=0"

@@ -168,7 +168,7 @@ const itemFromReports = ` FROM reports r JOIN items i ON i.id = r.item_id JOIN c
 
 // FindReports implements shishi.ReportService. The public sees no report
 // text: report reach is the item's reach without the public exception.
-func (d *DB) FindReports(ctx context.Context, f shishi.ReportFilter) ([]*shishi.Report, error) {
+func (d *DB) FindReports(ctx context.Context, f shishi.ReportFilter) ([]*shishi.Report, int, error) {
 	var q args
 	a := shishi.ActorFrom(ctx)
 	where := staffItemReach(a, &q)
@@ -181,8 +181,24 @@ func (d *DB) FindReports(ctx context.Context, f shishi.ReportFilter) ([]*shishi.
 	if f.Status != "" {
 		where += " AND r.status = " + q.add(string(f.Status))
 	}
-	return d.scanReports(ctx, d.db, `SELECT `+reportCols+itemFromReports+`WHERE `+where+` ORDER BY r.period DESC, r.version DESC, r.id DESC LIMIT `+q.add(clampLimit(f.Limit)), q)
+	total, err := count(ctx, d.db, itemFromReports+`WHERE `+where, q)
+	if err != nil {
+		return nil, 0, err
+	}
+	if f.Limit == 0 {
+		f.Limit = 50
+	}
+	cond, tail := reportOrder.page(shishi.Page{After: f.After, Limit: f.Limit}, &q)
+	rs, err := d.scanReports(ctx, d.db, `SELECT `+reportCols+itemFromReports+`WHERE `+where+cond+tail, q)
+	if rs == nil {
+		rs = []*shishi.Report{}
+	}
+	return rs, total, err
 }
+
+// reportOrder lists the newest period first, the newest version of a
+// period before older ones.
+var reportOrder = order{cols: []string{"r.period", "r.version", "r.id"}, table: "reports", keys: []string{"period", "version", "id"}, desc: true}
 
 // staffItemReach is itemReach without public items.
 func staffItemReach(a *shishi.Actor, q *args) string {

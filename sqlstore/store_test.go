@@ -170,7 +170,7 @@ func TestUnitMove(t *testing.T) {
 		if _, err := w.db.FindUnit(w.as(t, w.zzOp), w.js.ID); code(err) != shishi.ENOTFOUND {
 			t.Fatalf("zz still reaches moved unit: %v", err)
 		}
-		h, err := w.db.UnitHistory(ha, w.js.ID)
+		h, _, err := w.db.UnitHistory(ha, w.js.ID, shishi.Page{})
 		if err != nil || len(h) != 1 || h[0].Field != "parent" || !strings.HasPrefix(h[0].Before, "郑州市教育局 #") || !strings.HasPrefix(h[0].After, "洛阳市教育局 #") {
 			t.Fatalf("history %+v %v", h, err)
 		}
@@ -472,7 +472,7 @@ func TestReviewFixes(t *testing.T) {
 		if err != nil || moved.Version != c.Version+1 || !strings.HasPrefix(moved.Path, p2.Path) {
 			t.Fatalf("same-name move: %+v %v", moved, err)
 		}
-		if h, _ := w.db.UnitHistory(ha, c.ID); len(h) != 1 || h[0].Field != "parent" {
+		if h, _, _ := w.db.UnitHistory(ha, c.ID, shishi.Page{}); len(h) != 1 || h[0].Field != "parent" {
 			t.Fatalf("same-name move history: %+v", h)
 		}
 	})

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/shishi-edu/shishi"
@@ -260,8 +261,11 @@ func (d *DB) actsForUnit(ctx context.Context, db queryer, unitID int64) (bool, e
 	return n > 0, nil
 }
 
+// errFindingStale: the finding changed since the caller read it (If-Match).
+var errFindingStale = shishi.Errorf(shishi.EPRECONDITION, "问题已被他人处理，请刷新后重试 / the finding was changed by someone else; reload and retry")
+
 // ActOnFinding implements shishi.SupervisionService.
-func (d *DB) ActOnFinding(ctx context.Context, id int64, action, note string, files []shishi.SupervisionFile) (*shishi.Finding, error) {
+func (d *DB) ActOnFinding(ctx context.Context, id int64, action, note string, files []shishi.SupervisionFile, version int64) (*shishi.Finding, error) {
 	note = strings.TrimSpace(note)
 	var out *shishi.Finding
 	err := d.tx(ctx, func(tx *sql.Tx) error {
@@ -321,11 +325,18 @@ func (d *DB) ActOnFinding(ctx context.Context, id int64, action, note string, fi
 			set += ", signed_off_at = $5"
 			params = append(params, now)
 		}
-		res, err := tx.ExecContext(ctx, `UPDATE findings SET `+set+` WHERE id = $3 AND status = $4`, params...)
+		if version != 0 && version != f.Version {
+			return errFindingStale
+		}
+		params = append(params, f.Version)
+		res, err := tx.ExecContext(ctx, `UPDATE findings SET `+set+` WHERE id = $3 AND status = $4 AND version = $`+strconv.Itoa(len(params)), params...)
 		if err != nil {
 			return shishi.Internal(err)
 		}
 		if n, _ := res.RowsAffected(); n != 1 {
+			if version != 0 {
+				return errFindingStale
+			}
 			return shishi.Errorf(shishi.ECONFLICT, "问题状态已变化，请刷新 / the finding changed meanwhile; reload")
 		}
 		ev, err := d.findingEvent(ctx, tx, id, action, string(f.Status), string(t.To), note)
@@ -364,41 +375,47 @@ func (d *DB) ActOnFinding(ctx context.Context, id int64, action, note string, fi
 }
 
 // FindingHistory implements shishi.SupervisionService.
-func (d *DB) FindingHistory(ctx context.Context, id int64) ([]shishi.FindingEvent, error) {
+func (d *DB) FindingHistory(ctx context.Context, id int64, p shishi.Page) ([]shishi.FindingEvent, int, error) {
 	if _, err := d.FindFinding(ctx, id); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	rows, err := d.db.QueryContext(ctx, `SELECT id, at, actor, action, from_status, to_status, note FROM finding_events WHERE finding_id = $1 ORDER BY id`, id)
+	q := args{id}
+	const from = ` FROM finding_events WHERE finding_id = $1`
+	total, err := count(ctx, d.db, from, q)
 	if err != nil {
-		return nil, shishi.Internal(err)
+		return nil, 0, err
+	}
+	cond, tail := byID("id", false).page(p, &q)
+	rows, err := d.db.QueryContext(ctx, `SELECT id, at, actor, action, from_status, to_status, note`+from+cond+tail, q...)
+	if err != nil {
+		return nil, 0, shishi.Internal(err)
 	}
 	out := []shishi.FindingEvent{}
 	index := map[int64]int{}
 	for rows.Next() {
 		var e shishi.FindingEvent
-		var eid int64
-		if err := rows.Scan(&eid, &e.At, &e.Actor, &e.Action, &e.From, &e.To, &e.Note); err != nil {
+		if err := rows.Scan(&e.ID, &e.At, &e.Actor, &e.Action, &e.From, &e.To, &e.Note); err != nil {
 			rows.Close()
-			return nil, shishi.Internal(err)
+			return nil, 0, shishi.Internal(err)
 		}
 		e.At, e.Files = e.At.UTC(), []shishi.SupervisionFile{}
-		index[eid] = len(out)
+		index[e.ID] = len(out)
 		out = append(out, e)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return nil, shishi.Internal(err)
+		return nil, 0, shishi.Internal(err)
 	}
 	files, err := d.loadFiles(ctx, d.db, `finding_id = $1`, args{id})
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	for _, f := range files {
 		if i, ok := index[f.owner]; ok {
 			out[i].Files = append(out[i].Files, f.SupervisionFile)
 		}
 	}
-	return out, nil
+	return out, total, nil
 }
 
 // GetSupervisionFile implements shishi.SupervisionService: a file is read where

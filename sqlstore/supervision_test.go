@@ -244,7 +244,7 @@ func TestRectification(t *testing.T) {
 			t.Fatalf("finding: %+v", f)
 		}
 		act := func(c context.Context, action, note string, files ...shishi.SupervisionFile) (*shishi.Finding, error) {
-			return w.db.ActOnFinding(c, f.ID, action, note, files)
+			return w.db.ActOnFinding(c, f.ID, action, note, files, 0)
 		}
 		// Disallowed transitions and roles, each refused and changing nothing.
 		if _, err := act(w.zc, "request_signoff", "已整改"); code(err) != shishi.ECONFLICT || !strings.Contains(shishi.ErrorMessage(err), "待整改") {
@@ -296,7 +296,7 @@ func TestRectification(t *testing.T) {
 		if err != nil || f3.Status != shishi.FindingRectifying {
 			t.Fatalf("return: %v %+v", err, f3)
 		}
-		ns, _, _ := w.db.FindNotices(w.zc, 50)
+		ns, _, _, _ := w.db.FindNotices(w.zc, shishi.Page{Limit: 50})
 		if len(ns) == 0 || !strings.Contains(ns[0].Text, "退回") {
 			t.Fatalf("unit's notices after the return: %+v", ns)
 		}
@@ -327,7 +327,7 @@ func TestRectification(t *testing.T) {
 			t.Fatalf("return after sign-off: %v", err)
 		}
 		// The history, with the files where they came.
-		h, err := w.db.FindingHistory(w.zc, f.ID)
+		h, _, err := w.db.FindingHistory(w.zc, f.ID, shishi.Page{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -338,7 +338,7 @@ func TestRectification(t *testing.T) {
 		if strings.Join(steps, ",") != "raise,plan,progress,request_signoff,return,request_signoff,sign_off" || len(h[2].Files) != 1 || len(h[1].Files) != 0 {
 			t.Fatalf("history: %v", steps)
 		}
-		if _, err := w.db.FindingHistory(w.lc, f.ID); code(err) != shishi.ENOTFOUND {
+		if _, _, err := w.db.FindingHistory(w.lc, f.ID, shishi.Page{}); code(err) != shishi.ENOTFOUND {
 			t.Fatalf("outsider reads the history: %v", err)
 		}
 		// Every state change is in the audit log.
@@ -402,14 +402,14 @@ func TestEscalation(t *testing.T) {
 		if got.EscalatedTo == nil || got.EscalatedTo.ID != w.zz.ID || got.EscalatedAt == nil {
 			t.Fatalf("escalated to %+v", got.EscalatedTo)
 		}
-		ns, _, _ := w.db.FindNotices(w.zc, 10)
+		ns, _, _, _ := w.db.FindNotices(w.zc, shishi.Page{Limit: 10})
 		if len(ns) != 1 || !strings.Contains(ns[0].Text, "红色督办") || ns[0].FindingID != f.ID {
 			t.Fatalf("parent unit's notices: %+v", ns)
 		}
 		if n, _ := w.db.EscalateFindings(context.Background()); n != 0 {
 			t.Fatal("escalated twice")
 		}
-		h, _ := w.db.FindingHistory(w.pc, f.ID)
+		h, _, _ := w.db.FindingHistory(w.pc, f.ID, shishi.Page{})
 		if h[len(h)-1].Action != "escalate" || !strings.Contains(h[len(h)-1].Note, "郑州市教育局") {
 			t.Fatalf("history: %+v", h[len(h)-1])
 		}

@@ -273,25 +273,32 @@ func (d *DB) UpdateUnit(ctx context.Context, id int64, version int64, p shishi.U
 }
 
 // UnitHistory implements shishi.UnitService.
-func (d *DB) UnitHistory(ctx context.Context, id int64) ([]shishi.UnitChange, error) {
+func (d *DB) UnitHistory(ctx context.Context, id int64, p shishi.Page) ([]shishi.UnitChange, int, error) {
 	if _, err := d.FindUnit(ctx, id); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	rows, err := d.db.QueryContext(ctx, `SELECT at, actor, field, before, after FROM unit_changes WHERE unit_id = $1 ORDER BY id DESC`, id)
+	q := args{id}
+	const from = ` FROM unit_changes WHERE unit_id = $1`
+	total, err := count(ctx, d.db, from, q)
 	if err != nil {
-		return nil, shishi.Internal(err)
+		return nil, 0, err
+	}
+	cond, tail := byID("id", true).page(p, &q)
+	rows, err := d.db.QueryContext(ctx, `SELECT id, at, actor, field, before, after`+from+cond+tail, q...)
+	if err != nil {
+		return nil, 0, shishi.Internal(err)
 	}
 	defer rows.Close()
-	var out []shishi.UnitChange
+	out := []shishi.UnitChange{}
 	for rows.Next() {
 		var c shishi.UnitChange
-		if err := rows.Scan(&c.At, &c.Actor, &c.Field, &c.Before, &c.After); err != nil {
-			return nil, shishi.Internal(err)
+		if err := rows.Scan(&c.ID, &c.At, &c.Actor, &c.Field, &c.Before, &c.After); err != nil {
+			return nil, 0, shishi.Internal(err)
 		}
 		c.At = c.At.UTC()
 		out = append(out, c)
 	}
-	return out, rows.Err()
+	return out, total, rows.Err()
 }
 
 // UnitAncestors implements shishi.UnitService.

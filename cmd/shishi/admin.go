@@ -132,12 +132,14 @@ func tokenCreate(ctx context.Context, args []string, stdout io.Writer) error {
 	var c app.Config
 	var login, name, scope string
 	var days int
+	var grants grantFlags
 	fs := flag.NewFlagSet("token create", flag.ContinueOnError)
 	storeFlags(fs, &c)
 	fs.StringVar(&login, "user", "", "the user the token acts as")
 	fs.StringVar(&name, "name", "", "a name to recognise the token by (default cli-DATE)")
 	fs.StringVar(&scope, "scope", "", `"" for all of the user's roles, "open311" for the complaint API only`)
 	fs.IntVar(&days, "days", 365, "lifetime in days")
+	fs.Var(&grants, "grant", "ROLE@UNITCODE: limit the token to this role over this unit's subtree (repeatable; inside the user's grants)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -159,12 +161,38 @@ func tokenCreate(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	plain, t, err := m.Store.CreateToken(ctx, u.ID, name, scope, time.Duration(days)*24*time.Hour)
+	in := shishi.TokenInput{Name: name, Scope: scope, TTL: time.Duration(days) * 24 * time.Hour}
+	for i, g := range grants {
+		role, code, _ := shishi.ParseGrant("grant", g) // checked by Set
+		us, _, err := m.Store.FindUnits(ctx, shishi.UnitFilter{Code: code, Limit: 1})
+		if err != nil {
+			return err
+		}
+		if len(us) != 1 {
+			return usageError{fmt.Sprintf("--grant %d: no unit with code %q", i+1, code)}
+		}
+		in.Grants = append(in.Grants, shishi.Grant{Role: role, UnitID: us[0].ID})
+	}
+	plain, t, err := m.Store.MintToken(ctx, u.ID, in)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "token %d for %s (%s), expires %s; shown once:\n", t.ID, u.Login, t.Name, t.ExpiresAt.Format("2006-01-02"))
 	fmt.Fprintln(stdout, plain)
+	return nil
+}
+
+// grantFlags collects repeated --grant ROLE@UNITCODE values, each checked
+// as it is given.
+type grantFlags []string
+
+func (g *grantFlags) String() string { return strings.Join(*g, ",") }
+
+func (g *grantFlags) Set(s string) error {
+	if _, _, err := shishi.ParseGrant("grant", s); err != nil {
+		return err
+	}
+	*g = append(*g, s)
 	return nil
 }
 

@@ -26,7 +26,7 @@ Usage:
   shishi migrate [--data DIR | --db URL]
   shishi unit add [--data DIR | --db URL] --code CODE --name NAME --kind KIND [--parent CODE] [--name-en NAME]
   shishi user add [--data DIR | --db URL] --login LOGIN --name NAME --unit CODE --role ROLE[,ROLE] [--password-stdin]
-  shishi token create [--data DIR | --db URL] --user LOGIN [--name NAME] [--scope open311] [--days N]
+  shishi token create [--data DIR | --db URL] --user LOGIN [--name NAME] [--scope open311] [--days N] [--grant ROLE@UNITCODE]...
   shishi audit verify [--data DIR | --db URL] [--checkpoint SEQ:HASH]
   shishi import items [--data DIR | --db URL] --campaign ID FILE.xlsx
   shishi export ledger [--data DIR | --db URL] --campaign ID FILE.xlsx

@@ -176,6 +176,30 @@ func TestTokenCreateWhileServing(t *testing.T) {
 	if res.StatusCode != 200 || !strings.Contains(string(body), `"login": "zhengzhou"`) {
 		t.Fatalf("token from CLI: %d %s", res.StatusCode, body)
 	}
+	// A token limited to the operator role over Jinshui: /me shows that
+	// grant alone.
+	out = must(t, 0, "", "token", "create", "--data", data, "--user", "zhengzhou", "--grant", "operator@ha-zz-jinshui")
+	lines = strings.Split(strings.TrimSpace(out), "\n")
+	req, _ = http.NewRequest("GET", m.URL()+"/api/v1/me", nil)
+	req.Header.Set("Authorization", "Bearer "+lines[len(lines)-1])
+	if res, err = http.DefaultClient.Do(req); err != nil {
+		t.Fatal(err)
+	}
+	body, _ = io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 200 || strings.Count(string(body), `"role"`) != 1 || !strings.Contains(string(body), `"role": "operator"`) || !strings.Contains(string(body), "金水") {
+		t.Fatalf("limited token from CLI: %d %s", res.StatusCode, body)
+	}
+	// Bad grants: malformed, an unknown unit, a role the user lacks.
+	if out := must(t, 2, "", "token", "create", "--data", data, "--user", "zhengzhou", "--grant", "king@ha-zz"); !strings.Contains(out, "role") {
+		t.Fatalf("malformed grant: %q", out)
+	}
+	if out := must(t, 2, "", "token", "create", "--data", data, "--user", "zhengzhou", "--grant", "operator@nowhere"); !strings.Contains(out, "nowhere") {
+		t.Fatalf("unknown unit: %q", out)
+	}
+	if out := must(t, 1, "", "token", "create", "--data", data, "--user", "zhengzhou", "--grant", "admin@ha-zz"); !strings.Contains(out, "grants[0]") {
+		t.Fatalf("role not held: %q", out)
+	}
 	// Bad input: an unknown user, an unknown role.
 	if out := must(t, 1, "", "token", "create", "--data", data, "--user", "nobody"); !strings.Contains(out, "nobody") {
 		t.Fatalf("unknown user: %q", out)

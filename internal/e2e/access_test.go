@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/shishi-edu/shishi"
 	"github.com/shishi-edu/shishi/internal/testdb"
 )
 
@@ -112,6 +113,12 @@ var policy = map[string]rule{
 	"resumeCredential":     {who: "issuer", body: `{"reason": "访问测试"}`},
 	"reissueCredential":    {who: "issuer", body: `{"reason": "访问测试"}`},
 	"verifyCredential":     {who: "public", body: `{}`},
+	// The portal's JSON: public and read-only, like its pages.
+	"listPublicBriefings": {who: "public"},
+	"getPublicBriefing":   {who: "public"},
+	"getItemRatings":      {who: "public"},
+	"getCampaignRatings":  {who: "public"},
+	"trackNomination":     {who: "public"},
 	// Integration: webhooks by the admin or office over the unit; the job
 	// queue's dead letters are the admin's; mail choices are one's own.
 	"listWebhooks":   {who: "all"},
@@ -274,6 +281,9 @@ var idRE = regexp.MustCompile(`/([a-z-]+)/\{id\}`)
 // path fills a path template: {id} by the resource named before it.
 func (f *fixture) path(p string, n int) string {
 	p = strings.ReplaceAll(p, "/complaint-categories/{code}", "/complaint-categories/fees")
+	p = strings.ReplaceAll(p, "/public/items/{id}", "/public/items/"+f.ids["public-item"])
+	p = strings.ReplaceAll(p, "/public/briefings/{id}", "/public/briefings/"+f.ids["briefing"])
+	p = strings.ReplaceAll(p, "/public/nominations/{code}", "/public/nominations/"+f.ids["nomination"])
 	p = strings.ReplaceAll(p, "{file}", f.ids["file"])
 	p = idRE.ReplaceAllStringFunc(p, func(m string) string {
 		res := idRE.FindStringSubmatch(m)[1]
@@ -323,7 +333,36 @@ func sharedFixtures(t *testing.T, e *env) map[string]string {
 	ids["groups"] = fmt.Sprint(g.json(t)["id"])
 	iss := credentialEnv(t, e)
 	ids["issuers"], ids["neea"] = fmt.Sprint(iss["id"]), fmt.Sprint(e.unitID("neea"))
+	ids["public-item"], ids["briefing"], ids["nomination"] = portalFixtures(t, e, ids, "2026-06")
 	return ids
+}
+
+// portalFixtures makes what the portal's JSON shows: a public, approved
+// item of the shared campaign (so the campaign is public too), a
+// published briefing of it and a proposal to it.
+func portalFixtures(t *testing.T, e *env, ids map[string]string, period shishi.Period) (item, briefing, code string) {
+	t.Helper()
+	r := e.api("POST", "/api/v1/campaigns/"+ids["campaigns"]+"/items", "henan", fmt.Sprintf(`{"tier_id": %s, "code": "PUB", "title": "公开事项", "leader_name": "测试", "lead_unit_id": %s, "deadline": "2026-12-31", "public": true}`, ids["tier"], ids["ha-zz"]))
+	if r.status != 201 {
+		t.Fatalf("public item: %d %s", r.status, r.body)
+	}
+	item = fmt.Sprint(r.json(t)["id"])
+	if r := e.api("POST", "/api/v1/items/"+item+":approve", "henan", ""); r.status != 200 {
+		t.Fatalf("approve: %d %s", r.status, r.body)
+	}
+	cid := mustAtoi(ids["campaigns"])
+	b, err := e.m.Store.GenerateBriefing(e.sys, cid, period)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.m.Store.PublishBriefing(e.sys, b.ID); err != nil {
+		t.Fatal(err)
+	}
+	n, err := e.m.Store.Nominate(e.sys, "access-matrix", shishi.NominationInput{CampaignID: cid, Title: "访问矩阵建议", Body: "希望开放学校运动场地，方便周边居民锻炼。"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return item, fmt.Sprint(b.ID), n.Code
 }
 
 var fixtureN int

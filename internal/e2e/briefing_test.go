@@ -45,7 +45,7 @@ func TestBriefing(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, dsn string) {
 		e := startFull(t, dsn)
 		var ha *shishi.Campaign
-		cs, err := e.m.Store.FindCampaigns(e.sys)
+		cs, _, err := e.m.Store.FindCampaigns(e.sys, shishi.Page{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -24,10 +24,10 @@ func TestCoordination(t *testing.T) {
 		t.Fatalf("comment: %d %s", r.status, r.body)
 	}
 	n := e.api("GET", "/api/v1/notices", "zhengzhou", "").json(t)
-	if n["total"] != 1.0 || !strings.Contains(fmt.Sprint(n["items"]), "周转宿舍建设") {
+	if n["unread"] != 1.0 || !strings.Contains(fmt.Sprint(n["items"]), "周转宿舍建设") {
 		t.Fatalf("zhengzhou's notices: %v", n)
 	}
-	if n := e.api("GET", "/api/v1/notices", "pku", "").json(t); n["total"] != 0.0 {
+	if n := e.api("GET", "/api/v1/notices", "pku", "").json(t); n["unread"] != 0.0 {
 		t.Fatalf("pku was told about an item it cannot see: %v", n)
 	}
 	if r := e.api("POST", fmt.Sprintf("/api/v1/items/%d/comments", item), "pku", `{"body": "x"}`); r.status != 404 && r.status != 403 {
@@ -66,7 +66,7 @@ func TestCoordination(t *testing.T) {
 		t.Fatalf("history: %s", h.body)
 	}
 	b.post("/app/notices", url.Values{"_csrf": {b.csrf("/app/notices")}, "id": {"0"}})
-	if n := e.api("GET", "/api/v1/notices", "zhengzhou", "").json(t); n["total"] != 0.0 {
-		t.Fatalf("after read all: %v", n["total"])
+	if n := e.api("GET", "/api/v1/notices", "zhengzhou", "").json(t); n["unread"] != 0.0 {
+		t.Fatalf("after read all: %v", n["unread"])
 	}
 }

@@ -131,6 +131,15 @@ func TestEveryOperationCalled(t *testing.T) {
 		call("getEvidence", "henan", "", "", 200, int64(ev[0].(map[string]any)["id"].(float64)))
 	}
 	call("listItemReports", "henan", "", "", 200, item)
+	// The portal's JSON, anonymous.
+	pubItem, brief, nom := portalFixtures(t, e, map[string]string{"campaigns": fmt.Sprint(cid), "tier": fmt.Sprint(tier), "ha-zz": fmt.Sprint(zz)}, "2021-06")
+	if l := call("listPublicBriefings", "", "?limit=5", "", 200).json(t); l["total"].(float64) < 1 {
+		t.Errorf("no published briefing listed: %v", l)
+	}
+	call("getPublicBriefing", "", "", "", 200, brief)
+	call("getItemRatings", "", "", "", 200, pubItem)
+	call("getCampaignRatings", "", "", "", 200, cid)
+	call("trackNomination", "", "", "", 200, nom)
 	call("listReports", "henan", "?status=submitted", "", 200)
 	call("returnReport", "henan", "", `{"comment": "请补充佐证"}`, 200, rep)
 	rep2 := num(call("fileReport", "zhengzhou", "", `{"period": "2021-06", "narrative": "开工建设，已补充", "values": [], "reason": "补充佐证"}`, 201, item), "id")

@@ -33,7 +33,7 @@ func TestRatingsAndNominations(t *testing.T) {
 			if keys, err = os.ReadFile(filepath.Join(e.data, "master.keys")); err != nil {
 				t.Fatal(err)
 			}
-			cs, err := e.m.Store.FindCampaigns(e.sys)
+			cs, _, err := e.m.Store.FindCampaigns(e.sys, shishi.Page{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -139,7 +139,7 @@ func TestRatingsAndNominations(t *testing.T) {
 		if err := e.m.Store.SetRatingFloor(henan, haID, shishi.RatingFloor{Floor: 80, MinCount: 2}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.m.Store.TransitionItem(henan, pending, "close", ""); shishi.ErrorCode(err) != shishi.ECONFLICT || !strings.Contains(shishi.ErrorMessage(err), "不足 2 条") {
+		if _, err := e.m.Store.TransitionItem(henan, pending, "close", "", 0); shishi.ErrorCode(err) != shishi.ECONFLICT || !strings.Contains(shishi.ErrorMessage(err), "不足 2 条") {
 			t.Fatalf("close without ratings: %v", err)
 		}
 		for _, rater := range []string{"198.51.100.7", "198.51.100.8"} {
@@ -147,7 +147,7 @@ func TestRatingsAndNominations(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		if _, err := e.m.Store.TransitionItem(henan, pending, "close", ""); shishi.ErrorCode(err) != shishi.ECONFLICT || !strings.Contains(shishi.ErrorMessage(err), "低于") {
+		if _, err := e.m.Store.TransitionItem(henan, pending, "close", "", 0); shishi.ErrorCode(err) != shishi.ECONFLICT || !strings.Contains(shishi.ErrorMessage(err), "低于") {
 			t.Fatalf("close with dissatisfied raters: %v", err)
 		}
 		for _, rater := range []string{"198.51.100.9", "198.51.100.10", "198.51.100.11", "198.51.100.12", "198.51.100.13", "198.51.100.14", "198.51.100.15", "198.51.100.16"} {
@@ -155,7 +155,7 @@ func TestRatingsAndNominations(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		if it, err := e.m.Store.TransitionItem(henan, pending, "close", ""); err != nil || it.Status != shishi.StatusClosed {
+		if it, err := e.m.Store.TransitionItem(henan, pending, "close", "", 0); err != nil || it.Status != shishi.StatusClosed {
 			t.Fatalf("close at 80 %%: %v", err)
 		}
 	})
