@@ -38,6 +38,7 @@ Usage:
   shishi workday add [--calendar FILE] DATE N
   shishi workday between [--calendar FILE] A B
   shishi jobs probe [--data DIR | --db URL] [--count N] [--sleep-ms MS]
+  shishi gen [--data DIR | --db URL] [--scale S] [--users]
   shishi version
 
 Environment: SHISHI_ADDR, SHISHI_DATA, SHISHI_DB, SHISHI_PUBLIC_URL, SHISHI_MASTER_KEYS,
@@ -96,6 +97,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = workdayAdd(ctx, rest, stdout)
 	case "jobs probe":
 		err = jobsProbe(ctx, rest, stdout)
+	case "gen":
+		err = genData(ctx, rest, stdout)
 	case "workday between":
 		err = workdayBetween(ctx, rest, stdout)
 	case "version", "--version", "-v":
