@@ -32,7 +32,7 @@ func (d *DB) appendAudit(ctx context.Context, tx *sql.Tx, action, entity string,
 		lock = " FOR UPDATE"
 	}
 	var e shishi.AuditEntry
-	if err := tx.QueryRowContext(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`+lock).Scan(&e.Seq, &e.PrevHash); err != nil {
+	if err := on(ctx, tx).QueryRowContext(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`+lock).Scan(&e.Seq, &e.PrevHash); err != nil {
 		return shishi.Internal(err)
 	}
 	e.Seq++
@@ -43,12 +43,12 @@ func (d *DB) appendAudit(ctx context.Context, tx *sql.Tx, action, entity string,
 		e.EntityID = strconv.FormatInt(entityID, 10)
 	}
 	e.Hash = e.Digest(d.auditKey)
-	if _, err := tx.ExecContext(ctx, `INSERT INTO audit_log (seq, at, actor_id, actor_login, ip, action, entity, entity_id, unit_id, detail, prev_hash, hash)
+	if _, err := on(ctx, tx).ExecContext(ctx, `INSERT INTO audit_log (seq, at, actor_id, actor_login, ip, action, entity, entity_id, unit_id, detail, prev_hash, hash)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
 		e.Seq, e.At, e.ActorID, e.ActorLogin, e.IP, e.Action, e.Entity, e.EntityID, e.UnitID, e.Detail, e.PrevHash, e.Hash); err != nil {
 		return shishi.Internal(err)
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1`, e.Seq, e.Hash); err != nil {
+	if _, err := on(ctx, tx).ExecContext(ctx, `UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1`, e.Seq, e.Hash); err != nil {
 		return shishi.Internal(err)
 	}
 	// Every audited change of a unit is an event its webhooks may want:

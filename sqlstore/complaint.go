@@ -371,21 +371,21 @@ func (d *DB) submitTx(ctx context.Context, tx *sql.Tx, p *submission) (*shishi.R
 	in, sealed, files, cal := p.in, p.sealed, p.files, p.cal
 	var rc *shishi.Receipt
 	err := func() error {
-		cat, err := d.category(ctx, tx, in.Category)
+		cat, err := d.category(ctx, on(ctx, tx), in.Category)
 		if err != nil {
 			return err
 		}
 		if !cat.Active {
 			return shishi.Invalid(shishi.FieldError{Field: "category", Message: "该类别已停用 / the category is no longer in use"})
 		}
-		unitID, path, err := d.resolveUnit(ctx, tx, in.UnitID, in.UnitCode, in.Place)
+		unitID, path, err := d.resolveUnit(ctx, on(ctx, tx), in.UnitID, in.UnitCode, in.Place)
 		if err != nil {
 			return err
 		}
 		// The desk is the top of the unit's tree: the column of the
 		// ministry (or of whichever authority runs this deployment).
 		var desk int64
-		if err := tx.QueryRowContext(ctx, `SELECT id FROM units WHERE parent_id IS NULL AND $1 LIKE path || '%'`, path).Scan(&desk); err != nil {
+		if err := on(ctx, tx).QueryRowContext(ctx, `SELECT id FROM units WHERE parent_id IS NULL AND $1 LIKE path || '%'`, path).Scan(&desk); err != nil {
 			return shishi.Internal(err)
 		}
 		now := d.now()
@@ -393,7 +393,7 @@ func (d *DB) submitTx(ctx context.Context, tx *sql.Tx, p *submission) (*shishi.R
 		for attempt := 0; ; attempt++ {
 			code, sec := newTracking()
 			var id int64
-			err := tx.QueryRowContext(ctx, `INSERT INTO complaints (code, secret_hash, category, unit_id, desk_unit_id, body, place,
+			err := on(ctx, tx).QueryRowContext(ctx, `INSERT INTO complaints (code, secret_hash, category, unit_id, desk_unit_id, body, place,
 				anonymous, reporter_sealed, status, source, received_at, updated_at, deadline, warn_from)
 				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13, $14) RETURNING id`,
 				code, secretHash(code, sec), cat.Code, unitID, desk, in.Body, in.Place, in.Anonymous || in.Reporter.Empty(), sealed,
@@ -437,7 +437,7 @@ func (d *DB) submitTx(ctx context.Context, tx *sql.Tx, p *submission) (*shishi.R
 
 // complaintEvent adds a line to a case's timeline.
 func (d *DB) complaintEvent(ctx context.Context, tx *sql.Tx, id int64, actor, action string, public bool, note string, unit *int64) error {
-	if _, err := tx.ExecContext(ctx, `INSERT INTO complaint_events (complaint_id, at, actor, action, public, note, unit_id) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+	if _, err := on(ctx, tx).ExecContext(ctx, `INSERT INTO complaint_events (complaint_id, at, actor, action, public, note, unit_id) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
 		id, d.now(), actor, action, public, note, unit); err != nil {
 		return shishi.Internal(err)
 	}
@@ -459,7 +459,7 @@ func (d *DB) staffAt(ctx context.Context, tx *sql.Tx, unitID int64, roles ...shi
 	for i, r := range roles {
 		in[i] = q.add(string(r))
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT g.user_id FROM user_roles g JOIN users u ON u.id = g.user_id
+	rows, err := on(ctx, tx).QueryContext(ctx, `SELECT DISTINCT g.user_id FROM user_roles g JOIN users u ON u.id = g.user_id
 		WHERE g.unit_id = `+u+` AND u.disabled = `+dis+` AND g.role IN (`+strings.Join(in, ", ")+`) ORDER BY g.user_id`, q...)
 	if err != nil {
 		return nil, shishi.Internal(err)

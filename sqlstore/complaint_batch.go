@@ -109,6 +109,8 @@ func (s *submitter) write(batch []*submission) {
 		return
 	}
 	defer tx.Rollback()
+	// One statement cache for the batch: each SQL text is parsed once.
+	stmts := withStmts(ctx, tx)
 	ok := 0
 	for i, p := range batch {
 		sp := "s" + strconv.Itoa(i)
@@ -116,7 +118,7 @@ func (s *submitter) write(batch []*submission) {
 			p.err = shishi.Internal(err)
 			continue
 		}
-		p.rc, p.err = d.submitTx(p.ctx, tx, p)
+		p.rc, p.err = d.submitTx(withStmtsOf(p.ctx, stmts), tx, p)
 		if p.err != nil {
 			p.rc = nil
 			if _, err := tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT "+sp); err != nil {

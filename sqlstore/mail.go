@@ -24,7 +24,7 @@ func (d *DB) insertNotice(ctx context.Context, tx *sql.Tx, userID int64, kind, r
 		q += ` ON CONFLICT (user_id, dedup) WHERE dedup <> '' DO NOTHING`
 	}
 	var id int64
-	err := tx.QueryRowContext(ctx, q+` RETURNING id`, userID, kind, target, text, d.now(), dedup).Scan(&id)
+	err := on(ctx, tx).QueryRowContext(ctx, q+` RETURNING id`, userID, kind, target, text, d.now(), dedup).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	} else if err != nil {

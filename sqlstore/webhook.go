@@ -333,7 +333,7 @@ func (d *DB) emitWebhooks(ctx context.Context, tx *sql.Tx, e shishi.WebhookEvent
 	if e.UnitID == 0 || !shishi.WebhookEventSent(e.Event) {
 		return nil
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT w.id, w.unit_id, w.events FROM webhooks w JOIN units wu ON wu.id = w.unit_id JOIN units eu ON eu.id = $1
+	rows, err := on(ctx, tx).QueryContext(ctx, `SELECT w.id, w.unit_id, w.events FROM webhooks w JOIN units wu ON wu.id = w.unit_id JOIN units eu ON eu.id = $1
 		WHERE w.active = $2 AND w.deleted_at IS NULL AND eu.path LIKE wu.path || '%' ORDER BY w.id`, e.UnitID, true)
 	if err != nil {
 		return shishi.Internal(err)

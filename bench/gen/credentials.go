@@ -38,6 +38,10 @@ func idNumber(province, i int) string {
 	panic("gen: no check character for " + body)
 }
 
+// ScoreRows is a file of CET score reports, the generator's from-th to
+// to-th (exclusive), as the bulk issuance reads it.
+func ScoreRows(from, to int) shishi.RowSource { return &scoreRows{from: from, to: to} }
+
 // scoreRows is one file of CET score reports as a RowSource.
 type scoreRows struct {
 	from, to, i int

@@ -56,6 +56,9 @@ var AsOf = time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
 // Options says how much to write.
 type Options struct {
 	Scale float64
+	// CredentialScale, when above 0, scales the credentials apart (they
+	// take most of the time and space: each is signed, about 3 KB).
+	CredentialScale float64
 	// Password, when set, creates the users Users lists with it.
 	Password string
 	// Progress, when set, draws a progress bar for one stage; it returns
@@ -94,7 +97,7 @@ type Stage struct {
 // Generate fills an empty database (migrated, without units). It refuses
 // a database that already has units: ids are chosen here.
 func Generate(ctx context.Context, db *sqlstore.DB, o Options) (*Result, error) {
-	if o.Scale <= 0 || o.Scale > 10 {
+	if o.Scale <= 0 || o.Scale > 10 || o.CredentialScale < 0 || o.CredentialScale > 10 {
 		return nil, shishi.Invalid(shishi.FieldError{Field: "scale", Message: "规模须大于 0 且不超过 10 / scale must be above 0 and at most 10"})
 	}
 	sys := shishi.WithActor(ctx, shishi.SystemActor())
@@ -115,6 +118,9 @@ func Generate(ctx context.Context, db *sqlstore.DB, o Options) (*Result, error) 
 	defer func() { db.Now = clock }()
 
 	g := &generator{db: db, sys: sys, o: o, cal: cal, rng: rand.New(rand.NewPCG(2026, 11)), res: &Result{Counts: CountsFor(o.Scale)}}
+	if o.CredentialScale > 0 {
+		g.res.Credentials = CountsFor(o.CredentialScale).Credentials
+	}
 	for _, st := range []struct {
 		name string
 		fn   func(context.Context) error

@@ -102,7 +102,9 @@ func (g *generator) units(ctx context.Context) error {
 		k := g.counties[ki]
 		perCounty[ki]++
 		code := fmt.Sprintf("%s-%04d", k.code, perCounty[ki])
-		name := fmt.Sprintf("%s第%d%s", k.name[len(provinces[g.cities[k.parent].parent].name):len(k.name)-len("教育局")], perCounty[ki], schoolKinds[g.rng.IntN(len(schoolKinds))])
+		// The county's name without 教育局, so that every school's name is
+		// distinct (an imported sheet names its units).
+		name := fmt.Sprintf("%s第%d%s", k.name[:len(k.name)-len("教育局")], perCounty[ki], schoolKinds[g.rng.IntN(len(schoolKinds))])
 		g.schools = append(g.schools, add(k, ki, code, name, shishi.UnitSchool, 4))
 		if len(t.rows) == 50_000 {
 			if err := s.flush(ctx); err != nil {

@@ -18,12 +18,14 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"database/sql"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -40,6 +42,8 @@ var (
 	duration = flag.Duration("duration", 20*time.Second, "length of each scenario")
 	clients  = flag.Int("clients", 64, "concurrent clients (workers)")
 	binFlag  = flag.String("bin", "", "a built shishi binary (default: build cmd/shishi)")
+	dataFlag = flag.String("data", "", "a dataset made by `shishi gen --users` to serve instead of the demo (copied first: the run writes)")
+	iters    = flag.Int("iters", 50, "iterations of each store probe (with -data)")
 )
 
 func main() {
@@ -75,6 +79,18 @@ func run() error {
 		}
 	}
 	var results []result
+	var data string
+	var storeRows []row
+	if *dataFlag != "" {
+		data = filepath.Join(dir, "data")
+		fmt.Fprintf(os.Stderr, "copying %s …\n", *dataFlag)
+		if out, err := exec.Command("cp", "-r", *dataFlag, data).CombinedOutput(); err != nil {
+			return fmt.Errorf("copy the dataset: %v: %s", err, out)
+		}
+		if storeRows, err = storeTargets(context.Background(), data, *iters, os.Stderr); err != nil {
+			return err
+		}
+	}
 
 	// Baseline 1: hello.
 	hello := startHello()
@@ -92,13 +108,17 @@ func run() error {
 		return err
 	}
 
-	// The server.
-	srv, err := startServer(bin, filepath.Join(dir, "data"))
+	// The server: the demo, or the copied dataset.
+	srv, err := startServer(bin, filepath.Join(dir, "data"), data != "")
 	if err != nil {
 		return err
 	}
 	defer srv.stop()
-	office, henan, zz := srv.token("office"), srv.token("henan"), srv.token("zhengzhou")
+	login := map[string]string{"office": "office", "henan": "henan", "zhengzhou": "zhengzhou"}
+	if data != "" {
+		login = map[string]string{"office": "gen-office", "henan": "gen-province", "zhengzhou": "gen-operator"}
+	}
+	office, henan, zz := srv.token(login["office"]), srv.token(login["henan"]), srv.token(login["zhengzhou"])
 	camp, tier, err := srv.campaign(henan)
 	if err != nil {
 		return err
@@ -106,7 +126,7 @@ func run() error {
 	var moeCamp float64
 	if cs, err := srv.get("/api/v1/campaigns", office); err == nil {
 		for _, c := range cs["items"].([]any) {
-			if m := c.(map[string]any); strings.HasPrefix(m["name"].(string), "教育部") {
+			if m := c.(map[string]any); strings.HasPrefix(m["name"].(string), "教育部") || strings.HasPrefix(m["name"].(string), "全国") {
 				moeCamp = m["id"].(float64)
 			}
 		}
@@ -115,24 +135,34 @@ func run() error {
 	if err != nil {
 		return err
 	}
+	certs, err := srv.certificates(1000)
+	if err != nil {
+		return err
+	}
 	var seq atomic.Int64
 	scen := []struct {
 		name string
 		tgt  vegeta.Targeter
 	}{
-		{"item list page of 50 (filtered)", func(t *vegeta.Target) error {
+		{scenCert, func(t *vegeta.Target) error {
+			c := certs[int(seq.Add(1))%len(certs)]
+			t.Method, t.URL = "GET", srv.url+"/verify?"+url.Values{"number": {c[0]}, "name": {c[1]}}.Encode()
+			t.Header = http.Header{"Accept": {"application/json"}}
+			return nil
+		}},
+		{scenList, func(t *vegeta.Target) error {
 			t.Method, t.URL = "GET", fmt.Sprintf("%s/api/v1/items?campaign=%.0f&status=in_progress&limit=50", srv.url, moeCamp)
 			t.Header = bearer(office)
 			return nil
 		}},
-		{"item create", func(t *vegeta.Target) error {
+		{scenCreate, func(t *vegeta.Target) error {
 			n := seq.Add(1)
 			t.Method, t.URL, t.Header = "POST", fmt.Sprintf("%s/api/v1/campaigns/%.0f/items", srv.url, camp), bearer(henan)
 			t.Body = mustJSON(map[string]any{"tier_id": tier, "code": fmt.Sprintf("L-%d", n), "title": fmt.Sprintf("压测事项 %d", n), "leader_name": "测试",
 				"lead_unit_id": srv.unit, "deadline": "2026-12-31", "public": false})
 			return nil
 		}},
-		{"report filing", func(t *vegeta.Target) error {
+		{scenFile, func(t *vegeta.Target) error {
 			n := seq.Add(1)
 			it := items[int(n)%len(items)]
 			t.Method, t.URL, t.Header = "POST", fmt.Sprintf("%s/api/v1/items/%.0f/reports", srv.url, it[0]), bearer(zz)
@@ -140,7 +170,7 @@ func run() error {
 				"values": []map[string]any{{"target_id": it[1], "value": n}}})
 			return nil
 		}},
-		{"complaint submission", func(t *vegeta.Target) error {
+		{scenComplaint, func(t *vegeta.Target) error {
 			n := seq.Add(1)
 			t.Method, t.URL = "POST", srv.url+"/api/v1/complaints"
 			t.Header = http.Header{"Content-Type": {"application/json"}}
@@ -151,14 +181,27 @@ func run() error {
 	for _, s := range scen {
 		r := attack(s.name, s.tgt, srv.pid())
 		r.base, r.baseRate = "hello", helloRate
-		if s.name == "complaint submission" {
+		if s.name == scenComplaint {
 			r.base, r.baseRate = "fsync", fsyncRate
 		}
 		results = append(results, r)
 	}
 	print(results, helloRate, fsyncRate)
+	generic, err := genericRate()
+	if err != nil {
+		return err
+	}
+	printTargets(results, storeRows, helloRate, fsyncRate, generic)
 	return nil
 }
+
+const (
+	scenCert      = "public certificate query (number + name)"
+	scenList      = "item list page of 50 (filtered)"
+	scenCreate    = "item create"
+	scenFile      = "report filing"
+	scenComplaint = "complaint submission"
+)
 
 func bearer(tok string) http.Header {
 	return http.Header{"Authorization": {"Bearer " + tok}, "Content-Type": {"application/json"}}

@@ -38,7 +38,7 @@ Usage:
   shishi workday add [--calendar FILE] DATE N
   shishi workday between [--calendar FILE] A B
   shishi jobs probe [--data DIR | --db URL] [--count N] [--sleep-ms MS]
-  shishi gen [--data DIR | --db URL] [--scale S] [--users]
+  shishi gen [--data DIR | --db URL] [--scale S] [--credential-scale S] [--users]
   shishi version
 
 Environment: SHISHI_ADDR, SHISHI_DATA, SHISHI_DB, SHISHI_PUBLIC_URL, SHISHI_MASTER_KEYS,
