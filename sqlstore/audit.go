@@ -113,13 +113,13 @@ func (d *DB) FindAudit(ctx context.Context, f shishi.AuditFilter) ([]*shishi.Aud
 		where += " AND l.at < " + q.add(f.To.UTC())
 	}
 	var total int
-	if err := d.db.QueryRowContext(ctx, `SELECT count(*) FROM audit_log l WHERE `+where, q...).Scan(&total); err != nil {
+	if err := d.read().QueryRowContext(ctx, `SELECT count(*) FROM audit_log l WHERE `+where, q...).Scan(&total); err != nil {
 		return nil, 0, shishi.Internal(err)
 	}
 	if f.Before > 0 {
 		where += " AND l.seq < " + q.add(f.Before)
 	}
-	rows, err := d.db.QueryContext(ctx, `SELECT `+prefixCols("l.", auditCols)+` FROM audit_log l WHERE `+where+` ORDER BY l.seq DESC LIMIT `+q.add(clampLimit(f.Limit)), q...)
+	rows, err := d.read().QueryContext(ctx, `SELECT `+prefixCols("l.", auditCols)+` FROM audit_log l WHERE `+where+` ORDER BY l.seq DESC LIMIT `+q.add(clampLimit(f.Limit)), q...)
 	if err != nil {
 		return nil, 0, shishi.Internal(err)
 	}
@@ -142,7 +142,7 @@ func (d *DB) FindAudit(ctx context.Context, f shishi.AuditFilter) ([]*shishi.Aud
 // seq order, checks that each entry links to the one before, that seq has
 // no gaps, and that the last entry is the recorded head.
 func (d *DB) VerifyAudit(ctx context.Context) (*shishi.AuditBreak, int, error) {
-	rows, err := d.db.QueryContext(ctx, `SELECT `+auditCols+` FROM audit_log ORDER BY seq`)
+	rows, err := d.read().QueryContext(ctx, `SELECT `+auditCols+` FROM audit_log ORDER BY seq`)
 	if err != nil {
 		return nil, 0, shishi.Internal(err)
 	}
@@ -169,7 +169,7 @@ func (d *DB) VerifyAudit(ctx context.Context) (*shishi.AuditBreak, int, error) {
 	}
 	var headSeq int64
 	var headHash string
-	if err := d.db.QueryRowContext(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`).Scan(&headSeq, &headHash); err != nil {
+	if err := d.read().QueryRowContext(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`).Scan(&headSeq, &headHash); err != nil {
 		return nil, n, shishi.Internal(err)
 	}
 	if headSeq != want-1 || headHash != prev {
@@ -191,7 +191,7 @@ func prefixCols(prefix, cols string) string {
 func (d *DB) AuditHead(ctx context.Context) (int64, string, error) {
 	var seq int64
 	var hash string
-	if err := d.db.QueryRowContext(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`).Scan(&seq, &hash); err != nil {
+	if err := d.read().QueryRowContext(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`).Scan(&seq, &hash); err != nil {
 		return 0, "", shishi.Internal(err)
 	}
 	return seq, hash, nil
@@ -200,7 +200,7 @@ func (d *DB) AuditHead(ctx context.Context) (int64, string, error) {
 // CheckAuditCheckpoint implements shishi.AuditService.
 func (d *DB) CheckAuditCheckpoint(ctx context.Context, seq int64, hash string) error {
 	var got string
-	err := d.db.QueryRowContext(ctx, `SELECT hash FROM audit_log WHERE seq = $1`, seq).Scan(&got)
+	err := d.read().QueryRowContext(ctx, `SELECT hash FROM audit_log WHERE seq = $1`, seq).Scan(&got)
 	if errors.Is(err, sql.ErrNoRows) {
 		return shishi.Errorf(shishi.EINVALID, "checkpoint entry %d is missing: the log was cut back", seq)
 	} else if err != nil {

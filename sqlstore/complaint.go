@@ -208,7 +208,7 @@ func (d *DB) Categories(ctx context.Context, all bool) ([]*shishi.ComplaintCateg
 	if !all {
 		params = append(params, true)
 	}
-	rows, err := d.db.QueryContext(ctx, query, params...)
+	rows, err := d.read().QueryContext(ctx, query, params...)
 	if err != nil {
 		return nil, shishi.Internal(err)
 	}
@@ -244,7 +244,7 @@ func (d *DB) topDesk(ctx context.Context, a *shishi.Actor) (bool, error) {
 	}
 	var q args
 	var n int
-	err := d.db.QueryRowContext(ctx, `SELECT count(*) FROM units dk WHERE dk.parent_id IS NULL AND `+
+	err := d.read().QueryRowContext(ctx, `SELECT count(*) FROM units dk WHERE dk.parent_id IS NULL AND `+
 		reach(a, "dk.path", &q, shishi.RoleHandler, shishi.RoleOffice), q...).Scan(&n)
 	if err != nil {
 		return false, shishi.Internal(err)
@@ -279,7 +279,7 @@ func (d *DB) SaveCategory(ctx context.Context, c shishi.ComplaintCategory) (*shi
 	if err != nil {
 		return nil, err
 	}
-	return d.category(ctx, d.db, c.Code)
+	return d.category(ctx, d.read(), c.Code)
 }
 
 // resolveUnit picks the unit concerned: by id, by code, or by name or
@@ -499,11 +499,11 @@ var errNoCase = shishi.Errorf(shishi.ENOTFOUND, "查询码或密码不正确 / w
 
 // Track implements shishi.ComplaintService.
 func (d *DB) Track(ctx context.Context, code, secret string) (*shishi.PublicCase, error) {
-	id, err := d.caseByCode(ctx, d.db, code, secret)
+	id, err := d.caseByCode(ctx, d.read(), code, secret)
 	if err != nil {
 		return nil, err
 	}
-	return d.reporterView(ctx, d.db, id)
+	return d.reporterView(ctx, d.read(), id)
 }
 
 // reporterView is the case as its reporter sees it: the text they sent,
@@ -613,15 +613,15 @@ func (d *DB) caseFiles(ctx context.Context, db queryer, id int64, publicOnly boo
 func (d *DB) ComplaintFile(ctx context.Context, id, fileID int64, code, secret string) (*shishi.Attachment, error) {
 	publicOnly := false
 	if code != "" {
-		cid, err := d.caseByCode(ctx, d.db, code, secret)
+		cid, err := d.caseByCode(ctx, d.read(), code, secret)
 		if err != nil || cid != id {
 			return nil, errNoCase
 		}
 		publicOnly = true
-	} else if _, err := d.findComplaint(ctx, d.db, id, false); err != nil {
+	} else if _, err := d.findComplaint(ctx, d.read(), id, false); err != nil {
 		return nil, err
 	}
-	files, err := d.caseFiles(ctx, d.db, id, publicOnly)
+	files, err := d.caseFiles(ctx, d.read(), id, publicOnly)
 	if err != nil {
 		return nil, err
 	}
@@ -635,7 +635,7 @@ func (d *DB) ComplaintFile(ctx context.Context, id, fileID int64, code, secret s
 
 // ReporterStep implements shishi.ComplaintService.
 func (d *DB) ReporterStep(ctx context.Context, code, secret, action string, in shishi.StepInput) (*shishi.PublicCase, error) {
-	id, err := d.caseByCode(ctx, d.db, code, secret)
+	id, err := d.caseByCode(ctx, d.read(), code, secret)
 	if err != nil {
 		return nil, err
 	}
@@ -717,7 +717,7 @@ func (d *DB) ReporterStep(ctx context.Context, code, secret, action string, in s
 	if err != nil {
 		return nil, err
 	}
-	return d.reporterView(ctx, d.db, id)
+	return d.reporterView(ctx, d.read(), id)
 }
 
 func ifNote(n string) string {

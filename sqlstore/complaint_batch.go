@@ -133,7 +133,9 @@ func (s *submitter) write(batch []*submission) {
 		}
 		ok++
 	}
-	if err := tx.Commit(); err != nil {
+	err = tx.Commit()
+	d.counts.wrote()
+	if err != nil {
 		s.fail(batch, err)
 		return
 	}

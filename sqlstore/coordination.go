@@ -15,7 +15,7 @@ import (
 func (d *DB) takesPart(ctx context.Context, db queryer, a *shishi.Actor, itemID int64) (bool, error) {
 	var q args
 	var n int
-	err := db.QueryRowContext(ctx, `SELECT count(*)`+itemFrom+`WHERE i.id = `+q.add(itemID)+` AND `+staffItemReach(a, &q), q...).Scan(&n)
+	err := db.QueryRowContext(ctx, `SELECT count(*)`+itemFrom+`WHERE i.id = `+q.add(itemID)+` AND `+staffItemReach(d.postgres, a, &q), q...).Scan(&n)
 	if err != nil {
 		return false, shishi.Internal(err)
 	}
@@ -155,12 +155,12 @@ func (d *DB) actorForTx(ctx context.Context, tx *sql.Tx, userID int64) (*shishi.
 // FindComments implements shishi.CoordinationService.
 func (d *DB) FindComments(ctx context.Context, itemID int64) ([]*shishi.Comment, error) {
 	a := shishi.ActorFrom(ctx)
-	if ok, err := d.takesPart(ctx, d.db, a, itemID); err != nil {
+	if ok, err := d.takesPart(ctx, d.read(), a, itemID); err != nil {
 		return nil, err
 	} else if !ok && !a.IsSystem() {
 		return []*shishi.Comment{}, nil
 	}
-	rows, err := d.db.QueryContext(ctx, `SELECT c.id, c.item_id, u.login, u.name, un.name, c.body, c.mentions, c.created_at
+	rows, err := d.read().QueryContext(ctx, `SELECT c.id, c.item_id, u.login, u.name, un.name, c.body, c.mentions, c.created_at
 		FROM item_comments c JOIN users u ON u.id = c.user_id JOIN units un ON un.id = u.unit_id WHERE c.item_id = $1 ORDER BY c.id`, itemID)
 	if err != nil {
 		return nil, shishi.Internal(err)
@@ -308,12 +308,12 @@ func (d *DB) CompleteTask(ctx context.Context, taskID int64, note string) (*shis
 // FindTasks implements shishi.CoordinationService.
 func (d *DB) FindTasks(ctx context.Context, itemID int64) ([]*shishi.Task, error) {
 	a := shishi.ActorFrom(ctx)
-	if ok, err := d.takesPart(ctx, d.db, a, itemID); err != nil {
+	if ok, err := d.takesPart(ctx, d.read(), a, itemID); err != nil {
 		return nil, err
 	} else if !ok && !a.IsSystem() {
 		return []*shishi.Task{}, nil
 	}
-	rows, err := d.db.QueryContext(ctx, `SELECT `+taskCols+` FROM item_tasks t JOIN units u ON u.id = t.unit_id WHERE t.item_id = $1 ORDER BY t.id`, itemID)
+	rows, err := d.read().QueryContext(ctx, `SELECT `+taskCols+` FROM item_tasks t JOIN units u ON u.id = t.unit_id WHERE t.item_id = $1 ORDER BY t.id`, itemID)
 	if err != nil {
 		return nil, shishi.Internal(err)
 	}
@@ -336,10 +336,10 @@ func (d *DB) FindNotices(ctx context.Context, limit int) ([]*shishi.Notice, int,
 		return []*shishi.Notice{}, 0, nil
 	}
 	var unread int
-	if err := d.db.QueryRowContext(ctx, `SELECT count(*) FROM notices WHERE user_id = $1 AND read_at IS NULL`, a.UserID).Scan(&unread); err != nil {
+	if err := d.read().QueryRowContext(ctx, `SELECT count(*) FROM notices WHERE user_id = $1 AND read_at IS NULL`, a.UserID).Scan(&unread); err != nil {
 		return nil, 0, shishi.Internal(err)
 	}
-	rows, err := d.db.QueryContext(ctx, `SELECT id, kind, item_id, complaint_id, finding_id, text, at, read_at FROM notices WHERE user_id = $1 ORDER BY id DESC LIMIT $2`, a.UserID, clampLimit(limit))
+	rows, err := d.read().QueryContext(ctx, `SELECT id, kind, item_id, complaint_id, finding_id, text, at, read_at FROM notices WHERE user_id = $1 ORDER BY id DESC LIMIT $2`, a.UserID, clampLimit(limit))
 	if err != nil {
 		return nil, 0, shishi.Internal(err)
 	}

@@ -143,7 +143,7 @@ func (d *DB) RotateKey(ctx context.Context, issuerID int64) (*shishi.Issuer, err
 // FindIssuers implements shishi.CredentialService.
 func (d *DB) FindIssuers(ctx context.Context) ([]*shishi.Issuer, error) {
 	var q args
-	rows, err := d.db.QueryContext(ctx, `SELECT `+issuerCols+` FROM issuers i JOIN units u ON u.id = i.unit_id WHERE `+
+	rows, err := d.read().QueryContext(ctx, `SELECT `+issuerCols+` FROM issuers i JOIN units u ON u.id = i.unit_id WHERE `+
 		issuerReach(shishi.ActorFrom(ctx), &q)+` ORDER BY i.id`, q...)
 	if err != nil {
 		return nil, shishi.Internal(err)
@@ -162,7 +162,7 @@ func (d *DB) FindIssuers(ctx context.Context) ([]*shishi.Issuer, error) {
 		return nil, shishi.Internal(err)
 	}
 	for _, i := range out {
-		if err := d.loadKeys(ctx, d.db, i); err != nil {
+		if err := d.loadKeys(ctx, d.read(), i); err != nil {
 			return nil, err
 		}
 	}
@@ -171,7 +171,7 @@ func (d *DB) FindIssuers(ctx context.Context) ([]*shishi.Issuer, error) {
 
 // FindIssuer implements shishi.CredentialService.
 func (d *DB) FindIssuer(ctx context.Context, id int64) (*shishi.Issuer, error) {
-	return d.findIssuer(ctx, d.db, id, true)
+	return d.findIssuer(ctx, d.read(), id, true)
 }
 
 // findIssuer reads an issuer; scoped to the actor's reach, or not (the
@@ -228,7 +228,7 @@ func (d *DB) signers(ctx context.Context, db queryer, i *shishi.Issuer) ([]vc.Si
 // DIDDocument implements shishi.CredentialService: every key the issuer
 // ever had, so what a retired key signed still verifies.
 func (d *DB) DIDDocument(ctx context.Context, issuerID int64) ([]byte, error) {
-	i, err := d.findIssuer(ctx, d.db, issuerID, false)
+	i, err := d.findIssuer(ctx, d.read(), issuerID, false)
 	if err != nil {
 		return nil, err
 	}
@@ -289,7 +289,7 @@ func (d *DB) CreateType(ctx context.Context, t *shishi.CredentialType) (*shishi.
 // FindTypes implements shishi.CredentialService: the types of issuers in reach.
 func (d *DB) FindTypes(ctx context.Context) ([]*shishi.CredentialType, error) {
 	var q args
-	rows, err := d.db.QueryContext(ctx, `SELECT `+typeCols+` FROM credential_types t JOIN issuers i ON i.id = t.issuer_id JOIN units u ON u.id = i.unit_id
+	rows, err := d.read().QueryContext(ctx, `SELECT `+typeCols+` FROM credential_types t JOIN issuers i ON i.id = t.issuer_id JOIN units u ON u.id = i.unit_id
 		WHERE `+issuerReach(shishi.ActorFrom(ctx), &q)+` ORDER BY t.id`, q...)
 	if err != nil {
 		return nil, shishi.Internal(err)
@@ -308,7 +308,7 @@ func (d *DB) FindTypes(ctx context.Context) ([]*shishi.CredentialType, error) {
 
 // FindType implements shishi.CredentialService.
 func (d *DB) FindType(ctx context.Context, code string) (*shishi.CredentialType, error) {
-	return d.findType(ctx, d.db, code, true)
+	return d.findType(ctx, d.read(), code, true)
 }
 
 func (d *DB) findType(ctx context.Context, db queryer, code string, scoped bool) (*shishi.CredentialType, error) {
@@ -329,7 +329,7 @@ func (d *DB) findType(ctx context.Context, db queryer, code string, scoped bool)
 
 // TypeContext implements shishi.CredentialService.
 func (d *DB) TypeContext(ctx context.Context, code string) ([]byte, error) {
-	t, err := d.findType(ctx, d.db, code, false)
+	t, err := d.findType(ctx, d.read(), code, false)
 	if err != nil {
 		return nil, shishi.Errorf(shishi.ENOTFOUND, "没有这个证书类型 / no such credential type")
 	}

@@ -48,6 +48,8 @@ type DB struct {
 
 	submitOnce sync.Once
 	submit     *submitter
+	reads      readCache
+	counts     countCache
 
 	// PublicURL is the base of every URL written into a credential (the
 	// server's --public-url); an issuer keeps the one it was created under.
@@ -117,6 +119,7 @@ func (d *DB) Close() error {
 	if d.submit != nil {
 		d.submit.stop()
 	}
+	d.closeReads()
 	return d.db.Close()
 }
 
@@ -161,7 +164,10 @@ func (d *DB) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if err := fn(tx); err != nil {
 		return err
 	}
-	if err := tx.Commit(); err != nil {
+	err = tx.Commit()
+	// Moved even when the commit fails: it may have landed.
+	d.counts.wrote()
+	if err != nil {
 		return shishi.Internal(err)
 	}
 	return nil

@@ -76,7 +76,7 @@ const evidenceSelect = `SELECT ev.id, ev.report_id, r.item_id, r.period, ev.name
 	JOIN units cu ON cu.id = c.unit_id JOIN units lu ON lu.id = i.lead_unit_id `
 
 func (d *DB) scanEvidence(ctx context.Context, query string, q args) ([]*shishi.Evidence, error) {
-	rows, err := d.db.QueryContext(ctx, query, q...)
+	rows, err := d.read().QueryContext(ctx, query, q...)
 	if err != nil {
 		return nil, shishi.Internal(err)
 	}
@@ -97,13 +97,13 @@ func (d *DB) scanEvidence(ctx context.Context, query string, q args) ([]*shishi.
 // a public item's summary shows, its files do not.
 func (d *DB) FindEvidence(ctx context.Context, itemID int64) ([]*shishi.Evidence, error) {
 	var q args
-	return d.scanEvidence(ctx, evidenceSelect+`WHERE r.item_id = `+q.add(itemID)+` AND `+staffItemReach(shishi.ActorFrom(ctx), &q)+` ORDER BY ev.id DESC`, q)
+	return d.scanEvidence(ctx, evidenceSelect+`WHERE r.item_id = `+q.add(itemID)+` AND `+staffItemReach(d.postgres, shishi.ActorFrom(ctx), &q)+` ORDER BY ev.id DESC`, q)
 }
 
 // GetEvidence implements shishi.EvidenceService.
 func (d *DB) GetEvidence(ctx context.Context, id int64) (*shishi.Evidence, error) {
 	var q args
-	es, err := d.scanEvidence(ctx, evidenceSelect+`WHERE ev.id = `+q.add(id)+` AND `+staffItemReach(shishi.ActorFrom(ctx), &q), q)
+	es, err := d.scanEvidence(ctx, evidenceSelect+`WHERE ev.id = `+q.add(id)+` AND `+staffItemReach(d.postgres, shishi.ActorFrom(ctx), &q), q)
 	if err != nil {
 		return nil, err
 	}

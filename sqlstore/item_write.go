@@ -201,7 +201,7 @@ func (d *DB) ItemHistory(ctx context.Context, id int64) ([]shishi.ItemEvent, err
 	if _, err := d.FindItem(ctx, id); err != nil {
 		return nil, err
 	}
-	rows, err := d.db.QueryContext(ctx, `SELECT at, actor, action, from_status, to_status, note FROM item_events WHERE item_id = $1 ORDER BY id DESC`, id)
+	rows, err := d.read().QueryContext(ctx, `SELECT at, actor, action, from_status, to_status, note FROM item_events WHERE item_id = $1 ORDER BY id DESC`, id)
 	if err != nil {
 		return nil, shishi.Internal(err)
 	}

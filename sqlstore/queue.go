@@ -256,13 +256,13 @@ func (d *DB) FindJobs(ctx context.Context, f shishi.JobFilter) ([]*shishi.Job, i
 		where += " AND j.kind = " + q.add(f.Kind)
 	}
 	var total int
-	if err := d.db.QueryRowContext(ctx, `SELECT count(*) FROM jobs j WHERE `+where, q...).Scan(&total); err != nil {
+	if err := d.read().QueryRowContext(ctx, `SELECT count(*) FROM jobs j WHERE `+where, q...).Scan(&total); err != nil {
 		return nil, 0, shishi.Internal(err)
 	}
 	if f.After > 0 {
 		where += " AND j.id < " + q.add(f.After)
 	}
-	rows, err := d.db.QueryContext(ctx, `SELECT `+jobCols+` FROM jobs j WHERE `+where+` ORDER BY j.id DESC LIMIT `+q.add(clampLimit(f.Limit)), q...)
+	rows, err := d.read().QueryContext(ctx, `SELECT `+jobCols+` FROM jobs j WHERE `+where+` ORDER BY j.id DESC LIMIT `+q.add(clampLimit(f.Limit)), q...)
 	if err != nil {
 		return nil, 0, shishi.Internal(err)
 	}

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"sync"
 )
 
 // stmtCache holds the statements one transaction has prepared, so that a
@@ -76,4 +77,82 @@ func (t txq) ExecContext(ctx context.Context, query string, args ...any) (sql.Re
 // (a batch's, shared by submissions that each keep their own context).
 func withStmtsOf(ctx, from context.Context) context.Context {
 	return context.WithValue(ctx, stmtKey{}, from.Value(stmtKey{}))
+}
+
+// readCache keeps prepared statements of the reads that run outside a
+// transaction, on SQLite: database/sql prepares a *sql.Stmt once per
+// pooled connection and reuses it, so a hot read (an API token's lookup, a
+// list page's count) is parsed a few times in the process's life instead
+// of on every request. The modernc driver has no statement cache of its
+// own; pgx has one, so PostgreSQL reads go straight through. Texts built
+// with a varying number of placeholders are bounded by maxCached: past it,
+// new texts run unprepared.
+type readCache struct {
+	mu sync.Mutex
+	m  map[string]*sql.Stmt
+}
+
+const (
+	maxCached    = 1024
+	maxCachedLen = 8192
+)
+
+// readDB is the store's pool for reads, through readCache. It is a queryer.
+type readDB struct{ d *DB }
+
+// read is the pool for one read outside a transaction.
+func (d *DB) read() readDB { return readDB{d} }
+
+func (r readDB) stmt(ctx context.Context, query string) *sql.Stmt {
+	d := r.d
+	if d.postgres || len(query) > maxCachedLen {
+		return nil
+	}
+	c := &d.reads
+	c.mu.Lock()
+	st, ok := c.m[query]
+	full := len(c.m) >= maxCached
+	c.mu.Unlock()
+	if ok || full {
+		return st
+	}
+	st, err := d.db.PrepareContext(ctx, query)
+	if err != nil {
+		return nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil {
+		c.m = map[string]*sql.Stmt{}
+	}
+	if old, ok := c.m[query]; ok {
+		st.Close()
+		return old
+	}
+	c.m[query] = st
+	return st
+}
+
+func (r readDB) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	if st := r.stmt(ctx, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return r.d.db.QueryRowContext(ctx, query, args...)
+}
+
+func (r readDB) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if st := r.stmt(ctx, query); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return r.d.db.QueryContext(ctx, query, args...)
+}
+
+// closeReads closes the cached statements (Close of the store).
+func (d *DB) closeReads() {
+	d.reads.mu.Lock()
+	defer d.reads.mu.Unlock()
+	for _, st := range d.reads.m {
+		st.Close()
+	}
+	d.reads.m = nil
 }

@@ -91,19 +91,19 @@ func (d *DB) FindGroups(ctx context.Context, f shishi.GroupFilter) ([]*shishi.Gr
 		where += " AND g.kind = " + q.add(string(f.Kind))
 	}
 	var total int
-	if err := d.db.QueryRowContext(ctx, `SELECT count(*)`+groupFrom+`WHERE `+where, q...).Scan(&total); err != nil {
+	if err := d.read().QueryRowContext(ctx, `SELECT count(*)`+groupFrom+`WHERE `+where, q...).Scan(&total); err != nil {
 		return nil, 0, shishi.Internal(err)
 	}
 	if f.After > 0 {
 		where += " AND g.id > " + q.add(f.After)
 	}
-	gs, err := d.loadGroups(ctx, d.db, `SELECT `+groupCols+groupFrom+`WHERE `+where+` ORDER BY g.id LIMIT `+q.add(clampLimit(f.Limit)), q)
+	gs, err := d.loadGroups(ctx, d.read(), `SELECT `+groupCols+groupFrom+`WHERE `+where+` ORDER BY g.id LIMIT `+q.add(clampLimit(f.Limit)), q)
 	return gs, total, err
 }
 
 // FindGroup implements shishi.SupervisionService.
 func (d *DB) FindGroup(ctx context.Context, id int64) (*shishi.Group, error) {
-	return d.findGroup(ctx, d.db, id)
+	return d.findGroup(ctx, d.read(), id)
 }
 
 func (d *DB) findGroup(ctx context.Context, db queryer, id int64) (*shishi.Group, error) {
@@ -541,7 +541,7 @@ func (d *DB) loadFiles(ctx context.Context, db queryer, where string, q args) ([
 
 // FindVisit implements shishi.SupervisionService.
 func (d *DB) FindVisit(ctx context.Context, id int64) (*shishi.Visit, error) {
-	return d.findVisit(ctx, d.db, id)
+	return d.findVisit(ctx, d.read(), id)
 }
 
 func (d *DB) findVisit(ctx context.Context, db queryer, id int64) (*shishi.Visit, error) {
@@ -568,13 +568,13 @@ func (d *DB) FindVisits(ctx context.Context, f shishi.VisitFilter) ([]*shishi.Vi
 		where += " AND " + day + " <= " + q.add(string(f.To))
 	}
 	var total int
-	if err := d.db.QueryRowContext(ctx, `SELECT count(*)`+visitFrom+`WHERE `+where, q...).Scan(&total); err != nil {
+	if err := d.read().QueryRowContext(ctx, `SELECT count(*)`+visitFrom+`WHERE `+where, q...).Scan(&total); err != nil {
 		return nil, 0, shishi.Internal(err)
 	}
 	if f.After > 0 {
 		where += " AND v.id > " + q.add(f.After)
 	}
-	vs, err := d.loadVisits(ctx, d.db, `SELECT `+visitCols+visitFrom+`WHERE `+where+` ORDER BY v.id LIMIT `+q.add(clampLimit(f.Limit)), q)
+	vs, err := d.loadVisits(ctx, d.read(), `SELECT `+visitCols+visitFrom+`WHERE `+where+` ORDER BY v.id LIMIT `+q.add(clampLimit(f.Limit)), q)
 	return vs, total, err
 }
 
@@ -709,7 +709,7 @@ func (d *DB) loadFindings(ctx context.Context, db queryer, query string, q args)
 
 // FindFinding implements shishi.SupervisionService.
 func (d *DB) FindFinding(ctx context.Context, id int64) (*shishi.Finding, error) {
-	return d.findFinding(ctx, d.db, id)
+	return d.findFinding(ctx, d.read(), id)
 }
 
 func (d *DB) findFinding(ctx context.Context, db queryer, id int64) (*shishi.Finding, error) {
@@ -759,13 +759,13 @@ func (d *DB) FindFindings(ctx context.Context, f shishi.FindingFilter) ([]*shish
 		where += " AND f.raised_on <= " + q.add(string(f.To))
 	}
 	var total int
-	if err := d.db.QueryRowContext(ctx, `SELECT count(*)`+findingFrom+`WHERE `+where, q...).Scan(&total); err != nil {
+	if err := d.read().QueryRowContext(ctx, `SELECT count(*)`+findingFrom+`WHERE `+where, q...).Scan(&total); err != nil {
 		return nil, 0, shishi.Internal(err)
 	}
 	if f.After > 0 {
 		where += " AND f.id > " + q.add(f.After)
 	}
-	fs, err := d.loadFindings(ctx, d.db, `SELECT `+findingCols+findingFrom+`WHERE `+where+` ORDER BY f.id LIMIT `+q.add(clampLimit(f.Limit)), q)
+	fs, err := d.loadFindings(ctx, d.read(), `SELECT `+findingCols+findingFrom+`WHERE `+where+` ORDER BY f.id LIMIT `+q.add(clampLimit(f.Limit)), q)
 	return fs, total, err
 }
 
@@ -1022,7 +1022,7 @@ func (d *DB) FindingHistory(ctx context.Context, id int64) ([]shishi.FindingEven
 	if _, err := d.FindFinding(ctx, id); err != nil {
 		return nil, err
 	}
-	rows, err := d.db.QueryContext(ctx, `SELECT id, at, actor, action, from_status, to_status, note FROM finding_events WHERE finding_id = $1 ORDER BY id`, id)
+	rows, err := d.read().QueryContext(ctx, `SELECT id, at, actor, action, from_status, to_status, note FROM finding_events WHERE finding_id = $1 ORDER BY id`, id)
 	if err != nil {
 		return nil, shishi.Internal(err)
 	}
@@ -1043,7 +1043,7 @@ func (d *DB) FindingHistory(ctx context.Context, id int64) ([]shishi.FindingEven
 	if err := rows.Err(); err != nil {
 		return nil, shishi.Internal(err)
 	}
-	files, err := d.loadFiles(ctx, d.db, `finding_id = $1`, args{id})
+	files, err := d.loadFiles(ctx, d.read(), `finding_id = $1`, args{id})
 	if err != nil {
 		return nil, err
 	}
@@ -1059,7 +1059,7 @@ func (d *DB) FindingHistory(ctx context.Context, id int64) ([]shishi.FindingEven
 // its visit or finding is.
 func (d *DB) GetSupervisionFile(ctx context.Context, id int64) (*shishi.SupervisionFile, error) {
 	var visit, finding sql.NullInt64
-	err := d.db.QueryRowContext(ctx, `SELECT visit_id, finding_id FROM sup_files WHERE id = $1`, id).Scan(&visit, &finding)
+	err := d.read().QueryRowContext(ctx, `SELECT visit_id, finding_id FROM sup_files WHERE id = $1`, id).Scan(&visit, &finding)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, shishi.Errorf(shishi.ENOTFOUND, "文件不存在或无权访问 / file %d not found", id)
 	} else if err != nil {
@@ -1073,7 +1073,7 @@ func (d *DB) GetSupervisionFile(ctx context.Context, id int64) (*shishi.Supervis
 	if err != nil {
 		return nil, shishi.Errorf(shishi.ENOTFOUND, "文件不存在或无权访问 / file %d not found", id)
 	}
-	fs, err := d.loadFiles(ctx, d.db, `id = $1`, args{id})
+	fs, err := d.loadFiles(ctx, d.read(), `id = $1`, args{id})
 	if err != nil || len(fs) == 0 {
 		return nil, shishi.Internal(err)
 	}
@@ -1234,7 +1234,7 @@ func (d *DB) SupervisionReport(ctx context.Context, groupID int64, from, to shis
 		after = fs[len(fs)-1].ID
 	}
 	// The covered unit each visited or found unit belongs to.
-	rows, err := d.db.QueryContext(ctx, `SELECT x.id, gu.unit_id FROM sup_group_units gu JOIN units c ON c.id = gu.unit_id JOIN units x ON x.path LIKE c.path || '%'
+	rows, err := d.read().QueryContext(ctx, `SELECT x.id, gu.unit_id FROM sup_group_units gu JOIN units c ON c.id = gu.unit_id JOIN units x ON x.path LIKE c.path || '%'
 		WHERE gu.group_id = $1 AND (x.id IN (SELECT unit_id FROM findings WHERE group_id = $1) OR x.id IN (SELECT unit_id FROM sup_visits WHERE group_id = $1))`, groupID)
 	if err != nil {
 		return nil, shishi.Internal(err)

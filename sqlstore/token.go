@@ -106,7 +106,7 @@ func (d *DB) TokenActor(ctx context.Context, token string) (*shishi.Actor, *shis
 	if !strings.HasPrefix(token, TokenPrefix) || len(token) > 128 {
 		return nil, nil, errBadToken
 	}
-	t, err := scanToken(d.db.QueryRowContext(ctx, `SELECT `+tokenCols+` FROM api_tokens WHERE token_hash = $1`, secret.HashToken(token)))
+	t, err := scanToken(d.read().QueryRowContext(ctx, `SELECT `+tokenCols+` FROM api_tokens WHERE token_hash = $1`, secret.HashToken(token)))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil, errBadToken
 	} else if err != nil {
@@ -143,7 +143,7 @@ func (d *DB) FindTokens(ctx context.Context, userID int64) ([]*shishi.Token, err
 	if _, err := d.FindUser(ctx, userID); err != nil {
 		return nil, err
 	}
-	rows, err := d.db.QueryContext(ctx, `SELECT `+tokenCols+` FROM api_tokens WHERE user_id = $1 ORDER BY id DESC`, userID)
+	rows, err := d.read().QueryContext(ctx, `SELECT `+tokenCols+` FROM api_tokens WHERE user_id = $1 ORDER BY id DESC`, userID)
 	if err != nil {
 		return nil, shishi.Internal(err)
 	}
@@ -186,7 +186,7 @@ func (d *DB) RevokeToken(ctx context.Context, id int64) error {
 // FindUserByLogin returns a user by login, within the actor's reach.
 func (d *DB) FindUserByLogin(ctx context.Context, login string) (*shishi.User, error) {
 	var id int64
-	err := d.db.QueryRowContext(ctx, `SELECT id FROM users WHERE login = $1`, strings.ToLower(strings.TrimSpace(login))).Scan(&id)
+	err := d.read().QueryRowContext(ctx, `SELECT id FROM users WHERE login = $1`, strings.ToLower(strings.TrimSpace(login))).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, shishi.Errorf(shishi.ENOTFOUND, "用户 %q 不存在 / no such user", login)
 	} else if err != nil {

@@ -39,11 +39,14 @@ import (
 )
 
 var (
-	duration = flag.Duration("duration", 20*time.Second, "length of each scenario")
-	clients  = flag.Int("clients", 64, "concurrent clients (workers)")
-	binFlag  = flag.String("bin", "", "a built shishi binary (default: build cmd/shishi)")
-	dataFlag = flag.String("data", "", "a dataset made by `shishi gen --users` to serve instead of the demo (copied first: the run writes)")
-	iters    = flag.Int("iters", 50, "iterations of each store probe (with -data)")
+	duration  = flag.Duration("duration", 20*time.Second, "length of each scenario")
+	clients   = flag.Int("clients", 64, "concurrent clients (workers)")
+	binFlag   = flag.String("bin", "", "a built shishi binary (default: build cmd/shishi)")
+	dataFlag  = flag.String("data", "", "a dataset made by `shishi gen --users` to serve instead of the demo (copied first: the run writes)")
+	iters     = flag.Int("iters", 50, "iterations of each store probe (with -data)")
+	only      = flag.String("only", "", "run only the HTTP scenarios whose name contains this (and skip the store probes)")
+	storeOnly = flag.Bool("store-only", false, "with -data: run the store probes only, on the dataset in place (it writes to it)")
+	profile   = flag.String("cpuprofile", "", "write the server's CPU profile to this file (SHISHI_CPUPROFILE)")
 )
 
 func main() {
@@ -82,12 +85,21 @@ func run() error {
 	var data string
 	var storeRows []row
 	if *dataFlag != "" {
+		if *storeOnly {
+			storeRows, err = storeTargets(context.Background(), *dataFlag, *iters, os.Stderr)
+			for _, r := range storeRows {
+				fmt.Printf("| %s | %s | %s | %s | %s | %s |\n", r.target, r.figure, r.baseline, r.ratio, r.met, r.note)
+			}
+			return err
+		}
 		data = filepath.Join(dir, "data")
 		fmt.Fprintf(os.Stderr, "copying %s …\n", *dataFlag)
 		if out, err := exec.Command("cp", "-r", *dataFlag, data).CombinedOutput(); err != nil {
 			return fmt.Errorf("copy the dataset: %v: %s", err, out)
 		}
-		if storeRows, err = storeTargets(context.Background(), data, *iters, os.Stderr); err != nil {
+		if *only != "" {
+			// -only: the HTTP scenarios alone.
+		} else if storeRows, err = storeTargets(context.Background(), data, *iters, os.Stderr); err != nil {
 			return err
 		}
 	}
@@ -179,6 +191,9 @@ func run() error {
 		}},
 	}
 	for _, s := range scen {
+		if *only != "" && !strings.Contains(s.name, *only) {
+			continue
+		}
 		r := attack(s.name, s.tgt, srv.pid())
 		r.base, r.baseRate = "hello", helloRate
 		if s.name == scenComplaint {

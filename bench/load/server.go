@@ -43,6 +43,9 @@ func startServer(bin, data string, dataset bool) (*server, error) {
 	// One address sends all the load: raise its limits, as an operator
 	// would for a gateway.
 	s.cmd.Env = append(os.Environ(), "SHISHI_PUBLIC_RATE=100000000", "SHISHI_API_RATE=10000000")
+	if *profile != "" {
+		s.cmd.Env = append(s.cmd.Env, "SHISHI_CPUPROFILE="+*profile)
+	}
 	var out bytes.Buffer
 	s.cmd.Stdout, s.cmd.Stderr = &out, &out
 	fmt.Fprintln(os.Stderr, "starting", strings.Join(s.cmd.Args, " "), "(seeding the demo takes a while) …")
