@@ -68,7 +68,7 @@ func (d *DB) count(ctx context.Context, query string, q args) (int, error) {
 	}
 	if len(key) <= maxCountedKey {
 		c.mu.Lock()
-		if c.at != gen || len(c.m) >= maxCounts {
+		if c.m == nil || c.at != gen || len(c.m) >= maxCounts {
 			if c.at > gen { // a newer generation already fills the cache
 				c.mu.Unlock()
 				return n, nil

@@ -47,6 +47,11 @@ func TestListTotalAfterWrites(t *testing.T) {
 			if sys != i || op != wantOp {
 				t.Fatalf("after %d items: system sees %d, Zhengzhou's operator %d; want %d and %d", i, sys, op, i, wantOp)
 			}
+			// A store that has written nothing since it opened counts too.
+			fresh := open(t, dsn)
+			if _, n, err := fresh.FindItems(w.sys, shishi.ItemFilter{CampaignID: c.ID, Status: shishi.StatusDraft, Limit: 1}); err != nil || n != i {
+				t.Fatalf("a fresh store counts %d, %v; want %d", n, err, i)
+			}
 			// Asked again without a write: the same totals.
 			if s2, o2 := total(); s2 != sys || o2 != op {
 				t.Fatalf("asked again: %d, %d; want %d, %d", s2, o2, sys, op)
