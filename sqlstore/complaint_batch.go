@@ -111,6 +111,7 @@ func (s *submitter) write(batch []*submission) {
 	defer tx.Rollback()
 	// One statement cache for the batch: each SQL text is parsed once.
 	stmts := withStmts(ctx, tx)
+	batch0 := batchOf(stmts, tx)
 	ok := 0
 	for i, p := range batch {
 		sp := "s" + strconv.Itoa(i)
@@ -118,9 +119,13 @@ func (s *submitter) write(batch []*submission) {
 			p.err = shishi.Internal(err)
 			continue
 		}
+		head := batch0.head
 		p.rc, p.err = d.submitTx(withStmtsOf(p.ctx, stmts), tx, p)
 		if p.err != nil {
 			p.rc = nil
+			// The savepoint takes back the submission's audit entry: the
+			// head the batch keeps goes back with it.
+			batch0.head = head
 			if _, err := tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT "+sp); err != nil {
 				s.fail(batch, err)
 				return
@@ -132,6 +137,10 @@ func (s *submitter) write(batch []*submission) {
 			return
 		}
 		ok++
+	}
+	if err := batch0.flushHead(ctx); err != nil {
+		s.fail(batch, err)
+		return
 	}
 	err = tx.Commit()
 	d.counts.wrote()

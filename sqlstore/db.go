@@ -185,10 +185,11 @@ func (a *args) add(v any) string {
 	return fmt.Sprintf("$%d", len(*a))
 }
 
+var likeSpecials = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+
 // likeEscape escapes a user's search text for LIKE … ESCAPE '\'.
 func likeEscape(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-	return "%" + strings.ToLower(r.Replace(s)) + "%"
+	return "%" + strings.ToLower(likeSpecials.Replace(s)) + "%"
 }
 
 // isUnique reports whether err is a unique-constraint violation.

@@ -14,6 +14,34 @@ import (
 type stmtCache struct {
 	tx *sql.Tx
 	m  map[string]*sql.Stmt
+	// head is the audit chain's head as the batch moved it: read once,
+	// written back once before the commit (appendAudit, flushHead).
+	head auditHead
+}
+
+// auditHead is the last audit entry's sequence number and hash.
+type auditHead struct {
+	seq           int64
+	hash          string
+	loaded, moved bool
+}
+
+// batchOf is ctx's statement cache when it belongs to tx.
+func batchOf(ctx context.Context, tx *sql.Tx) *stmtCache {
+	c, _ := ctx.Value(stmtKey{}).(*stmtCache)
+	if c == nil || c.tx != tx {
+		return nil
+	}
+	return c
+}
+
+// flushHead writes the audit head the batch moved.
+func (c *stmtCache) flushHead(ctx context.Context) error {
+	if !c.head.moved {
+		return nil
+	}
+	_, err := c.tx.ExecContext(ctx, `UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1`, c.head.seq, c.head.hash)
+	return err
 }
 
 type stmtKey struct{}
@@ -27,8 +55,8 @@ func withStmts(ctx context.Context, tx *sql.Tx) context.Context {
 // otherwise, or when preparing fails (the caller then runs the text, and
 // meets the error there).
 func prepared(ctx context.Context, tx *sql.Tx, query string) *sql.Stmt {
-	c, _ := ctx.Value(stmtKey{}).(*stmtCache)
-	if c == nil || c.tx != tx {
+	c := batchOf(ctx, tx)
+	if c == nil {
 		return nil
 	}
 	if st := c.m[query]; st != nil {

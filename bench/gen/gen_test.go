@@ -20,7 +20,7 @@ import (
 // and 2,000 credentials.
 const tinyScale = 0.0002
 
-func open(t *testing.T, dsn string) *sqlstore.DB {
+func open(t testing.TB, dsn string) *sqlstore.DB {
 	t.Helper()
 	ctx := context.Background()
 	keys, err := secret.ParseKeyring(secret.NewKeyringText("k1"))

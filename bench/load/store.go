@@ -248,6 +248,11 @@ func storeTargets(ctx context.Context, dir string, iters int, log io.Writer) ([]
 	read := time.Since(start)
 	n, err := e.db.ImportItems(e.sys, into.ID, parsed)
 	if err != nil {
+		for i, f := range shishi.ErrorFields(err) {
+			if i < 5 {
+				fmt.Fprintf(log, "    row %d %s: %s\n", f.Row, f.Field, f.Message)
+			}
+		}
 		return nil, err
 	}
 	took := time.Since(start)
