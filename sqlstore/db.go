@@ -156,6 +156,18 @@ func (d *DB) Migrate(ctx context.Context) error {
 
 // tx runs fn in a transaction, committing when it returns nil.
 func (d *DB) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	return d.txCounted(ctx, true, fn)
+}
+
+// jobsTx is tx for the queue's own bookkeeping (claiming and completing
+// jobs), which writes the jobs table only: no cached list total reads it,
+// so it leaves the count cache's generation alone — the workers poll
+// every second, and moving it there would count every list afresh.
+func (d *DB) jobsTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	return d.txCounted(ctx, false, fn)
+}
+
+func (d *DB) txCounted(ctx context.Context, counted bool, fn func(tx *sql.Tx) error) error {
 	tx, err := d.db.BeginTx(ctx, nil)
 	if err != nil {
 		return shishi.Internal(err)
@@ -166,7 +178,9 @@ func (d *DB) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	}
 	err = tx.Commit()
 	// Moved even when the commit fails: it may have landed.
-	d.counts.wrote()
+	if counted {
+		d.counts.wrote()
+	}
 	if err != nil {
 		return shishi.Internal(err)
 	}

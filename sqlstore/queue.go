@@ -111,7 +111,7 @@ func (d *DB) ClaimJobs(ctx context.Context, worker string, kinds []string, n int
 	}
 	now := d.now()
 	var out []*shishi.Job
-	err := d.tx(ctx, func(tx *sql.Tx) error {
+	err := d.jobsTx(ctx, func(tx *sql.Tx) error {
 		var e args
 		dead, eNow, eRunning := e.add(string(shishi.JobDead)), e.add(now), e.add(string(shishi.JobRunning))
 		if _, err := tx.ExecContext(ctx, `UPDATE jobs SET status = `+dead+`, lease_until = NULL, done_at = `+eNow+`,
@@ -198,7 +198,7 @@ func (d *DB) completeJob(ctx context.Context, tx *sql.Tx, j *shishi.Job) error {
 
 // CompleteJob implements shishi.QueueService.
 func (d *DB) CompleteJob(ctx context.Context, j *shishi.Job) error {
-	return d.tx(ctx, func(tx *sql.Tx) error { return d.completeJob(ctx, tx, j) })
+	return d.jobsTx(ctx, func(tx *sql.Tx) error { return d.completeJob(ctx, tx, j) })
 }
 
 // FailJob implements shishi.QueueService.
