@@ -14,11 +14,17 @@
 // writer committing single-row transactions through the same SQLite driver
 // with synchronous=FULL. The server's resident memory is sampled from
 // /proc during every scenario.
+//
+// With -data DIR (a dataset made by `shishi gen --users`) it copies the
+// dataset, runs the store probes with `shishi probe` (the store's side
+// runs in the shishi process: this tool stays an outside client), serves
+// the copy, adds the public certificate query to the scenarios and ends
+// with the performance issue's targets table (BENCHMARKS.md; `make
+// targets`).
 package main
 
 import (
 	"bytes"
-	"context"
 	"database/sql"
 	"encoding/json"
 	"flag"
@@ -86,7 +92,7 @@ func run() error {
 	var storeRows []row
 	if *dataFlag != "" {
 		if *storeOnly {
-			storeRows, err = storeTargets(context.Background(), *dataFlag, *iters, os.Stderr)
+			storeRows, err = storeTargets(bin, *dataFlag, *iters)
 			for _, r := range storeRows {
 				fmt.Printf("| %s | %s | %s | %s | %s | %s |\n", r.target, r.figure, r.baseline, r.ratio, r.met, r.note)
 			}
@@ -99,7 +105,7 @@ func run() error {
 		}
 		if *only != "" {
 			// -only: the HTTP scenarios alone.
-		} else if storeRows, err = storeTargets(context.Background(), data, *iters, os.Stderr); err != nil {
+		} else if storeRows, err = storeTargets(bin, data, *iters); err != nil {
 			return err
 		}
 	}

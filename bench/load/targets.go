@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -10,6 +11,31 @@ import (
 	"strconv"
 	"time"
 )
+
+// row is one line of the targets table.
+type row struct {
+	target, figure, baseline, ratio, met, note string
+}
+
+// storeTargets runs `shishi probe` on the dataset copy: the store probes
+// run in the shishi process; this tool stays an outside client.
+func storeTargets(bin, data string, iters int) ([]row, error) {
+	cmd := exec.Command(bin, "probe", "--data", data, "--iters", strconv.Itoa(iters))
+	cmd.Stderr = os.Stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return nil, fmt.Errorf("shishi probe: %w", err)
+	}
+	var rs []struct{ Target, Figure, Baseline, Ratio, Met, Note string }
+	if err := json.Unmarshal(out, &rs); err != nil {
+		return nil, fmt.Errorf("shishi probe: %w", err)
+	}
+	var rows []row
+	for _, r := range rs {
+		rows = append(rows, row{r.Target, r.Figure, r.Baseline, r.Ratio, r.Met, r.Note})
+	}
+	return rows, nil
+}
 
 // genericRate is the generic json-gold RDFC signing path's credentials per
 // second on this machine now: vc's BenchmarkIssue/generic, one core.
@@ -84,4 +110,11 @@ func printTargets(rs []result, store []row, hello, fsync, generic float64) {
 	}
 	w.Flush()
 	os.Stdout.Write(b.Bytes())
+}
+
+func yes(ok bool) string {
+	if ok {
+		return "met"
+	}
+	return "**not met**"
 }

@@ -39,6 +39,7 @@ Usage:
   shishi workday between [--calendar FILE] A B
   shishi jobs probe [--data DIR | --db URL] [--count N] [--sleep-ms MS]
   shishi gen [--data DIR | --db URL] [--scale S] [--credential-scale S] [--users]
+  shishi probe --data DIR [--iters N]
   shishi version
 
 Environment: SHISHI_ADDR, SHISHI_DATA, SHISHI_DB, SHISHI_PUBLIC_URL, SHISHI_MASTER_KEYS,
@@ -99,6 +100,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = jobsProbe(ctx, rest, stdout)
 	case "gen":
 		err = genData(ctx, rest, stdout)
+	case "probe":
+		err = probe(ctx, rest, stdout)
 	case "workday between":
 		err = workdayBetween(ctx, rest, stdout)
 	case "version", "--version", "-v":

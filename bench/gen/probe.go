@@ -1,23 +1,25 @@
-package main
+package gen
 
 import (
 	"bytes"
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"time"
 
 	"github.com/shishi-edu/shishi"
-	"github.com/shishi-edu/shishi/bench/gen"
 	"github.com/shishi-edu/shishi/secret"
 	"github.com/shishi-edu/shishi/sqlstore"
 	"github.com/shishi-edu/shishi/workday"
 	"github.com/shishi-edu/shishi/xlsx"
 )
+
+// The store probes of the performance issue's targets, on a dataset made
+// by Generate (with users), run in process by `shishi probe`: the server's
+// load run (bench/load) is an outside client and calls the command.
 
 // timing is the spread of one probe's iterations.
 type timing struct {
@@ -101,16 +103,21 @@ func openStore(ctx context.Context, dir string) (*storeEnv, error) {
 	return e, nil
 }
 
-// row is one line of the targets table.
-type row struct {
-	target, figure, baseline, ratio, met, note string
+// Row is one line of the targets table (bench/load prints it).
+type Row struct {
+	Target   string `json:"target"`
+	Figure   string `json:"figure"`
+	Baseline string `json:"baseline"`
+	Ratio    string `json:"ratio"`
+	Met      string `json:"met"`
+	Note     string `json:"note"`
 }
 
-// storeTargets measures the targets that are store calls: the item list
+// Probe measures the targets that are store calls: the item list
 // page (with its raw-SELECT floor), the province roll-up and the cockpit's
 // store calls, item creation at 1,000 and at the dataset's item count,
 // the import of a 100,000-row ledger, bulk issuance.
-func storeTargets(ctx context.Context, dir string, iters int, log io.Writer) ([]row, error) {
+func Probe(ctx context.Context, dir string, iters int, log io.Writer) ([]Row, error) {
 	start := time.Now()
 	e, err := openStore(ctx, dir)
 	if err != nil {
@@ -118,7 +125,7 @@ func storeTargets(ctx context.Context, dir string, iters int, log io.Writer) ([]
 	}
 	fmt.Fprintf(log, "opened and migrated in %s\n", time.Since(start).Round(time.Millisecond))
 	defer e.db.Close()
-	var rows []row
+	var rows []Row
 	fmt.Fprintf(log, "store probes on %s: campaign %d with %d items\n", dir, e.campaign, e.items)
 
 	step := func(what string) { fmt.Fprintf(log, "  %s  %s …\n", time.Now().Format("15:04:05"), what) }
@@ -144,7 +151,7 @@ func storeTargets(ctx context.Context, dir string, iters int, log io.Writer) ([]
 	if err != nil {
 		return nil, err
 	}
-	rows = append(rows, row{"item list page of 50, status filter (store, office)", fmt.Sprintf("p50 %.2f ms, p99 %.2f ms", list.ms(list.p50), list.ms(list.p99)),
+	rows = append(rows, Row{"item list page of 50, status filter (store, office)", fmt.Sprintf("p50 %.2f ms, p99 %.2f ms", list.ms(list.p50), list.ms(list.p99)),
 		fmt.Sprintf("raw SELECT of 50 rows p50 %.2f ms", floor.ms(floor.p50)), fmt.Sprintf("%.1f× floor", float64(list.p50)/float64(floor.p50)),
 		yes(list.p99 < 20*time.Millisecond) + " (p99 < 20 ms)", ""})
 
@@ -158,7 +165,7 @@ func storeTargets(ctx context.Context, dir string, iters int, log io.Writer) ([]
 	if err != nil {
 		return nil, err
 	}
-	rows = append(rows, row{"roll-up of a province subtree (Summarise, unit = province)", fmt.Sprintf("p50 %.1f ms, p99 %.1f ms", sum.ms(sum.p50), sum.ms(sum.p99)),
+	rows = append(rows, Row{"roll-up of a province subtree (Summarise, unit = province)", fmt.Sprintf("p50 %.1f ms, p99 %.1f ms", sum.ms(sum.p50), sum.ms(sum.p99)),
 		"50 ms", fmt.Sprintf("%.2f× target", float64(sum.p50)/float64(50*time.Millisecond)), yes(sum.p50 < 50*time.Millisecond), ""})
 	// The cockpit as the province's office sees it: everything in its
 	// reach (its subtree's items and every public item).
@@ -176,7 +183,7 @@ func storeTargets(ctx context.Context, dir string, iters int, log io.Writer) ([]
 	if err != nil {
 		return nil, err
 	}
-	rows = append(rows, row{"province cockpit's store calls as the province office (campaign, roll-up, 100 flagged items)", fmt.Sprintf("p50 %.1f ms, p99 %.1f ms", cockpit.ms(cockpit.p50), cockpit.ms(cockpit.p99)),
+	rows = append(rows, Row{"province cockpit's store calls as the province office (campaign, roll-up, 100 flagged items)", fmt.Sprintf("p50 %.1f ms, p99 %.1f ms", cockpit.ms(cockpit.p50), cockpit.ms(cockpit.p99)),
 		"50 ms", fmt.Sprintf("%.2f× target", float64(cockpit.p50)/float64(50*time.Millisecond)), yes(cockpit.p50 < 50*time.Millisecond), ""})
 
 	// Item creation: p99 in a campaign of 1,000 items against the dataset's.
@@ -209,7 +216,7 @@ func storeTargets(ctx context.Context, dir string, iters int, log io.Writer) ([]
 		return nil, err
 	}
 	r := float64(atN.p99) / float64(at1k.p99)
-	rows = append(rows, row{fmt.Sprintf("item create p99 at %d items vs at 1,000", e.items), fmt.Sprintf("p99 %.2f ms (p50 %.2f)", atN.ms(atN.p99), atN.ms(atN.p50)),
+	rows = append(rows, Row{fmt.Sprintf("item create p99 at %d items vs at 1,000", e.items), fmt.Sprintf("p99 %.2f ms (p50 %.2f)", atN.ms(atN.p99), atN.ms(atN.p50)),
 		fmt.Sprintf("p99 %.2f ms (p50 %.2f) at 1,000", at1k.ms(at1k.p99), at1k.ms(at1k.p50)), fmt.Sprintf("%.2f×", r), yes(r <= 1.5) + " (≤ 1.5×)", ""})
 
 	step("ledger import")
@@ -256,18 +263,18 @@ func storeTargets(ctx context.Context, dir string, iters int, log io.Writer) ([]
 		return nil, err
 	}
 	took := time.Since(start)
-	rows = append(rows, row{fmt.Sprintf("import of a %d-row ledger .xlsx (%.1f MiB)", n, float64(buf.Len())/(1<<20)), fmt.Sprintf("%.1f s (reading %.1f s)", took.Seconds(), read.Seconds()),
+	rows = append(rows, Row{fmt.Sprintf("import of a %d-row ledger .xlsx (%.1f MiB)", n, float64(buf.Len())/(1<<20)), fmt.Sprintf("%.1f s (reading %.1f s)", took.Seconds(), read.Seconds()),
 		"15 s", fmt.Sprintf("%.2f× target", took.Seconds()/15), yes(took < 15*time.Second && n >= 100_000), ""})
 
 	step("bulk issuance")
 	// Bulk issuance: credentials per second through IssueBulk.
 	const bulk = 5000
 	start = time.Now()
-	if _, err := e.db.IssueBulk(e.sys, "cet4", gen.ScoreRows(10_000_000, 10_000_000+bulk), nil); err != nil {
+	if _, err := e.db.IssueBulk(e.sys, "cet4", ScoreRows(10_000_000, 10_000_000+bulk), nil); err != nil {
 		return nil, err
 	}
 	rate := bulk / time.Since(start).Seconds()
-	rows = append(rows, row{"credential bulk issuance (IssueBulk, 5,000 CET reports)", fmt.Sprintf("%.0f /s", rate), "generic", "", "", strconv.FormatFloat(rate, 'f', 0, 64)})
+	rows = append(rows, Row{"credential bulk issuance (IssueBulk, 5,000 CET reports)", fmt.Sprintf("%.0f /s", rate), "generic", "", "", strconv.FormatFloat(rate, 'f', 0, 64)})
 	return rows, nil
 }
 
@@ -277,5 +284,3 @@ func yes(ok bool) string {
 	}
 	return "**not met**"
 }
-
-var _ = os.Stderr
