@@ -29,16 +29,17 @@ var layers = map[string][]string{
 	"blob":              {""},
 	"webhook":           {""},
 	"mailer":            {""},
-	"internal/testdb":   {},           // test helper: nothing of ours
-	"internal/testsmtp": {},           // test helper: nothing of ours
-	"sqlstore":          {"", "leaf"}, // root and leaves, never server or jobs
-	"server":            {"", "leaf"}, // root and leaves, never sqlstore or jobs
-	"jobs":              {"", "leaf"}, // root and leaves, never sqlstore or server
-	"internal/app":      {"*"},        // the wiring sees everything
-	"cmd/shishi":        {"*"},        //
-	"internal/e2e":      {"*"},        //
-	"bench/load":        {},           // an outside client: HTTP only
-	"briefpdf":          {""},         // the briefing's PDF (a leaf)
+	"internal/testdb":   {},                       // test helper: nothing of ours
+	"internal/testsmtp": {},                       // test helper: nothing of ours
+	"sqlstore":          {"", "leaf"},             // root and leaves, never server or jobs
+	"server":            {"", "leaf"},             // root and leaves, never sqlstore or jobs
+	"jobs":              {"", "leaf"},             // root and leaves, never sqlstore or server
+	"internal/app":      {"*"},                    // the wiring sees everything
+	"cmd/shishi":        {"*"},                    //
+	"internal/e2e":      {"*"},                    //
+	"bench/load":        {},                       // an outside client: HTTP only
+	"bench/gen":         {"", "sqlstore", "leaf"}, // the dataset generator and store probes: writes through the store and straight into its tables
+	"briefpdf":          {""},                     // the briefing's PDF (a leaf)
 }
 
 var leaves = map[string]bool{"blob": true, "secret": true, "demo": true, "workday": true, "vc": true, "xlsx": true, "pdf": true, "chart": true, "webhook": true, "mailer": true, "briefpdf": true}

@@ -26,7 +26,7 @@ func (d *DB) CheckPassword(ctx context.Context, login, password string) (*shishi
 		totp      string
 		createdAt time.Time
 	)
-	err := d.db.QueryRowContext(ctx, `SELECT id, unit_id, password_hash, disabled, totp_secret, created_at FROM users WHERE login = $1`, login).
+	err := d.read().QueryRowContext(ctx, `SELECT id, unit_id, password_hash, disabled, totp_secret, created_at FROM users WHERE login = $1`, login).
 		Scan(&id, &unitID, &hash, &disabled, &totp, &createdAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		secret.BurnTime(password)
@@ -89,7 +89,7 @@ func (d *DB) CheckPassword(ctx context.Context, login, password string) (*shishi
 // the attempt is one too many (the account is then locked).
 func (d *DB) reserveAttempt(ctx context.Context, userID int64, now time.Time) (int, error) {
 	var n int
-	err := d.db.QueryRowContext(ctx, `UPDATE users SET failed_logins = failed_logins + 1
+	err := d.read().QueryRowContext(ctx, `UPDATE users SET failed_logins = failed_logins + 1
 		WHERE id = $1 AND (locked_until IS NULL OR locked_until <= $2) RETURNING failed_logins`, userID, now).Scan(&n)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, d.lockedError(ctx, userID)
@@ -114,7 +114,7 @@ func lockUser(ctx context.Context, tx *sql.Tx, userID int64, now time.Time) erro
 
 func (d *DB) lockedError(ctx context.Context, userID int64) error {
 	var until sql.NullTime
-	_ = d.db.QueryRowContext(ctx, `SELECT locked_until FROM users WHERE id = $1`, userID).Scan(&until)
+	_ = d.read().QueryRowContext(ctx, `SELECT locked_until FROM users WHERE id = $1`, userID).Scan(&until)
 	when := "—"
 	if until.Valid {
 		when = until.Time.In(shanghai).Format("2006-01-02 15:04")
@@ -233,13 +233,13 @@ func loginOf(ctx context.Context, tx *sql.Tx, userID int64) string {
 func (d *DB) actorFor(ctx context.Context, userID int64) (*shishi.Actor, error) {
 	a := &shishi.Actor{UserID: userID}
 	var disabled bool
-	err := d.db.QueryRowContext(ctx, `SELECT login, name, unit_id, disabled, totp_secret <> '' FROM users WHERE id = $1`, userID).Scan(&a.Login, &a.Name, &a.UnitID, &disabled, &a.TOTPEnrolled)
+	err := d.read().QueryRowContext(ctx, `SELECT login, name, unit_id, disabled, totp_secret <> '' FROM users WHERE id = $1`, userID).Scan(&a.Login, &a.Name, &a.UnitID, &disabled, &a.TOTPEnrolled)
 	if errors.Is(err, sql.ErrNoRows) || disabled {
 		return nil, shishi.Errorf(shishi.EUNAUTHORIZED, "账号不存在或已停用 / account missing or disabled")
 	} else if err != nil {
 		return nil, shishi.Internal(err)
 	}
-	if a.Grants, err = d.grants(ctx, d.db, userID); err != nil {
+	if a.Grants, err = d.grants(ctx, d.read(), userID); err != nil {
 		return nil, err
 	}
 	return a, nil
@@ -255,7 +255,7 @@ func (d *DB) SessionActor(ctx context.Context, token string) (*shishi.Actor, *sh
 	}
 	h := secret.HashToken(token)
 	var s shishi.Session
-	err := d.db.QueryRowContext(ctx, `SELECT user_id, created_at, last_seen_at, totp_ok, csrf FROM sessions WHERE token_hash = $1`, h).
+	err := d.read().QueryRowContext(ctx, `SELECT user_id, created_at, last_seen_at, totp_ok, csrf FROM sessions WHERE token_hash = $1`, h).
 		Scan(&s.UserID, &s.CreatedAt, &s.LastSeenAt, &s.TOTPOK, &s.CSRF)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil, errNoSession
@@ -367,7 +367,7 @@ func (d *DB) ChangePassword(ctx context.Context, old, new string) error {
 		return err
 	}
 	var hash string
-	if err := d.db.QueryRowContext(ctx, `SELECT password_hash FROM users WHERE id = $1`, a.UserID).Scan(&hash); err != nil {
+	if err := d.read().QueryRowContext(ctx, `SELECT password_hash FROM users WHERE id = $1`, a.UserID).Scan(&hash); err != nil {
 		return shishi.Internal(err)
 	}
 	if ok, err := secret.CheckPassword(hash, old); err != nil {

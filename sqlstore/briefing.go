@@ -210,18 +210,18 @@ func (d *DB) briefing(ctx context.Context, db queryer, id int64, published bool)
 
 // FindBriefing implements shishi.BriefingService.
 func (d *DB) FindBriefing(ctx context.Context, id int64) (*shishi.Briefing, error) {
-	return d.briefing(ctx, d.db, id, false)
+	return d.briefing(ctx, d.read(), id, false)
 }
 
 // PublishedBriefing implements shishi.BriefingService.
 func (d *DB) PublishedBriefing(ctx context.Context, id int64) (*shishi.Briefing, error) {
-	return d.briefing(ctx, d.db, id, true)
+	return d.briefing(ctx, d.read(), id, true)
 }
 
 // FindBriefings implements shishi.BriefingService.
 func (d *DB) FindBriefings(ctx context.Context) ([]*shishi.Briefing, error) {
 	var q args
-	return d.scanBriefings(ctx, d.db, `WHERE `+reach(shishi.ActorFrom(ctx), "cu.path", &q, shishi.RoleOffice)+` ORDER BY b.period DESC, b.id DESC LIMIT 500`, q)
+	return d.scanBriefings(ctx, d.read(), `WHERE `+reach(shishi.ActorFrom(ctx), "cu.path", &q, shishi.RoleOffice)+` ORDER BY b.period DESC, b.id DESC LIMIT 500`, q)
 }
 
 // PublishedBriefings implements shishi.BriefingService.
@@ -233,7 +233,7 @@ func (d *DB) PublishedBriefings(ctx context.Context, p shishi.Page) ([]*shishi.B
 		return nil, 0, err
 	}
 	cond, tail := publishedOrder.page(p, &q)
-	bs, err := d.scanBriefings(ctx, d.db, where+cond+tail, q)
+	bs, err := d.scanBriefings(ctx, d.read(), where+cond+tail, q)
 	return bs, total, err
 }
 

@@ -14,13 +14,13 @@ var campaignWide = []shishi.Role{shishi.RoleOffice, shishi.RoleLeader, shishi.Ro
 
 // campaignReach: the actor sees the campaign as a whole, or has an item of
 // it in reach as lead or cooperating unit.
-func campaignReach(a *shishi.Actor, q *args) string {
+func campaignReach(pg bool, a *shishi.Actor, q *args) string {
 	if a.IsSystem() {
 		return "1=1"
 	}
 	return "(" + reach(a, "cu.path", q, campaignWide...) +
-		" OR EXISTS (SELECT 1 FROM items ci WHERE ci.campaign_id = c.id AND ci.lead_unit_id IN " + unitsReached(a, q) + ")" +
-		" OR EXISTS (SELECT 1 FROM items ci JOIN item_units ciu ON ciu.item_id = ci.id WHERE ci.campaign_id = c.id AND ciu.unit_id IN " + unitsReached(a, q) + "))"
+		" OR EXISTS (SELECT 1 FROM items ci WHERE ci.campaign_id = c.id AND ci.lead_unit_id IN " + unitsReached(pg, a, q) + ")" +
+		" OR EXISTS (SELECT 1 FROM items ci JOIN item_units ciu ON ciu.item_id = ci.id WHERE ci.campaign_id = c.id AND ciu.unit_id IN " + unitsReached(pg, a, q) + "))"
 }
 
 const campaignCols = `c.id, c.unit_id, cu.name, c.name, c.description, c.starts_on, c.ends_on, c.as_of, c.amber_below, c.red_below, c.report_due, c.version, c.created_at,
@@ -38,8 +38,8 @@ func scanCampaign(s interface{ Scan(...any) error }) (*shishi.Campaign, error) {
 // FindCampaigns implements shishi.CampaignService.
 func (d *DB) FindCampaigns(ctx context.Context, p shishi.Page) ([]*shishi.Campaign, int, error) {
 	var q args
-	from := ` FROM campaigns c JOIN units cu ON cu.id = c.unit_id WHERE ` + campaignReach(shishi.ActorFrom(ctx), &q)
-	total, err := count(ctx, d.db, from, q)
+	from := ` FROM campaigns c JOIN units cu ON cu.id = c.unit_id WHERE ` + campaignReach(d.postgres, shishi.ActorFrom(ctx), &q)
+	total, err := count(ctx, d.read(), from, q)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -62,7 +62,7 @@ func (d *DB) FindCampaigns(ctx context.Context, p shishi.Page) ([]*shishi.Campai
 		return nil, 0, shishi.Internal(err)
 	}
 	for _, c := range out {
-		if c.Tiers, err = d.tiers(ctx, d.db, c.ID); err != nil {
+		if c.Tiers, err = d.tiers(ctx, d.read(), c.ID); err != nil {
 			return nil, 0, err
 		}
 	}
@@ -74,12 +74,12 @@ var campaignOrder = order{cols: []string{"c.starts_on", "c.id"}, table: "campaig
 
 // FindCampaign implements shishi.CampaignService.
 func (d *DB) FindCampaign(ctx context.Context, id int64) (*shishi.Campaign, error) {
-	return d.findCampaign(ctx, d.db, id)
+	return d.findCampaign(ctx, d.read(), id)
 }
 
 func (d *DB) findCampaign(ctx context.Context, db queryer, id int64) (*shishi.Campaign, error) {
 	var q args
-	c, err := scanCampaign(db.QueryRowContext(ctx, `SELECT `+campaignCols+` FROM campaigns c JOIN units cu ON cu.id = c.unit_id WHERE c.id = `+q.add(id)+` AND `+campaignReach(shishi.ActorFrom(ctx), &q), q...))
+	c, err := scanCampaign(db.QueryRowContext(ctx, `SELECT `+campaignCols+` FROM campaigns c JOIN units cu ON cu.id = c.unit_id WHERE c.id = `+q.add(id)+` AND `+campaignReach(d.postgres, shishi.ActorFrom(ctx), &q), q...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, shishi.Errorf(shishi.ENOTFOUND, "活动不存在或无权访问 / campaign %d not found", id)
 	} else if err != nil {

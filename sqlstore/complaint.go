@@ -42,8 +42,12 @@ func newTracking() (code, secret string) {
 
 // normCode and normSecret accept what people type: spaces, dashes, lower case.
 func normCode(c string) string {
-	return strings.ToUpper(strings.NewReplacer(" ", "", "-", "").Replace(strings.TrimSpace(c)))
+	return strings.ToUpper(codeSpacing.Replace(strings.TrimSpace(c)))
 }
+
+// codeSpacing is built once: building a Replacer per call was 7 % of the
+// submission writer's time under load.
+var codeSpacing = strings.NewReplacer(" ", "", "-", "")
 
 func normSecret(s string) string { return normCode(s) }
 
@@ -210,7 +214,7 @@ func (d *DB) Categories(ctx context.Context, all bool) ([]*shishi.ComplaintCateg
 	if !all {
 		params = append(params, true)
 	}
-	rows, err := d.db.QueryContext(ctx, query, params...)
+	rows, err := d.read().QueryContext(ctx, query, params...)
 	if err != nil {
 		return nil, shishi.Internal(err)
 	}
@@ -246,7 +250,7 @@ func (d *DB) topDesk(ctx context.Context, a *shishi.Actor) (bool, error) {
 	}
 	var q args
 	var n int
-	err := d.db.QueryRowContext(ctx, `SELECT count(*) FROM units dk WHERE dk.parent_id IS NULL AND `+
+	err := d.read().QueryRowContext(ctx, `SELECT count(*) FROM units dk WHERE dk.parent_id IS NULL AND `+
 		reach(a, "dk.path", &q, shishi.RoleHandler, shishi.RoleOffice), q...).Scan(&n)
 	if err != nil {
 		return false, shishi.Internal(err)
@@ -292,7 +296,7 @@ func (d *DB) SaveCategory(ctx context.Context, c shishi.ComplaintCategory, versi
 	if err != nil {
 		return nil, err
 	}
-	return d.category(ctx, d.db, c.Code)
+	return d.category(ctx, d.read(), c.Code)
 }
 
 // resolveUnit picks the unit concerned: by id, by code, or by name or
@@ -384,21 +388,21 @@ func (d *DB) submitTx(ctx context.Context, tx *sql.Tx, p *submission) (*shishi.R
 	in, sealed, files, cal := p.in, p.sealed, p.files, p.cal
 	var rc *shishi.Receipt
 	err := func() error {
-		cat, err := d.category(ctx, tx, in.Category)
+		cat, err := d.category(ctx, on(ctx, tx), in.Category)
 		if err != nil {
 			return err
 		}
 		if !cat.Active {
 			return shishi.Invalid(shishi.FieldError{Field: "category", Message: "该类别已停用 / the category is no longer in use"})
 		}
-		unitID, path, err := d.resolveUnit(ctx, tx, in.UnitID, in.UnitCode, in.Place)
+		unitID, path, err := d.resolveUnit(ctx, on(ctx, tx), in.UnitID, in.UnitCode, in.Place)
 		if err != nil {
 			return err
 		}
 		// The desk is the top of the unit's tree: the column of the
 		// ministry (or of whichever authority runs this deployment).
 		var desk int64
-		if err := tx.QueryRowContext(ctx, `SELECT id FROM units WHERE parent_id IS NULL AND $1 LIKE path || '%'`, path).Scan(&desk); err != nil {
+		if err := on(ctx, tx).QueryRowContext(ctx, `SELECT id FROM units WHERE parent_id IS NULL AND $1 LIKE path || '%'`, path).Scan(&desk); err != nil {
 			return shishi.Internal(err)
 		}
 		now := d.now()
@@ -406,7 +410,7 @@ func (d *DB) submitTx(ctx context.Context, tx *sql.Tx, p *submission) (*shishi.R
 		for attempt := 0; ; attempt++ {
 			code, sec := newTracking()
 			var id int64
-			err := tx.QueryRowContext(ctx, `INSERT INTO complaints (code, secret_hash, category, unit_id, desk_unit_id, body, place,
+			err := on(ctx, tx).QueryRowContext(ctx, `INSERT INTO complaints (code, secret_hash, category, unit_id, desk_unit_id, body, place,
 				anonymous, reporter_sealed, status, source, received_at, updated_at, deadline, warn_from)
 				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13, $14) RETURNING id`,
 				code, secretHash(code, sec), cat.Code, unitID, desk, in.Body, in.Place, in.Anonymous || in.Reporter.Empty(), sealed,
@@ -450,7 +454,7 @@ func (d *DB) submitTx(ctx context.Context, tx *sql.Tx, p *submission) (*shishi.R
 
 // complaintEvent adds a line to a case's timeline.
 func (d *DB) complaintEvent(ctx context.Context, tx *sql.Tx, id int64, actor, action string, public bool, note string, unit *int64) error {
-	if _, err := tx.ExecContext(ctx, `INSERT INTO complaint_events (complaint_id, at, actor, action, public, note, unit_id) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+	if _, err := on(ctx, tx).ExecContext(ctx, `INSERT INTO complaint_events (complaint_id, at, actor, action, public, note, unit_id) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
 		id, d.now(), actor, action, public, note, unit); err != nil {
 		return shishi.Internal(err)
 	}
@@ -472,7 +476,7 @@ func (d *DB) staffAt(ctx context.Context, tx *sql.Tx, unitID int64, roles ...shi
 	for i, r := range roles {
 		in[i] = q.add(string(r))
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT g.user_id FROM user_roles g JOIN users u ON u.id = g.user_id
+	rows, err := on(ctx, tx).QueryContext(ctx, `SELECT DISTINCT g.user_id FROM user_roles g JOIN users u ON u.id = g.user_id
 		WHERE g.unit_id = `+u+` AND u.disabled = `+dis+` AND g.role IN (`+strings.Join(in, ", ")+`) ORDER BY g.user_id`, q...)
 	if err != nil {
 		return nil, shishi.Internal(err)
@@ -512,11 +516,11 @@ var errNoCase = shishi.Errorf(shishi.ENOTFOUND, "查询码或密码不正确 / w
 
 // Track implements shishi.ComplaintService.
 func (d *DB) Track(ctx context.Context, code, secret string) (*shishi.PublicCase, error) {
-	id, err := d.caseByCode(ctx, d.db, code, secret)
+	id, err := d.caseByCode(ctx, d.read(), code, secret)
 	if err != nil {
 		return nil, err
 	}
-	return d.reporterView(ctx, d.db, id)
+	return d.reporterView(ctx, d.read(), id)
 }
 
 // reporterView is the case as its reporter sees it: the text they sent,
@@ -627,15 +631,15 @@ func (d *DB) caseFiles(ctx context.Context, db queryer, id int64, publicOnly boo
 func (d *DB) ComplaintFile(ctx context.Context, id, fileID int64, code, secret string) (*shishi.Attachment, error) {
 	publicOnly := false
 	if code != "" {
-		cid, err := d.caseByCode(ctx, d.db, code, secret)
+		cid, err := d.caseByCode(ctx, d.read(), code, secret)
 		if err != nil || cid != id {
 			return nil, errNoCase
 		}
 		publicOnly = true
-	} else if _, err := d.findComplaint(ctx, d.db, id, false); err != nil {
+	} else if _, err := d.findComplaint(ctx, d.read(), id, false); err != nil {
 		return nil, err
 	}
-	files, err := d.caseFiles(ctx, d.db, id, publicOnly)
+	files, err := d.caseFiles(ctx, d.read(), id, publicOnly)
 	if err != nil {
 		return nil, err
 	}
@@ -649,7 +653,7 @@ func (d *DB) ComplaintFile(ctx context.Context, id, fileID int64, code, secret s
 
 // ReporterStep implements shishi.ComplaintService.
 func (d *DB) ReporterStep(ctx context.Context, code, secret, action string, in shishi.StepInput) (*shishi.PublicCase, error) {
-	id, err := d.caseByCode(ctx, d.db, code, secret)
+	id, err := d.caseByCode(ctx, d.read(), code, secret)
 	if err != nil {
 		return nil, err
 	}
@@ -731,7 +735,7 @@ func (d *DB) ReporterStep(ctx context.Context, code, secret, action string, in s
 	if err != nil {
 		return nil, err
 	}
-	return d.reporterView(ctx, d.db, id)
+	return d.reporterView(ctx, d.read(), id)
 }
 
 func ifNote(n string) string {

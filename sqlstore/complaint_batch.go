@@ -109,6 +109,9 @@ func (s *submitter) write(batch []*submission) {
 		return
 	}
 	defer tx.Rollback()
+	// One statement cache for the batch: each SQL text is parsed once.
+	stmts := withStmts(ctx, tx)
+	batch0 := batchOf(stmts, tx)
 	ok := 0
 	for i, p := range batch {
 		sp := "s" + strconv.Itoa(i)
@@ -116,9 +119,13 @@ func (s *submitter) write(batch []*submission) {
 			p.err = shishi.Internal(err)
 			continue
 		}
-		p.rc, p.err = d.submitTx(p.ctx, tx, p)
+		head := batch0.head
+		p.rc, p.err = d.submitTx(withStmtsOf(p.ctx, stmts), tx, p)
 		if p.err != nil {
 			p.rc = nil
+			// The savepoint takes back the submission's audit entry: the
+			// head the batch keeps goes back with it.
+			batch0.head = head
 			if _, err := tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT "+sp); err != nil {
 				s.fail(batch, err)
 				return
@@ -131,7 +138,13 @@ func (s *submitter) write(batch []*submission) {
 		}
 		ok++
 	}
-	if err := tx.Commit(); err != nil {
+	if err := batch0.flushHead(ctx); err != nil {
+		s.fail(batch, err)
+		return
+	}
+	err = tx.Commit()
+	d.counts.wrote()
+	if err != nil {
 		s.fail(batch, err)
 		return
 	}

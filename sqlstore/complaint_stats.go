@@ -17,7 +17,7 @@ func itoa(n int) string { return strconv.Itoa(n) }
 // Floors implements shishi.ComplaintService.
 func (d *DB) Floors(ctx context.Context) (shishi.ComplaintFloors, error) {
 	var f shishi.ComplaintFloors
-	err := d.db.QueryRowContext(ctx, `SELECT on_time_floor, reply_floor, satisfaction_floor, version FROM complaint_settings WHERE id = 1`).Scan(&f.OnTime, &f.Reply, &f.Satisfaction, &f.Version)
+	err := d.read().QueryRowContext(ctx, `SELECT on_time_floor, reply_floor, satisfaction_floor, version FROM complaint_settings WHERE id = 1`).Scan(&f.OnTime, &f.Reply, &f.Satisfaction, &f.Version)
 	if err != nil {
 		return f, shishi.Internal(err)
 	}
@@ -92,7 +92,7 @@ func (d *DB) Stats(ctx context.Context, from, to shishi.Date) (*shishi.Complaint
 		sum(CASE WHEN ` + unitPhase + ` AND c.deadline < ` + today + ` THEN 1 ELSE 0 END)` + complaintFrom +
 		` WHERE c.received_at >= ` + start + ` AND c.received_at < ` + end + ` AND c.status <> ` + q.add(string(shishi.ComplaintMerged)) +
 		` AND ` + complaintRead(a, &q) + ` GROUP BY c.assigned_unit_id, au.name, c.category`
-	rows, err := d.db.QueryContext(ctx, query, q...)
+	rows, err := d.read().QueryContext(ctx, query, q...)
 	if err != nil {
 		return nil, shishi.Internal(err)
 	}
@@ -174,13 +174,13 @@ func add(u, x *shishi.UnitStats, cat string) {
 // Duplicates implements shishi.ComplaintService: recent cases about the
 // same unit whose text is similar (character bigrams), most similar first.
 func (d *DB) Duplicates(ctx context.Context, id int64) ([]*shishi.Duplicate, error) {
-	r, err := d.findComplaint(ctx, d.db, id, false)
+	r, err := d.findComplaint(ctx, d.read(), id, false)
 	if err != nil {
 		return nil, err
 	}
 	a := shishi.ActorFrom(ctx)
 	var q args
-	rows, err := d.db.QueryContext(ctx, `SELECT c.id, c.code, c.status, c.body, c.received_at`+complaintFrom+
+	rows, err := d.read().QueryContext(ctx, `SELECT c.id, c.code, c.status, c.body, c.received_at`+complaintFrom+
 		` WHERE c.unit_id = `+q.add(r.Unit.ID)+` AND c.id <> `+q.add(id)+` AND c.status NOT IN (`+q.add(string(shishi.ComplaintMerged))+`, `+
 		q.add(string(shishi.ComplaintDeclined))+`) AND c.received_at > `+q.add(r.ReceivedAt.AddDate(0, 0, -180))+
 		` AND `+complaintRead(a, &q)+` ORDER BY c.id DESC LIMIT 500`, q...)
@@ -228,7 +228,7 @@ func (d *DB) SweepComplaints(ctx context.Context) (int, error) {
 		}
 	}
 	t := q.add(string(today))
-	rows, err := d.db.QueryContext(ctx, `SELECT c.id, c.code, c.status, c.deadline, c.desk_unit_id, c.assigned_unit_id, au.parent_id, au.name,
+	rows, err := d.read().QueryContext(ctx, `SELECT c.id, c.code, c.status, c.deadline, c.desk_unit_id, c.assigned_unit_id, au.parent_id, au.name,
 		c.escalated_at IS NOT NULL FROM complaints c LEFT JOIN units au ON au.id = c.assigned_unit_id
 		WHERE c.status IN (`+strings.Join(timed, ", ")+`) AND c.deadline <> '' AND c.warn_from < `+t+` ORDER BY c.id`, q...)
 	if err != nil {
@@ -483,7 +483,7 @@ func (d *DB) PublicCases(ctx context.Context, f shishi.PublicFilter) ([]*shishi.
 	if limit <= 0 || limit > 1000 {
 		limit = 1000
 	}
-	rows, err := d.db.QueryContext(ctx, `SELECT `+complaintCols+`, `+text+complaintFrom+` WHERE `+strings.Join(where, " AND ")+` ORDER BY c.id DESC LIMIT `+q.add(limit), q...)
+	rows, err := d.read().QueryContext(ctx, `SELECT `+complaintCols+`, `+text+complaintFrom+` WHERE `+strings.Join(where, " AND ")+` ORDER BY c.id DESC LIMIT `+q.add(limit), q...)
 	if err != nil {
 		return nil, shishi.Internal(err)
 	}

@@ -12,21 +12,21 @@ import (
 
 // FindComplaint implements shishi.ComplaintService.
 func (d *DB) FindComplaint(ctx context.Context, id int64) (*shishi.Complaint, error) {
-	r, err := d.findComplaint(ctx, d.db, id, false)
+	r, err := d.findComplaint(ctx, d.read(), id, false)
 	if err != nil {
 		return nil, err
 	}
 	a := shishi.ActorFrom(ctx)
-	s, err := d.complaintSides(ctx, d.db, a, id)
+	s, err := d.complaintSides(ctx, d.read(), a, id)
 	if err != nil {
 		return nil, err
 	}
-	ext, err := d.pendingExtension(ctx, d.db, id)
+	ext, err := d.pendingExtension(ctx, d.read(), id)
 	if err != nil {
 		return nil, err
 	}
 	r.Extension = ext
-	if r.Files, err = d.caseFiles(ctx, d.db, id, false); err != nil {
+	if r.Files, err = d.caseFiles(ctx, d.read(), id, false); err != nil {
 		return nil, err
 	}
 	for _, st := range shishi.ComplaintSteps {
@@ -69,14 +69,14 @@ func canStep(st shishi.ComplaintStep, r *complaintRow, s sides, ext *shishi.Exte
 
 // ComplaintEvents implements shishi.ComplaintService.
 func (d *DB) ComplaintEvents(ctx context.Context, id int64, p shishi.Page) ([]*shishi.ComplaintEvent, int, error) {
-	if _, err := d.findComplaint(ctx, d.db, id, false); err != nil {
+	if _, err := d.findComplaint(ctx, d.read(), id, false); err != nil {
 		return nil, 0, err
 	}
-	total, err := count(ctx, d.db, `FROM complaint_events WHERE complaint_id = $1`, args{id})
+	total, err := count(ctx, d.read(), `FROM complaint_events WHERE complaint_id = $1`, args{id})
 	if err != nil {
 		return nil, 0, err
 	}
-	es, err := d.events(ctx, d.db, id, false, p)
+	es, err := d.events(ctx, d.read(), id, false, p)
 	return es, total, err
 }
 
@@ -126,7 +126,7 @@ func (d *DB) FindComplaints(ctx context.Context, f shishi.ComplaintFilter) ([]*s
 	}
 	if f.UnitID > 0 {
 		var path string
-		if err := d.db.QueryRowContext(ctx, `SELECT path FROM units WHERE id = $1`, f.UnitID).Scan(&path); err != nil {
+		if err := d.read().QueryRowContext(ctx, `SELECT path FROM units WHERE id = $1`, f.UnitID).Scan(&path); err != nil {
 			return nil, 0, shishi.Invalid(shishi.FieldError{Field: "unit", Message: "没有这个单位 / no such unit"})
 		}
 		p := q.add(path + "%")
@@ -138,13 +138,13 @@ func (d *DB) FindComplaints(ctx context.Context, f shishi.ComplaintFilter) ([]*s
 	}
 	cond := " WHERE " + strings.Join(where, " AND ")
 	var total int
-	if err := d.db.QueryRowContext(ctx, `SELECT count(*)`+complaintFrom+cond, q...).Scan(&total); err != nil {
+	if err := d.read().QueryRowContext(ctx, `SELECT count(*)`+complaintFrom+cond, q...).Scan(&total); err != nil {
 		return nil, 0, shishi.Internal(err)
 	}
 	if f.After > 0 {
 		cond += " AND c.id < " + q.add(f.After)
 	}
-	rows, err := d.db.QueryContext(ctx, `SELECT `+complaintCols+complaintFrom+cond+` ORDER BY c.id DESC LIMIT `+q.add(clampLimit(f.Limit)), q...)
+	rows, err := d.read().QueryContext(ctx, `SELECT `+complaintCols+complaintFrom+cond+` ORDER BY c.id DESC LIMIT `+q.add(clampLimit(f.Limit)), q...)
 	if err != nil {
 		return nil, 0, shishi.Internal(err)
 	}

@@ -15,7 +15,7 @@ import (
 func (d *DB) takesPart(ctx context.Context, db queryer, a *shishi.Actor, itemID int64) (bool, error) {
 	var q args
 	var n int
-	err := db.QueryRowContext(ctx, `SELECT count(*)`+itemFrom+`WHERE i.id = `+q.add(itemID)+` AND `+staffItemReach(a, &q), q...).Scan(&n)
+	err := db.QueryRowContext(ctx, `SELECT count(*)`+itemFrom+`WHERE i.id = `+q.add(itemID)+` AND `+staffItemReach(d.postgres, a, &q), q...).Scan(&n)
 	if err != nil {
 		return false, shishi.Internal(err)
 	}
@@ -155,14 +155,14 @@ func (d *DB) actorForTx(ctx context.Context, tx *sql.Tx, userID int64) (*shishi.
 // FindComments implements shishi.CoordinationService.
 func (d *DB) FindComments(ctx context.Context, itemID int64, p shishi.Page) ([]*shishi.Comment, int, error) {
 	a := shishi.ActorFrom(ctx)
-	if ok, err := d.takesPart(ctx, d.db, a, itemID); err != nil {
+	if ok, err := d.takesPart(ctx, d.read(), a, itemID); err != nil {
 		return nil, 0, err
 	} else if !ok && !a.IsSystem() {
 		return []*shishi.Comment{}, 0, nil
 	}
 	q := args{itemID}
 	const from = ` FROM item_comments c JOIN users u ON u.id = c.user_id JOIN units un ON un.id = u.unit_id WHERE c.item_id = $1`
-	total, err := count(ctx, d.db, from, q)
+	total, err := count(ctx, d.read(), from, q)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -314,14 +314,14 @@ func (d *DB) CompleteTask(ctx context.Context, taskID int64, note string) (*shis
 // FindTasks implements shishi.CoordinationService.
 func (d *DB) FindTasks(ctx context.Context, itemID int64, p shishi.Page) ([]*shishi.Task, int, error) {
 	a := shishi.ActorFrom(ctx)
-	if ok, err := d.takesPart(ctx, d.db, a, itemID); err != nil {
+	if ok, err := d.takesPart(ctx, d.read(), a, itemID); err != nil {
 		return nil, 0, err
 	} else if !ok && !a.IsSystem() {
 		return []*shishi.Task{}, 0, nil
 	}
 	q := args{itemID}
 	const from = ` FROM item_tasks t JOIN units u ON u.id = t.unit_id WHERE t.item_id = $1`
-	total, err := count(ctx, d.db, from, q)
+	total, err := count(ctx, d.read(), from, q)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -349,7 +349,7 @@ func (d *DB) FindNotices(ctx context.Context, p shishi.Page) ([]*shishi.Notice, 
 		return []*shishi.Notice{}, 0, 0, nil
 	}
 	var total, unread int
-	if err := d.db.QueryRowContext(ctx, `SELECT count(*), count(read_at) FROM notices WHERE user_id = $1`, a.UserID).Scan(&total, &unread); err != nil {
+	if err := d.read().QueryRowContext(ctx, `SELECT count(*), count(read_at) FROM notices WHERE user_id = $1`, a.UserID).Scan(&total, &unread); err != nil {
 		return nil, 0, 0, shishi.Internal(err)
 	}
 	unread = total - unread
@@ -358,7 +358,7 @@ func (d *DB) FindNotices(ctx context.Context, p shishi.Page) ([]*shishi.Notice, 
 	}
 	q := args{a.UserID}
 	cond, tail := byID("id", true).page(p, &q)
-	rows, err := d.db.QueryContext(ctx, `SELECT id, kind, item_id, complaint_id, finding_id, text, at, read_at FROM notices WHERE user_id = $1`+cond+tail, q...)
+	rows, err := d.read().QueryContext(ctx, `SELECT id, kind, item_id, complaint_id, finding_id, text, at, read_at FROM notices WHERE user_id = $1`+cond+tail, q...)
 	if err != nil {
 		return nil, 0, 0, shishi.Internal(err)
 	}

@@ -144,7 +144,7 @@ func (d *DB) RotateKey(ctx context.Context, issuerID int64) (*shishi.Issuer, err
 func (d *DB) FindIssuers(ctx context.Context, p shishi.Page) ([]*shishi.Issuer, int, error) {
 	var q args
 	from := ` FROM issuers i JOIN units u ON u.id = i.unit_id WHERE ` + issuerReach(shishi.ActorFrom(ctx), &q)
-	total, err := count(ctx, d.db, from, q)
+	total, err := count(ctx, d.read(), from, q)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -167,7 +167,7 @@ func (d *DB) FindIssuers(ctx context.Context, p shishi.Page) ([]*shishi.Issuer, 
 		return nil, 0, shishi.Internal(err)
 	}
 	for _, i := range out {
-		if err := d.loadKeys(ctx, d.db, i); err != nil {
+		if err := d.loadKeys(ctx, d.read(), i); err != nil {
 			return nil, 0, err
 		}
 	}
@@ -176,7 +176,7 @@ func (d *DB) FindIssuers(ctx context.Context, p shishi.Page) ([]*shishi.Issuer, 
 
 // FindIssuer implements shishi.CredentialService.
 func (d *DB) FindIssuer(ctx context.Context, id int64) (*shishi.Issuer, error) {
-	return d.findIssuer(ctx, d.db, id, true)
+	return d.findIssuer(ctx, d.read(), id, true)
 }
 
 // findIssuer reads an issuer; scoped to the actor's reach, or not (the
@@ -233,7 +233,7 @@ func (d *DB) signers(ctx context.Context, db queryer, i *shishi.Issuer) ([]vc.Si
 // DIDDocument implements shishi.CredentialService: every key the issuer
 // ever had, so what a retired key signed still verifies.
 func (d *DB) DIDDocument(ctx context.Context, issuerID int64) ([]byte, error) {
-	i, err := d.findIssuer(ctx, d.db, issuerID, false)
+	i, err := d.findIssuer(ctx, d.read(), issuerID, false)
 	if err != nil {
 		return nil, err
 	}
@@ -295,7 +295,7 @@ func (d *DB) CreateType(ctx context.Context, t *shishi.CredentialType) (*shishi.
 func (d *DB) FindTypes(ctx context.Context, p shishi.Page) ([]*shishi.CredentialType, int, error) {
 	var q args
 	from := ` FROM credential_types t JOIN issuers i ON i.id = t.issuer_id JOIN units u ON u.id = i.unit_id WHERE ` + issuerReach(shishi.ActorFrom(ctx), &q)
-	total, err := count(ctx, d.db, from, q)
+	total, err := count(ctx, d.read(), from, q)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -318,7 +318,7 @@ func (d *DB) FindTypes(ctx context.Context, p shishi.Page) ([]*shishi.Credential
 
 // FindType implements shishi.CredentialService.
 func (d *DB) FindType(ctx context.Context, code string) (*shishi.CredentialType, error) {
-	return d.findType(ctx, d.db, code, true)
+	return d.findType(ctx, d.read(), code, true)
 }
 
 func (d *DB) findType(ctx context.Context, db queryer, code string, scoped bool) (*shishi.CredentialType, error) {
@@ -339,7 +339,7 @@ func (d *DB) findType(ctx context.Context, db queryer, code string, scoped bool)
 
 // TypeContext implements shishi.CredentialService.
 func (d *DB) TypeContext(ctx context.Context, code string) ([]byte, error) {
-	t, err := d.findType(ctx, d.db, code, false)
+	t, err := d.findType(ctx, d.read(), code, false)
 	if err != nil {
 		return nil, shishi.Errorf(shishi.ENOTFOUND, "没有这个证书类型 / no such credential type")
 	}

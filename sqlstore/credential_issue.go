@@ -398,13 +398,13 @@ func (d *DB) FindCredentials(ctx context.Context, f shishi.CredentialFilter) ([]
 		where += " AND (c.number = " + q.add(shishi.NormalizeCertNumber(f.Q)) + " OR c.holder_name = " + q.add(strings.TrimSpace(f.Q)) + ")"
 	}
 	var total int
-	if err := d.db.QueryRowContext(ctx, `SELECT COUNT(*)`+credFrom+` WHERE `+where, q...).Scan(&total); err != nil {
+	if err := d.read().QueryRowContext(ctx, `SELECT COUNT(*)`+credFrom+` WHERE `+where, q...).Scan(&total); err != nil {
 		return nil, 0, shishi.Internal(err)
 	}
 	if f.After > 0 {
 		where += " AND c.id < " + q.add(f.After)
 	}
-	rows, err := d.db.QueryContext(ctx, `SELECT `+credCols+credFrom+` WHERE `+where+` ORDER BY c.id DESC LIMIT `+q.add(clampLimit(f.Limit)), q...)
+	rows, err := d.read().QueryContext(ctx, `SELECT `+credCols+credFrom+` WHERE `+where+` ORDER BY c.id DESC LIMIT `+q.add(clampLimit(f.Limit)), q...)
 	if err != nil {
 		return nil, 0, shishi.Internal(err)
 	}
@@ -422,7 +422,7 @@ func (d *DB) FindCredentials(ctx context.Context, f shishi.CredentialFilter) ([]
 
 // FindCredential implements shishi.CredentialService.
 func (d *DB) FindCredential(ctx context.Context, id int64) (*shishi.Credential, error) {
-	return d.findCredential(ctx, d.db, id)
+	return d.findCredential(ctx, d.read(), id)
 }
 
 func (d *DB) findCredential(ctx context.Context, db queryer, id int64) (*shishi.Credential, error) {
@@ -440,7 +440,7 @@ func (d *DB) findCredential(ctx context.Context, db queryer, id int64) (*shishi.
 func (d *DB) CredentialVC(ctx context.Context, id int64) ([]byte, error) {
 	var q args
 	var doc string
-	err := d.db.QueryRowContext(ctx, `SELECT c.vc`+credFrom+` WHERE c.id = `+q.add(id)+` AND `+credReach(shishi.ActorFrom(ctx), &q), q...).Scan(&doc)
+	err := d.read().QueryRowContext(ctx, `SELECT c.vc`+credFrom+` WHERE c.id = `+q.add(id)+` AND `+credReach(shishi.ActorFrom(ctx), &q), q...).Scan(&doc)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, shishi.Errorf(shishi.ENOTFOUND, "没有这份证书，或无权查看 / no such credential")
 	} else if err != nil {
@@ -587,7 +587,7 @@ func (d *DB) StatusListCredential(ctx context.Context, issuerID int64, purpose s
 	}
 	var version, signedVersion int64
 	var signed string
-	err := d.db.QueryRowContext(ctx, `SELECT version, signed, signed_version FROM status_lists WHERE issuer_id = $1 AND purpose = $2 AND seq = $3`,
+	err := d.read().QueryRowContext(ctx, `SELECT version, signed, signed_version FROM status_lists WHERE issuer_id = $1 AND purpose = $2 AND seq = $3`,
 		issuerID, purpose, seq).Scan(&version, &signed, &signedVersion)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, shishi.Errorf(shishi.ENOTFOUND, "没有这个状态列表 / no such status list")
@@ -597,12 +597,12 @@ func (d *DB) StatusListCredential(ctx context.Context, issuerID int64, purpose s
 	if signedVersion == version {
 		return []byte(signed), nil
 	}
-	i, err := d.findIssuer(ctx, d.db, issuerID, false)
+	i, err := d.findIssuer(ctx, d.read(), issuerID, false)
 	if err != nil {
 		return nil, err
 	}
 	lo := int64(seq-1) * vc.StatusListLength
-	rows, err := d.db.QueryContext(ctx, `SELECT status_index FROM credentials WHERE issuer_id = $1 AND status = $2 AND status_index >= $3 AND status_index < $4`,
+	rows, err := d.read().QueryContext(ctx, `SELECT status_index FROM credentials WHERE issuer_id = $1 AND status = $2 AND status_index >= $3 AND status_index < $4`,
 		issuerID, string(status), lo, lo+vc.StatusListLength)
 	if err != nil {
 		return nil, shishi.Internal(err)
@@ -617,7 +617,7 @@ func (d *DB) StatusListCredential(ctx context.Context, issuerID int64, purpose s
 		vc.SetBit(bits, int(idx-lo), true)
 	}
 	rows.Close()
-	s, err := d.signers(ctx, d.db, i)
+	s, err := d.signers(ctx, d.read(), i)
 	if err != nil {
 		return nil, err
 	}

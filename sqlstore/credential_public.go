@@ -38,16 +38,16 @@ func (d *DB) publicLookup(ctx context.Context, number string) (*publicRow, error
 		return nil, err
 	}
 	var r publicRow
-	r.cred, err = scanCredential(d.db.QueryRowContext(ctx, `SELECT `+credCols+credFrom+` WHERE c.number = $1`, n.String()))
+	r.cred, err = scanCredential(d.read().QueryRowContext(ctx, `SELECT `+credCols+credFrom+` WHERE c.number = $1`, n.String()))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	} else if err != nil {
 		return nil, shishi.Internal(err)
 	}
-	if err := d.db.QueryRowContext(ctx, `SELECT vc, key_hash, id_hash FROM credentials WHERE id = $1`, r.cred.ID).Scan(&r.vc, &r.keyHash, &r.idHash); err != nil {
+	if err := d.read().QueryRowContext(ctx, `SELECT vc, key_hash, id_hash FROM credentials WHERE id = $1`, r.cred.ID).Scan(&r.vc, &r.keyHash, &r.idHash); err != nil {
 		return nil, shishi.Internal(err)
 	}
-	if r.typ, err = d.findType(ctx, d.db, r.cred.Type, false); err != nil {
+	if r.typ, err = d.findType(ctx, d.read(), r.cred.Type, false); err != nil {
 		return nil, err
 	}
 	return &r, nil
@@ -181,7 +181,7 @@ func (d *DB) HolderCodes(ctx context.Context, number, name, idNumber string) ([]
 	if err != nil {
 		return nil, err
 	}
-	rows, err := d.db.QueryContext(ctx, `SELECT id, hint, expires_at, closed_at, created_at FROM holder_codes WHERE credential_id = $1 ORDER BY id DESC`, r.cred.ID)
+	rows, err := d.read().QueryContext(ctx, `SELECT id, hint, expires_at, closed_at, created_at FROM holder_codes WHERE credential_id = $1 ORDER BY id DESC`, r.cred.ID)
 	if err != nil {
 		return nil, shishi.Internal(err)
 	}
@@ -230,7 +230,7 @@ func (d *DB) UseHolderCode(ctx context.Context, code string) (*shishi.PublicCred
 		return nil, shishi.Invalid(shishi.FieldError{Field: "code", Message: "验证码应为 16 位字母数字 / the code has 16 letters and digits"})
 	}
 	var number string
-	err := d.db.QueryRowContext(ctx, `SELECT c.number FROM holder_codes h JOIN credentials c ON c.id = h.credential_id
+	err := d.read().QueryRowContext(ctx, `SELECT c.number FROM holder_codes h JOIN credentials c ON c.id = h.credential_id
 		WHERE h.code_hash = $1 AND h.closed_at IS NULL AND h.expires_at > $2`, holderCodeHash(c), d.now()).Scan(&number)
 	if errors.Is(err, sql.ErrNoRows) {
 		return notFound, nil
@@ -365,7 +365,7 @@ func (d *DB) parseListURL(ctx context.Context, url string, issuer *int64, purpos
 	if err1 != nil || err2 != nil {
 		return false
 	}
-	is, err := d.findIssuer(ctx, d.db, *issuer, false)
+	is, err := d.findIssuer(ctx, d.read(), *issuer, false)
 	return err == nil && statusListURL(is.BaseURL, is.ID, *purpose, *seq) == url
 }
 
@@ -377,7 +377,7 @@ func (d *DB) contextCode(ctx context.Context, url string) (string, bool) {
 		return "", false
 	}
 	code := rest[i+len("/contexts/"):]
-	t, err := d.findType(ctx, d.db, code, false)
+	t, err := d.findType(ctx, d.read(), code, false)
 	if err != nil || t.ContextURL != url {
 		return "", false
 	}
@@ -389,7 +389,7 @@ func (d *DB) findTypeByContext(ctx context.Context, context any) (*shishi.Creden
 	for _, c := range list {
 		if s, ok := c.(string); ok {
 			if code, ok := d.contextCode(ctx, s); ok {
-				return d.findType(ctx, d.db, code, false)
+				return d.findType(ctx, d.read(), code, false)
 			}
 		}
 	}
@@ -398,11 +398,11 @@ func (d *DB) findTypeByContext(ctx context.Context, context any) (*shishi.Creden
 
 func (d *DB) issuerByDID(ctx context.Context, did string) (*shishi.Issuer, error) {
 	var id int64
-	err := d.db.QueryRowContext(ctx, `SELECT id FROM issuers WHERE did = $1`, did).Scan(&id)
+	err := d.read().QueryRowContext(ctx, `SELECT id FROM issuers WHERE did = $1`, did).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, errors.New("no such issuer here: " + did)
 	} else if err != nil {
 		return nil, err
 	}
-	return d.findIssuer(ctx, d.db, id, false)
+	return d.findIssuer(ctx, d.read(), id, false)
 }

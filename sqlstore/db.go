@@ -48,6 +48,8 @@ type DB struct {
 
 	submitOnce sync.Once
 	submit     *submitter
+	reads      readCache
+	counts     countCache
 
 	// PublicURL is the base of every URL written into a credential (the
 	// server's --public-url); an issuer keeps the one it was created under.
@@ -117,6 +119,7 @@ func (d *DB) Close() error {
 	if d.submit != nil {
 		d.submit.stop()
 	}
+	d.closeReads()
 	return d.db.Close()
 }
 
@@ -153,6 +156,18 @@ func (d *DB) Migrate(ctx context.Context) error {
 
 // tx runs fn in a transaction, committing when it returns nil.
 func (d *DB) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	return d.txCounted(ctx, true, fn)
+}
+
+// jobsTx is tx for the queue's own bookkeeping (claiming and completing
+// jobs), which writes the jobs table only: no cached list total reads it,
+// so it leaves the count cache's generation alone — the workers poll
+// every second, and moving it there would count every list afresh.
+func (d *DB) jobsTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	return d.txCounted(ctx, false, fn)
+}
+
+func (d *DB) txCounted(ctx context.Context, counted bool, fn func(tx *sql.Tx) error) error {
 	tx, err := d.db.BeginTx(ctx, nil)
 	if err != nil {
 		return shishi.Internal(err)
@@ -161,7 +176,12 @@ func (d *DB) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if err := fn(tx); err != nil {
 		return err
 	}
-	if err := tx.Commit(); err != nil {
+	err = tx.Commit()
+	// Moved even when the commit fails: it may have landed.
+	if counted {
+		d.counts.wrote()
+	}
+	if err != nil {
 		return shishi.Internal(err)
 	}
 	return nil
@@ -179,10 +199,11 @@ func (a *args) add(v any) string {
 	return fmt.Sprintf("$%d", len(*a))
 }
 
+var likeSpecials = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+
 // likeEscape escapes a user's search text for LIKE … ESCAPE '\'.
 func likeEscape(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-	return "%" + strings.ToLower(r.Replace(s)) + "%"
+	return "%" + strings.ToLower(likeSpecials.Replace(s)) + "%"
 }
 
 // isUnique reports whether err is a unique-constraint violation.

@@ -78,7 +78,7 @@ const (
 )
 
 func (d *DB) scanEvidence(ctx context.Context, query string, q args) ([]*shishi.Evidence, error) {
-	rows, err := d.db.QueryContext(ctx, query, q...)
+	rows, err := d.read().QueryContext(ctx, query, q...)
 	if err != nil {
 		return nil, shishi.Internal(err)
 	}
@@ -99,8 +99,8 @@ func (d *DB) scanEvidence(ctx context.Context, query string, q args) ([]*shishi.
 // a public item's summary shows, its files do not.
 func (d *DB) FindEvidence(ctx context.Context, itemID int64, p shishi.Page) ([]*shishi.Evidence, int, error) {
 	var q args
-	where := `WHERE r.item_id = ` + q.add(itemID) + ` AND ` + staffItemReach(shishi.ActorFrom(ctx), &q)
-	total, err := count(ctx, d.db, evidenceFrom+where, q)
+	where := `WHERE r.item_id = ` + q.add(itemID) + ` AND ` + staffItemReach(d.postgres, shishi.ActorFrom(ctx), &q)
+	total, err := count(ctx, d.read(), evidenceFrom+where, q)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -115,7 +115,7 @@ func (d *DB) FindEvidence(ctx context.Context, itemID int64, p shishi.Page) ([]*
 // GetEvidence implements shishi.EvidenceService.
 func (d *DB) GetEvidence(ctx context.Context, id int64) (*shishi.Evidence, error) {
 	var q args
-	es, err := d.scanEvidence(ctx, evidenceSelect+`WHERE ev.id = `+q.add(id)+` AND `+staffItemReach(shishi.ActorFrom(ctx), &q), q)
+	es, err := d.scanEvidence(ctx, evidenceSelect+`WHERE ev.id = `+q.add(id)+` AND `+staffItemReach(d.postgres, shishi.ActorFrom(ctx), &q), q)
 	if err != nil {
 		return nil, err
 	}

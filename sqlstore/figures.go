@@ -413,7 +413,7 @@ func (d *DB) store(ctx context.Context, tx *sql.Tx, rows []itemRow) error {
 // that SQLite's write lock is held briefly.
 func (d *DB) RefreshFigures(ctx context.Context) (int, error) {
 	var campaigns []int64
-	rows, err := d.db.QueryContext(ctx, `SELECT id FROM campaigns ORDER BY id`)
+	rows, err := d.read().QueryContext(ctx, `SELECT id FROM campaigns ORDER BY id`)
 	if err != nil {
 		return 0, shishi.Internal(err)
 	}
@@ -431,7 +431,7 @@ func (d *DB) RefreshFigures(ctx context.Context) (int, error) {
 	}
 	n := 0
 	for _, id := range campaigns {
-		c, err := d.campaignSettings(ctx, d.db, id)
+		c, err := d.campaignSettings(ctx, d.read(), id)
 		if err != nil {
 			return n, err
 		}
@@ -459,7 +459,7 @@ func (d *DB) RefreshFigures(ctx context.Context) (int, error) {
 }
 
 func (d *DB) staleItems(ctx context.Context, campaignID int64, asOf shishi.Date) ([]int64, error) {
-	rows, err := d.db.QueryContext(ctx, `SELECT id FROM items WHERE campaign_id = $1 AND figures_until <= $2 LIMIT 500`, campaignID, string(asOf))
+	rows, err := d.read().QueryContext(ctx, `SELECT id FROM items WHERE campaign_id = $1 AND figures_until <= $2 LIMIT 500`, campaignID, string(asOf))
 	if err != nil {
 		return nil, shishi.Internal(err)
 	}

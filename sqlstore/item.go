@@ -12,14 +12,14 @@ import (
 // over the campaign's unit), or the item's lead or a cooperating unit is in
 // reach, or the item is public. Internal items of other subtrees stay out.
 // The campaigns and units in reach are resolved once per statement.
-func itemReach(a *shishi.Actor, q *args) string {
+func itemReach(pg bool, a *shishi.Actor, q *args) string {
 	if a.IsSystem() {
 		return "1=1"
 	}
 	return "(i.public = " + q.add(true) +
-		" OR i.campaign_id IN (SELECT rc.id FROM campaigns rc WHERE rc.unit_id IN " + unitsReached(a, q, campaignWide...) + ")" +
-		" OR i.lead_unit_id IN " + unitsReached(a, q) +
-		" OR i.id IN (SELECT iu.item_id FROM item_units iu WHERE iu.unit_id IN " + unitsReached(a, q) + "))"
+		" OR i.campaign_id IN (SELECT rc.id FROM campaigns rc WHERE rc.unit_id IN " + unitsReached(pg, a, q, campaignWide...) + ")" +
+		" OR i.lead_unit_id IN " + unitsReached(pg, a, q) +
+		" OR i.id IN (SELECT iu.item_id FROM item_units iu WHERE iu.unit_id IN " + unitsReached(pg, a, q) + "))"
 }
 
 // listReach is itemReach for a list: an actor who sees the whole of the
@@ -36,7 +36,7 @@ func (d *DB) listReach(ctx context.Context, db queryer, campaignID int64, q *arg
 			return "1=1", nil
 		}
 	}
-	return itemReach(a, q), nil
+	return itemReach(d.postgres, a, q), nil
 }
 
 const itemFrom = ` FROM items i JOIN units lu ON lu.id = i.lead_unit_id JOIN tiers t ON t.id = i.tier_id `
@@ -95,18 +95,18 @@ func (d *DB) FindItems(ctx context.Context, f shishi.ItemFilter) ([]*shishi.Item
 	limit := clampLimit(f.Limit)
 	var total int
 	if !f.NoTotal {
-		if err := d.db.QueryRowContext(ctx, `SELECT count(*) FROM items i WHERE `+where, q...).Scan(&total); err != nil {
+		if total, err = d.count(ctx, `SELECT count(*) FROM items i WHERE `+where, q); err != nil {
 			return nil, 0, shishi.Internal(err)
 		}
 	}
 	if f.After > 0 {
 		where += " AND i.id > " + q.add(f.After)
 	}
-	rows, err := d.loadItems(ctx, d.db, `SELECT `+itemCols+itemFrom+`WHERE `+where+" ORDER BY i.id LIMIT "+q.add(limit), q)
+	rows, err := d.loadItems(ctx, d.read(), `SELECT `+itemCols+itemFrom+`WHERE `+where+" ORDER BY i.id LIMIT "+q.add(limit), q)
 	if err != nil {
 		return nil, 0, err
 	}
-	if err := d.withStored(ctx, d.db, rows); err != nil {
+	if err := d.withStored(ctx, d.read(), rows); err != nil {
 		return nil, 0, err
 	}
 	out := make([]*shishi.Item, 0, len(rows))
@@ -125,7 +125,7 @@ func (d *DB) itemWhere(ctx context.Context, f shishi.ItemFilter, q *args) (strin
 	if f.HasRAG && f.RAG != shishi.RAGNone && f.RAG != shishi.RAGGreen && f.RAG != shishi.RAGAmber && f.RAG != shishi.RAGRed {
 		return "", shishi.Invalid(shishi.FieldError{Field: "rag", Message: "未知的红黄绿灯 / unknown RAG"})
 	}
-	where, err := d.listReach(ctx, d.db, f.CampaignID, q)
+	where, err := d.listReach(ctx, d.read(), f.CampaignID, q)
 	if err != nil {
 		return "", err
 	}
@@ -136,7 +136,7 @@ func (d *DB) itemWhere(ctx context.Context, f shishi.ItemFilter, q *args) (strin
 		where += " AND i.tier_id = " + q.add(f.TierID)
 	}
 	if f.UnitID > 0 {
-		sub := "(SELECT su.id FROM units su JOIN units pu ON su.path LIKE pu.path || '%' WHERE pu.id = " + q.add(f.UnitID) + ")"
+		sub := "(SELECT su.id FROM units pu JOIN units su ON " + subtree(d.postgres, "su.path", "pu.path") + " WHERE pu.id = " + q.add(f.UnitID) + ")"
 		where += " AND (i.lead_unit_id IN " + sub + " OR i.id IN (SELECT fu.item_id FROM item_units fu WHERE fu.unit_id IN " + sub + "))"
 	}
 	if f.Status != "" {
@@ -181,12 +181,12 @@ func (d *DB) loadItems(ctx context.Context, db queryer, query string, q args) ([
 // its reports (History needs them anyway): the figures equal the stored
 // ones, which lists and roll-ups read.
 func (d *DB) FindItem(ctx context.Context, id int64) (*shishi.Item, error) {
-	return d.findItem(ctx, d.db, id)
+	return d.findItem(ctx, d.read(), id)
 }
 
 func (d *DB) findItem(ctx context.Context, db queryer, id int64) (*shishi.Item, error) {
 	var q args
-	rows, err := d.loadItems(ctx, db, `SELECT `+itemCols+itemFrom+`WHERE i.id = `+q.add(id)+` AND `+itemReach(shishi.ActorFrom(ctx), &q), q)
+	rows, err := d.loadItems(ctx, db, `SELECT `+itemCols+itemFrom+`WHERE i.id = `+q.add(id)+` AND `+itemReach(d.postgres, shishi.ActorFrom(ctx), &q), q)
 	if err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"strings"
 
 	"github.com/shishi-edu/shishi"
 )
@@ -35,40 +36,40 @@ func (d *DB) CreateItem(ctx context.Context, campaignID int64, in shishi.ItemInp
 func (d *DB) createItem(ctx context.Context, tx *sql.Tx, campaignID int64, in shishi.ItemInput) (int64, error) {
 	// The campaign's settings only: counting its items here would make
 	// every new item cost more as the list grows.
-	c, err := d.campaignSettings(ctx, tx, campaignID)
+	c, err := d.campaignSettings(ctx, on(ctx, tx), campaignID)
 	if err != nil {
 		return 0, err
 	}
-	if ok, err := d.isOffice(ctx, tx, campaignID); err != nil {
+	if ok, err := d.isOffice(ctx, on(ctx, tx), campaignID); err != nil {
 		return 0, err
 	} else if !ok {
 		return 0, shishi.Errorf(shishi.EFORBIDDEN, "只有活动办可以编制清单 / only the campaign office adds items")
 	}
 	var tierOK int
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM tiers WHERE id = $1 AND campaign_id = $2`, in.TierID, campaignID).Scan(&tierOK); err != nil {
+	if err := on(ctx, tx).QueryRowContext(ctx, `SELECT count(*) FROM tiers WHERE id = $1 AND campaign_id = $2`, in.TierID, campaignID).Scan(&tierOK); err != nil {
 		return 0, shishi.Internal(err)
 	}
 	if tierOK == 0 {
 		return 0, shishi.Invalid(shishi.FieldError{Field: "tier_id", Message: "清单层级不属于本活动 / the tier is not one of this campaign's"})
 	}
 	sys := shishi.WithActor(ctx, shishi.SystemActor())
-	if _, err := d.findUnit(sys, tx, in.LeadUnitID); err != nil {
+	if _, err := d.findUnit(sys, on(ctx, tx), in.LeadUnitID); err != nil {
 		return 0, shishi.Invalid(shishi.FieldError{Field: "lead_unit_id", Message: "牵头单位不存在 / lead unit not found"})
 	}
 	for _, u := range in.CoopUnitIDs {
-		if _, err := d.findUnit(sys, tx, u); err != nil {
+		if _, err := d.findUnit(sys, on(ctx, tx), u); err != nil {
 			return 0, shishi.Invalid(shishi.FieldError{Field: "coop_unit_ids", Message: "配合单位不存在 / cooperating unit not found"})
 		}
 	}
 	if in.ParentID != nil {
 		var pc int64
-		if err := tx.QueryRowContext(ctx, `SELECT campaign_id FROM items WHERE id = $1`, *in.ParentID).Scan(&pc); err != nil || pc != campaignID {
+		if err := on(ctx, tx).QueryRowContext(ctx, `SELECT campaign_id FROM items WHERE id = $1`, *in.ParentID).Scan(&pc); err != nil || pc != campaignID {
 			return 0, shishi.Invalid(shishi.FieldError{Field: "parent_id", Message: "上级事项不属于本活动 / the parent item is not in this campaign"})
 		}
 	}
 	now := d.now()
 	var id int64
-	err = tx.QueryRowContext(ctx, `INSERT INTO items (campaign_id, tier_id, parent_id, code, title, description, leader_name, lead_unit_id, deadline, public, status, report_from, created_at, updated_at)
+	err = on(ctx, tx).QueryRowContext(ctx, `INSERT INTO items (campaign_id, tier_id, parent_id, code, title, description, leader_name, lead_unit_id, deadline, public, status, report_from, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id`,
 		campaignID, in.TierID, in.ParentID, in.Code, in.Title, in.Description, in.LeaderName, in.LeadUnitID, string(in.Deadline), in.Public,
 		string(shishi.StatusDraft), string(c.StartsOn.Period()), now).Scan(&id)
@@ -78,23 +79,30 @@ func (d *DB) createItem(ctx context.Context, tx *sql.Tx, campaignID int64, in sh
 		return 0, shishi.Internal(err)
 	}
 	for _, u := range in.CoopUnitIDs {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO item_units (item_id, unit_id) VALUES ($1, $2)`, id, u); err != nil {
+		if _, err := on(ctx, tx).ExecContext(ctx, `INSERT INTO item_units (item_id, unit_id) VALUES ($1, $2)`, id, u); err != nil {
 			return 0, shishi.Internal(err)
 		}
 	}
 	for i, t := range in.Targets {
 		var tid int64
-		if err := tx.QueryRowContext(ctx, `INSERT INTO targets (item_id, position, name, kind, unit, baseline, target, down, weight) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+		if err := on(ctx, tx).QueryRowContext(ctx, `INSERT INTO targets (item_id, position, name, kind, unit, baseline, target, down, weight) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
 			id, i+1, t.Name, string(t.Kind), t.Unit, int64(t.Baseline), int64(t.Target), t.Down, t.Weight).Scan(&tid); err != nil {
 			return 0, shishi.Internal(err)
 		}
-		for _, p := range t.Plan {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO target_plan (target_id, period, value) VALUES ($1, $2, $3)`, tid, string(p.Period), int64(p.Value)); err != nil {
+		// The plan in one statement: a monthly plan is a dozen points or
+		// more, and an import writes a hundred thousand of them.
+		if len(t.Plan) > 0 {
+			var q args
+			vals := make([]string, len(t.Plan))
+			for k, p := range t.Plan {
+				vals[k] = "(" + q.add(tid) + ", " + q.add(string(p.Period)) + ", " + q.add(int64(p.Value)) + ")"
+			}
+			if _, err := on(ctx, tx).ExecContext(ctx, `INSERT INTO target_plan (target_id, period, value) VALUES `+strings.Join(vals, ", "), q...); err != nil {
 				return 0, shishi.Internal(err)
 			}
 		}
 		for j, m := range t.Milestones {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO milestones (target_id, position, title, due, done_on) VALUES ($1, $2, $3, $4, $5)`, tid, j+1, m.Title, string(m.Due), string(m.DoneOn)); err != nil {
+			if _, err := on(ctx, tx).ExecContext(ctx, `INSERT INTO milestones (target_id, position, title, due, done_on) VALUES ($1, $2, $3, $4, $5)`, tid, j+1, m.Title, string(m.Due), string(m.DoneOn)); err != nil {
 				return 0, shishi.Internal(err)
 			}
 		}
@@ -111,7 +119,7 @@ func (d *DB) itemEvent(ctx context.Context, tx *sql.Tx, itemID int64, action, fr
 	if a != nil {
 		login = a.Login
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO item_events (item_id, at, actor, action, from_status, to_status, note) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+	if _, err := on(ctx, tx).ExecContext(ctx, `INSERT INTO item_events (item_id, at, actor, action, from_status, to_status, note) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
 		itemID, d.now(), login, action, from, to, note); err != nil {
 		return shishi.Internal(err)
 	}
@@ -212,7 +220,7 @@ func (d *DB) ItemHistory(ctx context.Context, id int64, p shishi.Page) ([]shishi
 	}
 	q := args{id}
 	const from = ` FROM item_events WHERE item_id = $1`
-	total, err := count(ctx, d.db, from, q)
+	total, err := count(ctx, d.read(), from, q)
 	if err != nil {
 		return nil, 0, err
 	}

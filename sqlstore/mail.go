@@ -24,7 +24,7 @@ func (d *DB) insertNotice(ctx context.Context, tx *sql.Tx, userID int64, kind, r
 		q += ` ON CONFLICT (user_id, dedup) WHERE dedup <> '' DO NOTHING`
 	}
 	var id int64
-	err := tx.QueryRowContext(ctx, q+` RETURNING id`, userID, kind, target, text, d.now(), dedup).Scan(&id)
+	err := on(ctx, tx).QueryRowContext(ctx, q+` RETURNING id`, userID, kind, target, text, d.now(), dedup).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	} else if err != nil {
@@ -64,7 +64,7 @@ func (d *DB) MailPrefs(ctx context.Context) (*shishi.MailPrefs, error) {
 	}
 	var p shishi.MailPrefs
 	var kinds string
-	if err := d.db.QueryRowContext(ctx, `SELECT email, mail_kinds, mail_lang, mail_version FROM users WHERE id = $1`, a.UserID).Scan(&p.Email, &kinds, &p.Lang, &p.Version); err != nil {
+	if err := d.read().QueryRowContext(ctx, `SELECT email, mail_kinds, mail_lang, mail_version FROM users WHERE id = $1`, a.UserID).Scan(&p.Email, &kinds, &p.Lang, &p.Version); err != nil {
 		return nil, shishi.Internal(err)
 	}
 	p.Kinds = []string{}
@@ -107,7 +107,7 @@ func (d *DB) SetMailPrefs(ctx context.Context, p shishi.MailPrefs, version int64
 func (d *DB) PrepareMail(ctx context.Context, noticeID int64) (*shishi.MailNotice, error) {
 	var m shishi.MailNotice
 	var item, cas sql.NullInt64
-	err := d.db.QueryRowContext(ctx, `SELECT n.id, n.kind, n.text, n.at, n.item_id, n.complaint_id, u.email, u.name, u.mail_lang, u.disabled
+	err := d.read().QueryRowContext(ctx, `SELECT n.id, n.kind, n.text, n.at, n.item_id, n.complaint_id, u.email, u.name, u.mail_lang, u.disabled
 		FROM notices n JOIN users u ON u.id = n.user_id WHERE n.id = $1`, noticeID).
 		Scan(&m.NoticeID, &m.Kind, &m.Text, &m.At, &item, &cas, &m.To, &m.Name, &m.Lang, &m.Disabled)
 	if errors.Is(err, sql.ErrNoRows) {

@@ -80,7 +80,7 @@ func (d *DB) Nominate(ctx context.Context, client string, in shishi.NominationIn
 // TrackNomination implements shishi.NominationService.
 func (d *DB) TrackNomination(ctx context.Context, code string) (*shishi.Nomination, error) {
 	var q args
-	ns, err := d.scanNominations(ctx, d.db, `WHERE n.code = `+q.add(normCode(code)), q)
+	ns, err := d.scanNominations(ctx, d.read(), `WHERE n.code = `+q.add(normCode(code)), q)
 	if err != nil {
 		return nil, err
 	}
@@ -94,7 +94,7 @@ func (d *DB) TrackNomination(ctx context.Context, code string) (*shishi.Nominati
 func (d *DB) FindNominations(ctx context.Context) ([]*shishi.Nomination, error) {
 	var q args
 	waiting := q.add(string(shishi.NominationReceived))
-	return d.scanNominations(ctx, d.db, `WHERE `+reach(shishi.ActorFrom(ctx), "cu.path", &q, shishi.RoleOffice)+
+	return d.scanNominations(ctx, d.read(), `WHERE `+reach(shishi.ActorFrom(ctx), "cu.path", &q, shishi.RoleOffice)+
 		` ORDER BY CASE WHEN n.status = `+waiting+` THEN 0 ELSE 1 END, n.id DESC LIMIT 500`, q)
 }
 

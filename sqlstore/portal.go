@@ -14,7 +14,7 @@ func public(ctx context.Context) context.Context { return shishi.WithActor(ctx, 
 
 // PublicCampaigns implements shishi.PortalService.
 func (d *DB) PublicCampaigns(ctx context.Context) ([]*shishi.CampaignFigures, error) {
-	rows, err := d.db.QueryContext(ctx, `SELECT `+campaignCols+` FROM campaigns c JOIN units cu ON cu.id = c.unit_id
+	rows, err := d.read().QueryContext(ctx, `SELECT `+campaignCols+` FROM campaigns c JOIN units cu ON cu.id = c.unit_id
 		WHERE EXISTS (SELECT 1 FROM items i WHERE i.campaign_id = c.id AND i.public = $1) ORDER BY c.starts_on DESC, c.id DESC`, true)
 	if err != nil {
 		return nil, shishi.Internal(err)
@@ -112,7 +112,7 @@ func (d *DB) PublicItem(ctx context.Context, id int64) (*shishi.PublicItem, erro
 			return nil, err
 		}
 	}
-	rows, err := d.db.QueryContext(ctx, `SELECT at, from_status, to_status FROM item_events WHERE item_id = $1 AND to_status <> '' ORDER BY id`, id)
+	rows, err := d.read().QueryContext(ctx, `SELECT at, from_status, to_status FROM item_events WHERE item_id = $1 AND to_status <> '' ORDER BY id`, id)
 	if err != nil {
 		return nil, shishi.Internal(err)
 	}
@@ -139,7 +139,7 @@ func (d *DB) PublicItem(ctx context.Context, id int64) (*shishi.PublicItem, erro
 // with its values and the number of its evidence files; in each month the
 // newest version not returned is the current one, as the figures take it.
 func (d *DB) publicReports(ctx context.Context, it *shishi.Item) ([]shishi.PublicReport, error) {
-	rows, err := d.db.QueryContext(ctx, `SELECT r.id, r.period, r.version, r.status, r.submitted_at, r.reason,
+	rows, err := d.read().QueryContext(ctx, `SELECT r.id, r.period, r.version, r.status, r.submitted_at, r.reason,
 		(SELECT count(*) FROM evidence e WHERE e.report_id = r.id)
 		FROM reports r WHERE r.item_id = $1 ORDER BY r.period DESC, r.version DESC`, it.ID)
 	if err != nil {
@@ -165,7 +165,7 @@ func (d *DB) publicReports(ctx context.Context, it *shishi.Item) ([]shishi.Publi
 	if err := rows.Err(); err != nil {
 		return nil, shishi.Internal(err)
 	}
-	vrows, err := d.db.QueryContext(ctx, `SELECT rv.report_id, t.id, t.name, t.unit, rv.value FROM report_values rv
+	vrows, err := d.read().QueryContext(ctx, `SELECT rv.report_id, t.id, t.name, t.unit, rv.value FROM report_values rv
 		JOIN targets t ON t.id = rv.target_id JOIN reports r ON r.id = rv.report_id WHERE r.item_id = $1 ORDER BY rv.report_id, t.position`, it.ID)
 	if err != nil {
 		return nil, shishi.Internal(err)

@@ -111,7 +111,7 @@ func (d *DB) ClaimJobs(ctx context.Context, worker string, kinds []string, n int
 	}
 	now := d.now()
 	var out []*shishi.Job
-	err := d.tx(ctx, func(tx *sql.Tx) error {
+	err := d.jobsTx(ctx, func(tx *sql.Tx) error {
 		var e args
 		dead, eNow, eRunning := e.add(string(shishi.JobDead)), e.add(now), e.add(string(shishi.JobRunning))
 		if _, err := tx.ExecContext(ctx, `UPDATE jobs SET status = `+dead+`, lease_until = NULL, done_at = `+eNow+`,
@@ -198,7 +198,7 @@ func (d *DB) completeJob(ctx context.Context, tx *sql.Tx, j *shishi.Job) error {
 
 // CompleteJob implements shishi.QueueService.
 func (d *DB) CompleteJob(ctx context.Context, j *shishi.Job) error {
-	return d.tx(ctx, func(tx *sql.Tx) error { return d.completeJob(ctx, tx, j) })
+	return d.jobsTx(ctx, func(tx *sql.Tx) error { return d.completeJob(ctx, tx, j) })
 }
 
 // FailJob implements shishi.QueueService.
@@ -256,13 +256,13 @@ func (d *DB) FindJobs(ctx context.Context, f shishi.JobFilter) ([]*shishi.Job, i
 		where += " AND j.kind = " + q.add(f.Kind)
 	}
 	var total int
-	if err := d.db.QueryRowContext(ctx, `SELECT count(*) FROM jobs j WHERE `+where, q...).Scan(&total); err != nil {
+	if err := d.read().QueryRowContext(ctx, `SELECT count(*) FROM jobs j WHERE `+where, q...).Scan(&total); err != nil {
 		return nil, 0, shishi.Internal(err)
 	}
 	if f.After > 0 {
 		where += " AND j.id < " + q.add(f.After)
 	}
-	rows, err := d.db.QueryContext(ctx, `SELECT `+jobCols+` FROM jobs j WHERE `+where+` ORDER BY j.id DESC LIMIT `+q.add(clampLimit(f.Limit)), q...)
+	rows, err := d.read().QueryContext(ctx, `SELECT `+jobCols+` FROM jobs j WHERE `+where+` ORDER BY j.id DESC LIMIT `+q.add(clampLimit(f.Limit)), q...)
 	if err != nil {
 		return nil, 0, shishi.Internal(err)
 	}

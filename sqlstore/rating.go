@@ -91,13 +91,13 @@ func (d *DB) ItemRatings(ctx context.Context, itemID int64) (*shishi.RatingSumma
 	if _, err := d.PublicItem(ctx, itemID); err != nil {
 		return nil, err
 	}
-	s, err := d.ratingSummary(ctx, d.db, itemID)
+	s, err := d.ratingSummary(ctx, d.read(), itemID)
 	return &s, err
 }
 
 // UnitRatings implements shishi.RatingService.
 func (d *DB) UnitRatings(ctx context.Context, campaignID int64) (map[string]shishi.RatingSummary, error) {
-	rows, err := d.db.QueryContext(ctx, `SELECT u.name, count(*), sum(r.score), sum(CASE WHEN r.score >= $3 THEN 1 ELSE 0 END)
+	rows, err := d.read().QueryContext(ctx, `SELECT u.name, count(*), sum(r.score), sum(CASE WHEN r.score >= $3 THEN 1 ELSE 0 END)
 		FROM item_ratings r JOIN items i ON i.id = r.item_id JOIN units u ON u.id = i.lead_unit_id
 		WHERE i.campaign_id = $1 AND i.public = $2 GROUP BY u.name`, campaignID, true, shishi.Satisfied)
 	if err != nil {
@@ -120,7 +120,7 @@ func (d *DB) UnitRatings(ctx context.Context, campaignID int64) (map[string]shis
 
 // RatingFloor implements shishi.RatingService.
 func (d *DB) RatingFloor(ctx context.Context, campaignID int64) (shishi.RatingFloor, error) {
-	return d.ratingFloor(ctx, d.db, campaignID)
+	return d.ratingFloor(ctx, d.read(), campaignID)
 }
 
 func (d *DB) ratingFloor(ctx context.Context, db queryer, campaignID int64) (shishi.RatingFloor, error) {

@@ -153,7 +153,7 @@ func (d *DB) scanReports(ctx context.Context, db queryer, query string, q args) 
 
 func (d *DB) findReport(ctx context.Context, db queryer, id int64) (*shishi.Report, error) {
 	var q args
-	rs, err := d.scanReports(ctx, db, `SELECT `+reportCols+itemFromReports+`WHERE r.id = `+q.add(id)+` AND `+staffItemReach(shishi.ActorFrom(ctx), &q), q)
+	rs, err := d.scanReports(ctx, db, `SELECT `+reportCols+itemFromReports+`WHERE r.id = `+q.add(id)+` AND `+staffItemReach(d.postgres, shishi.ActorFrom(ctx), &q), q)
 	if err != nil {
 		return nil, err
 	}
@@ -171,7 +171,7 @@ const itemFromReports = ` FROM reports r JOIN items i ON i.id = r.item_id JOIN c
 func (d *DB) FindReports(ctx context.Context, f shishi.ReportFilter) ([]*shishi.Report, int, error) {
 	var q args
 	a := shishi.ActorFrom(ctx)
-	where := staffItemReach(a, &q)
+	where := staffItemReach(d.postgres, a, &q)
 	if f.CampaignID > 0 {
 		where += " AND i.campaign_id = " + q.add(f.CampaignID)
 	}
@@ -181,7 +181,7 @@ func (d *DB) FindReports(ctx context.Context, f shishi.ReportFilter) ([]*shishi.
 	if f.Status != "" {
 		where += " AND r.status = " + q.add(string(f.Status))
 	}
-	total, err := count(ctx, d.db, itemFromReports+`WHERE `+where, q)
+	total, err := count(ctx, d.read(), itemFromReports+`WHERE `+where, q)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -189,7 +189,7 @@ func (d *DB) FindReports(ctx context.Context, f shishi.ReportFilter) ([]*shishi.
 		f.Limit = 50
 	}
 	cond, tail := reportOrder.page(shishi.Page{After: f.After, Limit: f.Limit}, &q)
-	rs, err := d.scanReports(ctx, d.db, `SELECT `+reportCols+itemFromReports+`WHERE `+where+cond+tail, q)
+	rs, err := d.scanReports(ctx, d.read(), `SELECT `+reportCols+itemFromReports+`WHERE `+where+cond+tail, q)
 	if rs == nil {
 		rs = []*shishi.Report{}
 	}
@@ -201,13 +201,13 @@ func (d *DB) FindReports(ctx context.Context, f shishi.ReportFilter) ([]*shishi.
 var reportOrder = order{cols: []string{"r.period", "r.version", "r.id"}, table: "reports", keys: []string{"period", "version", "id"}, desc: true}
 
 // staffItemReach is itemReach without public items.
-func staffItemReach(a *shishi.Actor, q *args) string {
+func staffItemReach(pg bool, a *shishi.Actor, q *args) string {
 	if a.IsSystem() {
 		return "1=1"
 	}
-	return "(i.campaign_id IN (SELECT rc.id FROM campaigns rc WHERE rc.unit_id IN " + unitsReached(a, q, campaignWide...) + ")" +
-		" OR i.lead_unit_id IN " + unitsReached(a, q) +
-		" OR i.id IN (SELECT iu.item_id FROM item_units iu WHERE iu.unit_id IN " + unitsReached(a, q) + "))"
+	return "(i.campaign_id IN (SELECT rc.id FROM campaigns rc WHERE rc.unit_id IN " + unitsReached(pg, a, q, campaignWide...) + ")" +
+		" OR i.lead_unit_id IN " + unitsReached(pg, a, q) +
+		" OR i.id IN (SELECT iu.item_id FROM item_units iu WHERE iu.unit_id IN " + unitsReached(pg, a, q) + "))"
 }
 
 // ReviewReport implements shishi.ReportService.

@@ -9,7 +9,7 @@ import (
 
 // Summarise implements shishi.ItemService: one aggregate over the stored
 // figures of the campaign's items in reach, grouped by tier, lead unit and
-// leader (the index items_figures holds every column it reads, in that
+// leader (the index items_rollup holds every column it reads, in that
 // order), folded here into the totals and the three roll-ups.
 func (d *DB) Summarise(ctx context.Context, f shishi.ItemFilter) (*shishi.Summary, error) {
 	if f.CampaignID <= 0 {
@@ -31,7 +31,11 @@ func (d *DB) Summarise(ctx context.Context, f shishi.ItemFilter) (*shishi.Summar
 		keys = "COALESCE(i.tier_id, 0), COALESCE(i.lead_unit_id, 0), COALESCE(i.leader_name, '')"
 		group = " GROUP BY GROUPING SETS ((i.tier_id), (i.lead_unit_id), (i.leader_name))"
 	}
-	cols := set + ", " + keys + ", count(*), " +
+	// The lead unit's name comes with its group (a lookup per group): an
+	// IN list of every lead unit's id cost the square of its length to
+	// parse and bind, and at national scale (hundreds of thousands of
+	// lead units) passed SQLite's limit of 32,766 parameters.
+	cols := set + ", " + keys + ", COALESCE((SELECT lu.name FROM units lu WHERE lu.id = i.lead_unit_id), ''), count(*), " +
 		rag(shishi.RAGGreen) + ", " + rag(shishi.RAGAmber) + ", " + rag(shishi.RAGRed) + ", " +
 		count("i.overdue = "+q.add(true)) + ", " + count("i.missing_count > 0") + ", " +
 		count("(i.overdue = "+q.add(true)+" OR i.missing_count > 0)") + ", count(i.completion), COALESCE(sum(i.completion), 0)"
@@ -42,7 +46,7 @@ func (d *DB) Summarise(ctx context.Context, f shishi.ItemFilter) (*shishi.Summar
 	if err != nil {
 		return nil, err
 	}
-	rows, err := d.db.QueryContext(ctx, `SELECT `+cols+` FROM items i WHERE `+where+group, q...)
+	rows, err := d.read().QueryContext(ctx, `SELECT `+cols+` FROM items i WHERE `+where+group, q...)
 	if err != nil {
 		return nil, shishi.Internal(err)
 	}
@@ -54,11 +58,11 @@ func (d *DB) Summarise(ctx context.Context, f shishi.ItemFilter) (*shishi.Summar
 	for rows.Next() {
 		var set int
 		var tier, unit int64
-		var leader string
+		var leader, unitName string
 		var n, green, amber, red, overdue, missing, due, withCompletion int
 		var completion int64
 		byStatus := make([]int, len(shishi.ItemStatuses))
-		dest := []any{&set, &tier, &unit, &leader, &n, &green, &amber, &red, &overdue, &missing, &due, &withCompletion, &completion}
+		dest := []any{&set, &tier, &unit, &leader, &unitName, &n, &green, &amber, &red, &overdue, &missing, &due, &withCompletion, &completion}
 		for i := range byStatus[1:] {
 			dest = append(dest, &byStatus[i+1])
 		}
@@ -77,7 +81,7 @@ func (d *DB) Summarise(ctx context.Context, f shishi.ItemFilter) (*shishi.Summar
 		}
 		if toUnit {
 			if units[unit] == nil {
-				units[unit] = &shishi.SummaryRow{ID: unit}
+				units[unit] = &shishi.SummaryRow{ID: unit, Label: unitName}
 			}
 			to[1] = units[unit]
 		}
@@ -126,8 +130,8 @@ func (d *DB) Summarise(ctx context.Context, f shishi.ItemFilter) (*shishi.Summar
 	if rated > 0 {
 		s.Avg = shishi.Round2(fromHundredths(sum) / float64(rated))
 	}
-	// Names: the campaign's tiers in their order, the lead units by name.
-	trows, err := d.db.QueryContext(ctx, `SELECT id, name FROM tiers WHERE campaign_id = $1 ORDER BY position`, f.CampaignID)
+	// Names: the campaign's tiers in their order.
+	trows, err := d.read().QueryContext(ctx, `SELECT id, name FROM tiers WHERE campaign_id = $1 ORDER BY position`, f.CampaignID)
 	if err != nil {
 		return nil, shishi.Internal(err)
 	}
@@ -144,27 +148,8 @@ func (d *DB) Summarise(ctx context.Context, f shishi.ItemFilter) (*shishi.Summar
 		}
 	}
 	trows.Close()
-	if len(units) > 0 {
-		var uq args
-		ids := make([]int64, 0, len(units))
-		for id := range units {
-			ids = append(ids, id)
-		}
-		urows, err := d.db.QueryContext(ctx, `SELECT id, name FROM units WHERE id IN `+inList(&uq, ids), uq...)
-		if err != nil {
-			return nil, shishi.Internal(err)
-		}
-		for urows.Next() {
-			var id int64
-			var name string
-			if err := urows.Scan(&id, &name); err != nil {
-				urows.Close()
-				return nil, shishi.Internal(err)
-			}
-			units[id].Label = name
-			s.ByUnit = append(s.ByUnit, *units[id])
-		}
-		urows.Close()
+	for _, r := range units {
+		s.ByUnit = append(s.ByUnit, *r)
 	}
 	for _, r := range leaders {
 		s.ByLeader = append(s.ByLeader, *r)

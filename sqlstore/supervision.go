@@ -88,19 +88,19 @@ func (d *DB) FindGroups(ctx context.Context, f shishi.GroupFilter) ([]*shishi.Gr
 		where += " AND g.kind = " + q.add(string(f.Kind))
 	}
 	var total int
-	if err := d.db.QueryRowContext(ctx, `SELECT count(*)`+groupFrom+`WHERE `+where, q...).Scan(&total); err != nil {
+	if err := d.read().QueryRowContext(ctx, `SELECT count(*)`+groupFrom+`WHERE `+where, q...).Scan(&total); err != nil {
 		return nil, 0, shishi.Internal(err)
 	}
 	if f.After > 0 {
 		where += " AND g.id > " + q.add(f.After)
 	}
-	gs, err := d.loadGroups(ctx, d.db, `SELECT `+groupCols+groupFrom+`WHERE `+where+` ORDER BY g.id LIMIT `+q.add(clampLimit(f.Limit)), q)
+	gs, err := d.loadGroups(ctx, d.read(), `SELECT `+groupCols+groupFrom+`WHERE `+where+` ORDER BY g.id LIMIT `+q.add(clampLimit(f.Limit)), q)
 	return gs, total, err
 }
 
 // FindGroup implements shishi.SupervisionService.
 func (d *DB) FindGroup(ctx context.Context, id int64) (*shishi.Group, error) {
-	return d.findGroup(ctx, d.db, id)
+	return d.findGroup(ctx, d.read(), id)
 }
 
 func (d *DB) findGroup(ctx context.Context, db queryer, id int64) (*shishi.Group, error) {

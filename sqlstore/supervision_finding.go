@@ -56,7 +56,7 @@ func (d *DB) loadFindings(ctx context.Context, db queryer, query string, q args)
 
 // FindFinding implements shishi.SupervisionService.
 func (d *DB) FindFinding(ctx context.Context, id int64) (*shishi.Finding, error) {
-	return d.findFinding(ctx, d.db, id)
+	return d.findFinding(ctx, d.read(), id)
 }
 
 func (d *DB) findFinding(ctx context.Context, db queryer, id int64) (*shishi.Finding, error) {
@@ -106,13 +106,13 @@ func (d *DB) FindFindings(ctx context.Context, f shishi.FindingFilter) ([]*shish
 		where += " AND f.raised_on <= " + q.add(string(f.To))
 	}
 	var total int
-	if err := d.db.QueryRowContext(ctx, `SELECT count(*)`+findingFrom+`WHERE `+where, q...).Scan(&total); err != nil {
+	if err := d.read().QueryRowContext(ctx, `SELECT count(*)`+findingFrom+`WHERE `+where, q...).Scan(&total); err != nil {
 		return nil, 0, shishi.Internal(err)
 	}
 	if f.After > 0 {
 		where += " AND f.id > " + q.add(f.After)
 	}
-	fs, err := d.loadFindings(ctx, d.db, `SELECT `+findingCols+findingFrom+`WHERE `+where+` ORDER BY f.id LIMIT `+q.add(clampLimit(f.Limit)), q)
+	fs, err := d.loadFindings(ctx, d.read(), `SELECT `+findingCols+findingFrom+`WHERE `+where+` ORDER BY f.id LIMIT `+q.add(clampLimit(f.Limit)), q)
 	return fs, total, err
 }
 
@@ -381,12 +381,12 @@ func (d *DB) FindingHistory(ctx context.Context, id int64, p shishi.Page) ([]shi
 	}
 	q := args{id}
 	const from = ` FROM finding_events WHERE finding_id = $1`
-	total, err := count(ctx, d.db, from, q)
+	total, err := count(ctx, d.read(), from, q)
 	if err != nil {
 		return nil, 0, err
 	}
 	cond, tail := byID("id", false).page(p, &q)
-	rows, err := d.db.QueryContext(ctx, `SELECT id, at, actor, action, from_status, to_status, note`+from+cond+tail, q...)
+	rows, err := d.read().QueryContext(ctx, `SELECT id, at, actor, action, from_status, to_status, note`+from+cond+tail, q...)
 	if err != nil {
 		return nil, 0, shishi.Internal(err)
 	}
@@ -406,7 +406,7 @@ func (d *DB) FindingHistory(ctx context.Context, id int64, p shishi.Page) ([]shi
 	if err := rows.Err(); err != nil {
 		return nil, 0, shishi.Internal(err)
 	}
-	files, err := d.loadFiles(ctx, d.db, `finding_id = $1`, args{id})
+	files, err := d.loadFiles(ctx, d.read(), `finding_id = $1`, args{id})
 	if err != nil {
 		return nil, 0, err
 	}
@@ -422,7 +422,7 @@ func (d *DB) FindingHistory(ctx context.Context, id int64, p shishi.Page) ([]shi
 // its visit or finding is.
 func (d *DB) GetSupervisionFile(ctx context.Context, id int64) (*shishi.SupervisionFile, error) {
 	var visit, finding sql.NullInt64
-	err := d.db.QueryRowContext(ctx, `SELECT visit_id, finding_id FROM sup_files WHERE id = $1`, id).Scan(&visit, &finding)
+	err := d.read().QueryRowContext(ctx, `SELECT visit_id, finding_id FROM sup_files WHERE id = $1`, id).Scan(&visit, &finding)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, shishi.Errorf(shishi.ENOTFOUND, "文件不存在或无权访问 / file %d not found", id)
 	} else if err != nil {
@@ -436,7 +436,7 @@ func (d *DB) GetSupervisionFile(ctx context.Context, id int64) (*shishi.Supervis
 	if err != nil {
 		return nil, shishi.Errorf(shishi.ENOTFOUND, "文件不存在或无权访问 / file %d not found", id)
 	}
-	fs, err := d.loadFiles(ctx, d.db, `id = $1`, args{id})
+	fs, err := d.loadFiles(ctx, d.read(), `id = $1`, args{id})
 	if err != nil || len(fs) == 0 {
 		return nil, shishi.Internal(err)
 	}

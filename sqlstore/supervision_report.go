@@ -47,7 +47,7 @@ func (d *DB) SupervisionReport(ctx context.Context, groupID int64, from, to shis
 		after = fs[len(fs)-1].ID
 	}
 	// The covered unit each visited or found unit belongs to.
-	rows, err := d.db.QueryContext(ctx, `SELECT x.id, gu.unit_id FROM sup_group_units gu JOIN units c ON c.id = gu.unit_id JOIN units x ON x.path LIKE c.path || '%'
+	rows, err := d.read().QueryContext(ctx, `SELECT x.id, gu.unit_id FROM sup_group_units gu JOIN units c ON c.id = gu.unit_id JOIN units x ON x.path LIKE c.path || '%'
 		WHERE gu.group_id = $1 AND (x.id IN (SELECT unit_id FROM findings WHERE group_id = $1) OR x.id IN (SELECT unit_id FROM sup_visits WHERE group_id = $1))`, groupID)
 	if err != nil {
 		return nil, shishi.Internal(err)

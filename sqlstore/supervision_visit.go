@@ -72,7 +72,7 @@ func (d *DB) loadFiles(ctx context.Context, db queryer, where string, q args) ([
 
 // FindVisit implements shishi.SupervisionService.
 func (d *DB) FindVisit(ctx context.Context, id int64) (*shishi.Visit, error) {
-	return d.findVisit(ctx, d.db, id)
+	return d.findVisit(ctx, d.read(), id)
 }
 
 func (d *DB) findVisit(ctx context.Context, db queryer, id int64) (*shishi.Visit, error) {
@@ -99,13 +99,13 @@ func (d *DB) FindVisits(ctx context.Context, f shishi.VisitFilter) ([]*shishi.Vi
 		where += " AND " + day + " <= " + q.add(string(f.To))
 	}
 	var total int
-	if err := d.db.QueryRowContext(ctx, `SELECT count(*)`+visitFrom+`WHERE `+where, q...).Scan(&total); err != nil {
+	if err := d.read().QueryRowContext(ctx, `SELECT count(*)`+visitFrom+`WHERE `+where, q...).Scan(&total); err != nil {
 		return nil, 0, shishi.Internal(err)
 	}
 	if f.After > 0 {
 		where += " AND v.id > " + q.add(f.After)
 	}
-	vs, err := d.loadVisits(ctx, d.db, `SELECT `+visitCols+visitFrom+`WHERE `+where+` ORDER BY v.id LIMIT `+q.add(clampLimit(f.Limit)), q)
+	vs, err := d.loadVisits(ctx, d.read(), `SELECT `+visitCols+visitFrom+`WHERE `+where+` ORDER BY v.id LIMIT `+q.add(clampLimit(f.Limit)), q)
 	return vs, total, err
 }
 

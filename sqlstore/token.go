@@ -231,7 +231,7 @@ func (d *DB) TokenActor(ctx context.Context, token string) (*shishi.Actor, *shis
 	if !strings.HasPrefix(token, TokenPrefix) || len(token) > 128 {
 		return nil, nil, errBadToken
 	}
-	t, err := scanToken(d.db.QueryRowContext(ctx, `SELECT `+tokenCols+` FROM api_tokens WHERE token_hash = $1`, secret.HashToken(token)))
+	t, err := scanToken(d.read().QueryRowContext(ctx, `SELECT `+tokenCols+` FROM api_tokens WHERE token_hash = $1`, secret.HashToken(token)))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil, errBadToken
 	} else if err != nil {
@@ -273,7 +273,7 @@ func (d *DB) TokenActor(ctx context.Context, token string) (*shishi.Actor, *shis
 // heldTokenGrants returns the grants of token id still covered by a
 // grant of the same role its user holds.
 func (d *DB) heldTokenGrants(ctx context.Context, id, userID int64) ([]shishi.Grant, error) {
-	rows, err := d.db.QueryContext(ctx, `SELECT tg.role, tg.unit_id, u.name FROM api_token_grants tg JOIN units u ON u.id = tg.unit_id
+	rows, err := d.read().QueryContext(ctx, `SELECT tg.role, tg.unit_id, u.name FROM api_token_grants tg JOIN units u ON u.id = tg.unit_id
 		WHERE tg.token_id = $1 AND EXISTS (SELECT 1 FROM user_roles g JOIN units gu ON gu.id = g.unit_id
 			WHERE g.user_id = $2 AND g.role = tg.role AND u.path LIKE gu.path || '%')
 		ORDER BY tg.role, tg.unit_id`, id, userID)
@@ -360,7 +360,7 @@ func (d *DB) RevokeToken(ctx context.Context, id int64) error {
 // FindUserByLogin returns a user by login, within the actor's reach.
 func (d *DB) FindUserByLogin(ctx context.Context, login string) (*shishi.User, error) {
 	var id int64
-	err := d.db.QueryRowContext(ctx, `SELECT id FROM users WHERE login = $1`, strings.ToLower(strings.TrimSpace(login))).Scan(&id)
+	err := d.read().QueryRowContext(ctx, `SELECT id FROM users WHERE login = $1`, strings.ToLower(strings.TrimSpace(login))).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, shishi.Errorf(shishi.ENOTFOUND, "用户 %q 不存在 / no such user", login)
 	} else if err != nil {

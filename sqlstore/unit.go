@@ -27,7 +27,7 @@ func scanUnit(s interface{ Scan(...any) error }) (*shishi.Unit, error) {
 
 // FindUnit implements shishi.UnitService.
 func (d *DB) FindUnit(ctx context.Context, id int64) (*shishi.Unit, error) {
-	return d.findUnit(ctx, d.db, id)
+	return d.findUnit(ctx, d.read(), id)
 }
 
 type queryer interface {
@@ -73,13 +73,13 @@ func (d *DB) FindUnits(ctx context.Context, f shishi.UnitFilter) ([]*shishi.Unit
 		where += " AND (lower(u.name) LIKE " + p + ` ESCAPE '\' OR lower(u.name_en) LIKE ` + p + ` ESCAPE '\' OR u.code LIKE ` + p + ` ESCAPE '\')`
 	}
 	var total int
-	if err := d.db.QueryRowContext(ctx, `SELECT count(*) FROM units u WHERE `+where, q...).Scan(&total); err != nil {
+	if err := d.read().QueryRowContext(ctx, `SELECT count(*) FROM units u WHERE `+where, q...).Scan(&total); err != nil {
 		return nil, 0, shishi.Internal(err)
 	}
 	if f.After > 0 {
 		where += " AND u.id > " + q.add(f.After)
 	}
-	rows, err := d.db.QueryContext(ctx, `SELECT `+unitCols+` FROM units u WHERE `+where+` ORDER BY u.id LIMIT `+q.add(clampLimit(f.Limit)), q...)
+	rows, err := d.read().QueryContext(ctx, `SELECT `+unitCols+` FROM units u WHERE `+where+` ORDER BY u.id LIMIT `+q.add(clampLimit(f.Limit)), q...)
 	if err != nil {
 		return nil, 0, shishi.Internal(err)
 	}
@@ -101,7 +101,7 @@ func (d *DB) FindUnits(ctx context.Context, f shishi.UnitFilter) ([]*shishi.Unit
 // UnitTree returns every unit in reach ordered by path, for the tree view.
 func (d *DB) UnitTree(ctx context.Context) ([]*shishi.Unit, error) {
 	var q args
-	rows, err := d.db.QueryContext(ctx, `SELECT `+unitCols+` FROM units u WHERE `+readReach(shishi.ActorFrom(ctx), "u.path", &q)+` ORDER BY u.depth, u.id`, q...)
+	rows, err := d.read().QueryContext(ctx, `SELECT `+unitCols+` FROM units u WHERE `+readReach(shishi.ActorFrom(ctx), "u.path", &q)+` ORDER BY u.depth, u.id`, q...)
 	if err != nil {
 		return nil, shishi.Internal(err)
 	}
@@ -279,7 +279,7 @@ func (d *DB) UnitHistory(ctx context.Context, id int64, p shishi.Page) ([]shishi
 	}
 	q := args{id}
 	const from = ` FROM unit_changes WHERE unit_id = $1`
-	total, err := count(ctx, d.db, from, q)
+	total, err := count(ctx, d.read(), from, q)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -309,7 +309,7 @@ func (d *DB) UnitAncestors(ctx context.Context, id int64) ([]*shishi.Unit, error
 	}
 	var q args
 	// An ancestor's path is a prefix of the unit's path.
-	rows, err := d.db.QueryContext(ctx, `SELECT `+unitCols+` FROM units u WHERE CAST(`+q.add(u.Path)+` AS TEXT) LIKE u.path || '%' AND u.id <> `+q.add(u.ID)+
+	rows, err := d.read().QueryContext(ctx, `SELECT `+unitCols+` FROM units u WHERE CAST(`+q.add(u.Path)+` AS TEXT) LIKE u.path || '%' AND u.id <> `+q.add(u.ID)+
 		` AND `+readReach(shishi.ActorFrom(ctx), "u.path", &q)+` ORDER BY u.depth`, q...)
 	if err != nil {
 		return nil, shishi.Internal(err)

@@ -50,7 +50,7 @@ func (d *DB) grants(ctx context.Context, db queryer, userID int64) ([]shishi.Gra
 
 // FindUser implements shishi.UserService.
 func (d *DB) FindUser(ctx context.Context, id int64) (*shishi.User, error) {
-	return d.findUser(ctx, d.db, id)
+	return d.findUser(ctx, d.read(), id)
 }
 
 func (d *DB) findUser(ctx context.Context, db queryer, id int64) (*shishi.User, error) {
@@ -83,13 +83,13 @@ func (d *DB) FindUsers(ctx context.Context, f shishi.UserFilter) ([]*shishi.User
 		where += " AND (lower(us.login) LIKE " + p + ` ESCAPE '\' OR lower(us.name) LIKE ` + p + ` ESCAPE '\')`
 	}
 	var total int
-	if err := d.db.QueryRowContext(ctx, `SELECT count(*) FROM users us JOIN units un ON un.id = us.unit_id WHERE `+where, q...).Scan(&total); err != nil {
+	if err := d.read().QueryRowContext(ctx, `SELECT count(*) FROM users us JOIN units un ON un.id = us.unit_id WHERE `+where, q...).Scan(&total); err != nil {
 		return nil, 0, shishi.Internal(err)
 	}
 	if f.After > 0 {
 		where += " AND us.id > " + q.add(f.After)
 	}
-	rows, err := d.db.QueryContext(ctx, `SELECT `+userCols+` FROM users us JOIN units un ON un.id = us.unit_id WHERE `+where+` ORDER BY us.id LIMIT `+q.add(clampLimit(f.Limit)), q...)
+	rows, err := d.read().QueryContext(ctx, `SELECT `+userCols+` FROM users us JOIN units un ON un.id = us.unit_id WHERE `+where+` ORDER BY us.id LIMIT `+q.add(clampLimit(f.Limit)), q...)
 	if err != nil {
 		return nil, 0, shishi.Internal(err)
 	}
@@ -107,7 +107,7 @@ func (d *DB) FindUsers(ctx context.Context, f shishi.UserFilter) ([]*shishi.User
 		return nil, 0, shishi.Internal(err)
 	}
 	for _, u := range out {
-		if u.Grants, err = d.grants(ctx, d.db, u.ID); err != nil {
+		if u.Grants, err = d.grants(ctx, d.read(), u.ID); err != nil {
 			return nil, 0, err
 		}
 	}

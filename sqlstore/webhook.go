@@ -113,13 +113,13 @@ func (d *DB) FindWebhooks(ctx context.Context, f shishi.WebhookFilter) ([]*shish
 		where += " AND w.unit_id = " + q.add(f.UnitID)
 	}
 	var total int
-	if err := d.db.QueryRowContext(ctx, `SELECT count(*) FROM webhooks w JOIN units u ON u.id = w.unit_id WHERE `+where, q...).Scan(&total); err != nil {
+	if err := d.read().QueryRowContext(ctx, `SELECT count(*) FROM webhooks w JOIN units u ON u.id = w.unit_id WHERE `+where, q...).Scan(&total); err != nil {
 		return nil, 0, shishi.Internal(err)
 	}
 	if f.After > 0 {
 		where += " AND w.id < " + q.add(f.After)
 	}
-	rows, err := d.db.QueryContext(ctx, `SELECT `+webhookCols+` FROM webhooks w JOIN units u ON u.id = w.unit_id WHERE `+where+` ORDER BY w.id DESC LIMIT `+q.add(clampLimit(f.Limit)), q...)
+	rows, err := d.read().QueryContext(ctx, `SELECT `+webhookCols+` FROM webhooks w JOIN units u ON u.id = w.unit_id WHERE `+where+` ORDER BY w.id DESC LIMIT `+q.add(clampLimit(f.Limit)), q...)
 	if err != nil {
 		return nil, 0, shishi.Internal(err)
 	}
@@ -137,7 +137,7 @@ func (d *DB) FindWebhooks(ctx context.Context, f shishi.WebhookFilter) ([]*shish
 
 // FindWebhook implements shishi.WebhookService.
 func (d *DB) FindWebhook(ctx context.Context, id int64) (*shishi.Webhook, error) {
-	return d.findWebhook(ctx, d.db, id)
+	return d.findWebhook(ctx, d.read(), id)
 }
 
 // UpdateWebhook implements shishi.WebhookService.
@@ -226,13 +226,13 @@ func (d *DB) FindDeliveries(ctx context.Context, f shishi.DeliveryFilter) ([]*sh
 		where += " AND x.status = " + q.add(string(f.Status))
 	}
 	var total int
-	if err := d.db.QueryRowContext(ctx, `SELECT count(*)`+deliveryFrom+`WHERE `+where, q...).Scan(&total); err != nil {
+	if err := d.read().QueryRowContext(ctx, `SELECT count(*)`+deliveryFrom+`WHERE `+where, q...).Scan(&total); err != nil {
 		return nil, 0, shishi.Internal(err)
 	}
 	if f.After > 0 {
 		where += " AND x.id < " + q.add(f.After)
 	}
-	rows, err := d.db.QueryContext(ctx, `SELECT `+deliveryCols+deliveryFrom+`WHERE `+where+` ORDER BY x.id DESC LIMIT `+q.add(clampLimit(f.Limit)), q...)
+	rows, err := d.read().QueryContext(ctx, `SELECT `+deliveryCols+deliveryFrom+`WHERE `+where+` ORDER BY x.id DESC LIMIT `+q.add(clampLimit(f.Limit)), q...)
 	if err != nil {
 		return nil, 0, shishi.Internal(err)
 	}
@@ -292,7 +292,7 @@ func (d *DB) PrepareDelivery(ctx context.Context, id int64) (*shishi.WebhookSend
 	var s shishi.WebhookSend
 	var sealed string
 	var deleted sql.NullTime
-	err := d.db.QueryRowContext(ctx, `SELECT x.id, w.url, w.secret, x.event, x.payload, x.attempts, w.deleted_at FROM webhook_deliveries x JOIN webhooks w ON w.id = x.webhook_id WHERE x.id = $1`, id).
+	err := d.read().QueryRowContext(ctx, `SELECT x.id, w.url, w.secret, x.event, x.payload, x.attempts, w.deleted_at FROM webhook_deliveries x JOIN webhooks w ON w.id = x.webhook_id WHERE x.id = $1`, id).
 		Scan(&s.DeliveryID, &s.URL, &sealed, &s.Event, &s.Body, &s.Attempts, &deleted)
 	if errors.Is(err, sql.ErrNoRows) || deleted.Valid {
 		return nil, shishi.Errorf(shishi.ENOTFOUND, "投递或订阅已不存在 / delivery %d or its webhook is gone", id)
@@ -333,7 +333,7 @@ func (d *DB) emitWebhooks(ctx context.Context, tx *sql.Tx, e shishi.WebhookEvent
 	if e.UnitID == 0 || !shishi.WebhookEventSent(e.Event) {
 		return nil
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT w.id, w.unit_id, w.events FROM webhooks w JOIN units wu ON wu.id = w.unit_id JOIN units eu ON eu.id = $1
+	rows, err := on(ctx, tx).QueryContext(ctx, `SELECT w.id, w.unit_id, w.events FROM webhooks w JOIN units wu ON wu.id = w.unit_id JOIN units eu ON eu.id = $1
 		WHERE w.active = $2 AND w.deleted_at IS NULL AND eu.path LIKE wu.path || '%' ORDER BY w.id`, e.UnitID, true)
 	if err != nil {
 		return shishi.Internal(err)

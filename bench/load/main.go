@@ -14,6 +14,13 @@
 // writer committing single-row transactions through the same SQLite driver
 // with synchronous=FULL. The server's resident memory is sampled from
 // /proc during every scenario.
+//
+// With -data DIR (a dataset made by `shishi gen --users`) it copies the
+// dataset, runs the store probes with `shishi probe` (the store's side
+// runs in the shishi process: this tool stays an outside client), serves
+// the copy, adds the public certificate query to the scenarios and ends
+// with the performance issue's targets table (BENCHMARKS.md; `make
+// targets`).
 package main
 
 import (
@@ -24,6 +31,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -37,9 +45,14 @@ import (
 )
 
 var (
-	duration = flag.Duration("duration", 20*time.Second, "length of each scenario")
-	clients  = flag.Int("clients", 64, "concurrent clients (workers)")
-	binFlag  = flag.String("bin", "", "a built shishi binary (default: build cmd/shishi)")
+	duration  = flag.Duration("duration", 20*time.Second, "length of each scenario")
+	clients   = flag.Int("clients", 64, "concurrent clients (workers)")
+	binFlag   = flag.String("bin", "", "a built shishi binary (default: build cmd/shishi)")
+	dataFlag  = flag.String("data", "", "a dataset made by `shishi gen --users` to serve instead of the demo (copied first: the run writes)")
+	iters     = flag.Int("iters", 50, "iterations of each store probe (with -data)")
+	only      = flag.String("only", "", "run only the HTTP scenarios whose name contains this (and skip the store probes)")
+	storeOnly = flag.Bool("store-only", false, "with -data: run the store probes only, on the dataset in place (it writes to it)")
+	profile   = flag.String("cpuprofile", "", "write the server's CPU profile to this file (SHISHI_CPUPROFILE)")
 )
 
 func main() {
@@ -75,6 +88,27 @@ func run() error {
 		}
 	}
 	var results []result
+	var data string
+	var storeRows []row
+	if *dataFlag != "" {
+		if *storeOnly {
+			storeRows, err = storeTargets(bin, *dataFlag, *iters)
+			for _, r := range storeRows {
+				fmt.Printf("| %s | %s | %s | %s | %s | %s |\n", r.target, r.figure, r.baseline, r.ratio, r.met, r.note)
+			}
+			return err
+		}
+		data = filepath.Join(dir, "data")
+		fmt.Fprintf(os.Stderr, "copying %s …\n", *dataFlag)
+		if out, err := exec.Command("cp", "-r", *dataFlag, data).CombinedOutput(); err != nil {
+			return fmt.Errorf("copy the dataset: %v: %s", err, out)
+		}
+		if *only != "" {
+			// -only: the HTTP scenarios alone.
+		} else if storeRows, err = storeTargets(bin, data, *iters); err != nil {
+			return err
+		}
+	}
 
 	// Baseline 1: hello.
 	hello := startHello()
@@ -92,13 +126,17 @@ func run() error {
 		return err
 	}
 
-	// The server.
-	srv, err := startServer(bin, filepath.Join(dir, "data"))
+	// The server: the demo, or the copied dataset.
+	srv, err := startServer(bin, filepath.Join(dir, "data"), data != "")
 	if err != nil {
 		return err
 	}
 	defer srv.stop()
-	office, henan, zz := srv.token("office"), srv.token("henan"), srv.token("zhengzhou")
+	login := map[string]string{"office": "office", "henan": "henan", "zhengzhou": "zhengzhou"}
+	if data != "" {
+		login = map[string]string{"office": "gen-office", "henan": "gen-province", "zhengzhou": "gen-operator"}
+	}
+	office, henan, zz := srv.token(login["office"]), srv.token(login["henan"]), srv.token(login["zhengzhou"])
 	camp, tier, err := srv.campaign(henan)
 	if err != nil {
 		return err
@@ -106,7 +144,7 @@ func run() error {
 	var moeCamp float64
 	if cs, err := srv.get("/api/v1/campaigns", office); err == nil {
 		for _, c := range cs["items"].([]any) {
-			if m := c.(map[string]any); strings.HasPrefix(m["name"].(string), "教育部") {
+			if m := c.(map[string]any); strings.HasPrefix(m["name"].(string), "教育部") || strings.HasPrefix(m["name"].(string), "全国") {
 				moeCamp = m["id"].(float64)
 			}
 		}
@@ -115,24 +153,34 @@ func run() error {
 	if err != nil {
 		return err
 	}
+	certs, err := srv.certificates(1000)
+	if err != nil {
+		return err
+	}
 	var seq atomic.Int64
 	scen := []struct {
 		name string
 		tgt  vegeta.Targeter
 	}{
-		{"item list page of 50 (filtered)", func(t *vegeta.Target) error {
+		{scenCert, func(t *vegeta.Target) error {
+			c := certs[int(seq.Add(1))%len(certs)]
+			t.Method, t.URL = "GET", srv.url+"/verify?"+url.Values{"number": {c[0]}, "name": {c[1]}}.Encode()
+			t.Header = http.Header{"Accept": {"application/json"}}
+			return nil
+		}},
+		{scenList, func(t *vegeta.Target) error {
 			t.Method, t.URL = "GET", fmt.Sprintf("%s/api/v1/items?campaign=%.0f&status=in_progress&limit=50", srv.url, moeCamp)
 			t.Header = bearer(office)
 			return nil
 		}},
-		{"item create", func(t *vegeta.Target) error {
+		{scenCreate, func(t *vegeta.Target) error {
 			n := seq.Add(1)
 			t.Method, t.URL, t.Header = "POST", fmt.Sprintf("%s/api/v1/campaigns/%.0f/items", srv.url, camp), bearer(henan)
 			t.Body = mustJSON(map[string]any{"tier_id": tier, "code": fmt.Sprintf("L-%d", n), "title": fmt.Sprintf("压测事项 %d", n), "leader_name": "测试",
 				"lead_unit_id": srv.unit, "deadline": "2026-12-31", "public": false})
 			return nil
 		}},
-		{"report filing", func(t *vegeta.Target) error {
+		{scenFile, func(t *vegeta.Target) error {
 			n := seq.Add(1)
 			it := items[int(n)%len(items)]
 			t.Method, t.URL, t.Header = "POST", fmt.Sprintf("%s/api/v1/items/%.0f/reports", srv.url, it[0]), bearer(zz)
@@ -140,7 +188,7 @@ func run() error {
 				"values": []map[string]any{{"target_id": it[1], "value": n}}})
 			return nil
 		}},
-		{"complaint submission", func(t *vegeta.Target) error {
+		{scenComplaint, func(t *vegeta.Target) error {
 			n := seq.Add(1)
 			t.Method, t.URL = "POST", srv.url+"/api/v1/complaints"
 			t.Header = http.Header{"Content-Type": {"application/json"}}
@@ -149,16 +197,32 @@ func run() error {
 		}},
 	}
 	for _, s := range scen {
+		if *only != "" && !strings.Contains(s.name, *only) {
+			continue
+		}
 		r := attack(s.name, s.tgt, srv.pid())
 		r.base, r.baseRate = "hello", helloRate
-		if s.name == "complaint submission" {
+		if s.name == scenComplaint {
 			r.base, r.baseRate = "fsync", fsyncRate
 		}
 		results = append(results, r)
 	}
 	print(results, helloRate, fsyncRate)
+	generic, err := genericRate()
+	if err != nil {
+		return err
+	}
+	printTargets(results, storeRows, helloRate, fsyncRate, generic)
 	return nil
 }
+
+const (
+	scenCert      = "public certificate query (number + name)"
+	scenList      = "item list page of 50 (filtered)"
+	scenCreate    = "item create"
+	scenFile      = "report filing"
+	scenComplaint = "complaint submission"
+)
 
 func bearer(tok string) http.Header {
 	return http.Header{"Authorization": {"Bearer " + tok}, "Content-Type": {"application/json"}}

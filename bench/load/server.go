@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -22,7 +24,9 @@ type server struct {
 	unit           float64 // 郑州市教育局, the unit the scenarios write about
 }
 
-func startServer(bin, data string) (*server, error) {
+// startServer serves the demo, or with dataset the generated data already
+// in data (`shishi gen --users`).
+func startServer(bin, data string, dataset bool) (*server, error) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
@@ -31,12 +35,20 @@ func startServer(bin, data string) (*server, error) {
 	l.Close()
 	s := &server{bin: bin, data: data, url: "http://" + addr}
 	s.cmd = exec.Command(bin, "serve", "--demo", "--data", data, "--addr", addr)
+	unitCode, admin := "ha-zz", "admin"
+	if dataset {
+		s.cmd = exec.Command(bin, "serve", "--data", data, "--addr", addr)
+		unitCode, admin = "410101", "gen-office"
+	}
 	// One address sends all the load: raise its limits, as an operator
 	// would for a gateway.
 	s.cmd.Env = append(os.Environ(), "SHISHI_PUBLIC_RATE=100000000", "SHISHI_API_RATE=10000000")
+	if *profile != "" {
+		s.cmd.Env = append(s.cmd.Env, "SHISHI_CPUPROFILE="+*profile)
+	}
 	var out bytes.Buffer
 	s.cmd.Stdout, s.cmd.Stderr = &out, &out
-	fmt.Fprintln(os.Stderr, "starting shishi serve --demo (seeding takes a while) …")
+	fmt.Fprintln(os.Stderr, "starting", strings.Join(s.cmd.Args, " "), "(seeding the demo takes a while) …")
 	if err := s.cmd.Start(); err != nil {
 		return nil, err
 	}
@@ -44,7 +56,7 @@ func startServer(bin, data string) (*server, error) {
 		if r, err := http.Get(s.url + "/readyz"); err == nil {
 			r.Body.Close()
 			if r.StatusCode == 200 {
-				us, err := s.get("/api/v1/units?code=ha-zz", s.token("admin"))
+				us, err := s.get("/api/v1/units?code="+unitCode, s.token(admin))
 				if err != nil {
 					return nil, err
 				}
@@ -131,4 +143,38 @@ func (s *server) items(tok string, camp, tier float64, n int) ([][2]float64, err
 		out = append(out, [2]float64{id, it["targets"].([]any)[0].(map[string]any)["id"].(float64)})
 	}
 	return out, nil
+}
+
+// certificates reads n (number, holder) pairs spread over the issued
+// credentials, for the public query.
+func (s *server) certificates(n int) ([][2]string, error) {
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(s.data, "shishi.db")+"?mode=ro&_pragma=busy_timeout(10000)")
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	var total int
+	if err := db.QueryRow(`SELECT count(*) FROM credentials`).Scan(&total); err != nil {
+		return nil, err
+	}
+	if total == 0 {
+		return nil, errors.New("no credentials to query")
+	}
+	rows, err := db.Query(`SELECT number, holder_name FROM credentials WHERE id % $1 = 0 LIMIT $2`, max(1, total/n), n)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out [][2]string
+	for rows.Next() {
+		var c [2]string
+		if err := rows.Scan(&c[0], &c[1]); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	if len(out) == 0 {
+		return nil, errors.New("no credentials read")
+	}
+	return out, rows.Err()
 }

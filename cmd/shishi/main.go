@@ -38,11 +38,13 @@ Usage:
   shishi workday add [--calendar FILE] DATE N
   shishi workday between [--calendar FILE] A B
   shishi jobs probe [--data DIR | --db URL] [--count N] [--sleep-ms MS]
+  shishi gen [--data DIR | --db URL] [--scale S] [--credential-scale S] [--users]
+  shishi probe --data DIR [--iters N]
   shishi version
 
 Environment: SHISHI_ADDR, SHISHI_DATA, SHISHI_DB, SHISHI_PUBLIC_URL, SHISHI_MASTER_KEYS,
 SHISHI_JOB_WORKERS, SHISHI_JOB_LEASE, SHISHI_WEBHOOK_ALLOW_PRIVATE, SHISHI_SMTP_URL,
-SHISHI_MAIL_FROM.
+SHISHI_MAIL_FROM, SHISHI_CPUPROFILE (serve: write a CPU profile to this file until it stops).
 `
 
 func main() {
@@ -96,6 +98,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = workdayAdd(ctx, rest, stdout)
 	case "jobs probe":
 		err = jobsProbe(ctx, rest, stdout)
+	case "gen":
+		err = genData(ctx, rest, stdout)
+	case "probe":
+		err = probe(ctx, rest, stdout)
 	case "workday between":
 		err = workdayBetween(ctx, rest, stdout)
 	case "version", "--version", "-v":

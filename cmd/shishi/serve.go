@@ -5,6 +5,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"runtime/pprof"
 
 	"github.com/shishi-edu/shishi"
 	"github.com/shishi-edu/shishi/internal/app"
@@ -26,6 +28,19 @@ func serve(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.DurationVar(&c.JobLease, "job-lease", 0, "how long a claimed job may run before another process takes it over (default 5m; env SHISHI_JOB_LEASE)")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	// SHISHI_CPUPROFILE=FILE profiles the server until it stops (the
+	// load runs of bench/load read it with go tool pprof).
+	if path := os.Getenv("SHISHI_CPUPROFILE"); path != "" {
+		f, err := os.Create(path)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	m, err := app.Open(ctx, c, stdout, nil)
 	if err != nil {
