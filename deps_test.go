@@ -38,6 +38,7 @@ var layers = map[string][]string{
 	"cmd/shishi":        {"*"},        //
 	"internal/e2e":      {"*"},        //
 	"bench/load":        {},           // an outside client: HTTP only
+	"bench/certs":       {"*"},        // sets up a data directory like the CLI
 	"briefpdf":          {""},         // the briefing's PDF (a leaf)
 }
 

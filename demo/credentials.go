@@ -74,6 +74,31 @@ func (t *table) Next() (int, []string, error) {
 	return t.i + 1, t.rows[t.i-1], nil
 }
 
+// CETFields are the fields of a CET score report (成绩报告单).
+func CETFields() []shishi.CredentialField {
+	return []shishi.CredentialField{
+		field("fullName", "姓名", "Name", shishi.FieldName, true, true),
+		field("idNumber", "证件号码", "ID number", shishi.FieldIDNumber, true, false),
+		field("admissionNumber", "准考证号", "Admission number", shishi.FieldText, true, true),
+		field("examSession", "考试时间", "Exam session", shishi.FieldText, true, true),
+		field("totalScore", "总分", "Total score", shishi.FieldInteger, true, true),
+		field("listening", "听力", "Listening", shishi.FieldInteger, true, false),
+		field("reading", "阅读", "Reading", shishi.FieldInteger, true, false),
+		field("writingTranslation", "写作与翻译", "Writing and translation", shishi.FieldInteger, true, false),
+	}
+}
+
+// CETHeader is the header row of a CET score report sheet (the labels).
+var CETHeader = []string{"姓名", "证件号码", "准考证号", "考试时间", "总分", "听力", "阅读", "写作与翻译"}
+
+// CETRow is the i-th candidate's score report, the same on every call:
+// the demo's reports and the bulk benchmark's sheet.
+func CETRow(i int) []string {
+	l, r, w := 100+(i*37)%149, 100+(i*53)%149, 80+(i*29)%133
+	return []string{person(i), idNumber("410105", "2001"+fmt.Sprintf("%02d%02d", 1+i%12, 1+i%28), i),
+		fmt.Sprintf("4101012112%05d", i+1), "2021年6月", strconv.Itoa(l + r + w), strconv.Itoa(l), strconv.Itoa(r), strconv.Itoa(w)}
+}
+
 func field(key, label, en string, kind shishi.FieldKind, required, public bool) shishi.CredentialField {
 	return shishi.CredentialField{Key: key, Label: label, LabelEn: en, Kind: kind, Required: required, Public: public}
 }
@@ -113,16 +138,7 @@ func SeedCredentials(ctx context.Context, svc CredentialServices, progress func(
 	if err != nil {
 		return err
 	}
-	cetFields := []shishi.CredentialField{
-		field("fullName", "姓名", "Name", shishi.FieldName, true, true),
-		field("idNumber", "证件号码", "ID number", shishi.FieldIDNumber, true, false),
-		field("admissionNumber", "准考证号", "Admission number", shishi.FieldText, true, true),
-		field("examSession", "考试时间", "Exam session", shishi.FieldText, true, true),
-		field("totalScore", "总分", "Total score", shishi.FieldInteger, true, true),
-		field("listening", "听力", "Listening", shishi.FieldInteger, true, false),
-		field("reading", "阅读", "Reading", shishi.FieldInteger, true, false),
-		field("writingTranslation", "写作与翻译", "Writing and translation", shishi.FieldInteger, true, false),
-	}
+	cetFields := CETFields()
 	types := []*shishi.CredentialType{
 		{IssuerID: ni.ID, Code: "cet4", Name: "全国大学英语四级考试成绩报告单", NameEn: "CET-4 score report", NumberCode: "CET4", Fields: cetFields},
 		{IssuerID: ni.ID, Code: "cet6", Name: "全国大学英语六级考试成绩报告单", NameEn: "CET-6 score report", NumberCode: "CET6", Fields: cetFields},
@@ -147,11 +163,9 @@ func SeedCredentials(ctx context.Context, svc CredentialServices, progress func(
 	}
 	const school1, school2 = 60, 40
 	total := CETReports + school1 + school2
-	cet := &table{header: []string{"姓名", "证件号码", "准考证号", "考试时间", "总分", "听力", "阅读", "写作与翻译"}}
+	cet := &table{header: CETHeader}
 	for i := 0; i < CETReports; i++ {
-		l, r, w := 100+(i*37)%149, 100+(i*53)%149, 80+(i*29)%133
-		cet.rows = append(cet.rows, []string{person(i), idNumber("410105", "2001"+fmt.Sprintf("%02d%02d", 1+i%12, 1+i%28), i),
-			fmt.Sprintf("4101012112%05d", i+1), "2021年6月", strconv.Itoa(l + r + w), strconv.Itoa(l), strconv.Itoa(r), strconv.Itoa(w)})
+		cet.rows = append(cet.rows, CETRow(i))
 	}
 	if _, err := svc.Credentials.IssueBulk(sys, "cet4", cet, func(d int) { progress(d, total) }); err != nil {
 		return fmt.Errorf("demo CET reports: %w", err)

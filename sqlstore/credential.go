@@ -20,6 +20,7 @@ import (
 const (
 	sealIssuerKey  = "issuer-signing-key" // an issuer's private key
 	hashIDNumber   = "credential-id-number"
+	hashAccessKey  = "credential-access-key"
 	algEd25519     = "Ed25519"
 	purposeRevoke  = "revocation"
 	purposeSuspend = "suspension"
