@@ -252,6 +252,11 @@ type PublicCredential struct {
 	// VC is the signed credential, given only to whoever holds the
 	// credential's key (the QR code) or the holder's code.
 	VC []byte `json:"-"`
+	// Link is the QR code's link (this server's /verify with the number
+	// and the access key) and TypeNameEn the type's English name: set with
+	// every field, for the certificate's PDF.
+	Link       string `json:"-"`
+	TypeNameEn string `json:"-"`
 }
 
 // PublicField is a labelled value.
@@ -332,6 +337,9 @@ type CredentialService interface {
 	FindCredential(ctx context.Context, id int64) (*Credential, error)
 	// CredentialVC returns the signed credential JSON.
 	CredentialVC(ctx context.Context, id int64) ([]byte, error)
+	// CredentialDocument returns a credential in reach with every field
+	// and its QR code's link: what its PDF prints.
+	CredentialDocument(ctx context.Context, id int64) (*PublicCredential, error)
 	// ChangeStatus revokes, suspends, resumes or reissues with a reason,
 	// audited; a reissue returns the new credential.
 	ChangeStatus(ctx context.Context, id int64, action StatusAction, reason string) (*Credential, error)

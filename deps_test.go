@@ -29,20 +29,21 @@ var layers = map[string][]string{
 	"blob":              {""},
 	"webhook":           {""},
 	"mailer":            {""},
-	"internal/testdb":   {},           // test helper: nothing of ours
-	"internal/testsmtp": {},           // test helper: nothing of ours
-	"sqlstore":          {"", "leaf"}, // root and leaves, never server or jobs
-	"server":            {"", "leaf"}, // root and leaves, never sqlstore or jobs
-	"jobs":              {"", "leaf"}, // root and leaves, never sqlstore or server
-	"internal/app":      {"*"},        // the wiring sees everything
-	"cmd/shishi":        {"*"},        //
-	"internal/e2e":      {"*"},        //
-	"bench/load":        {},           // an outside client: HTTP only
-	"bench/certs":       {"*"},        // sets up a data directory like the CLI
-	"briefpdf":          {""},         // the briefing's PDF (a leaf)
+	"internal/testdb":   {},               // test helper: nothing of ours
+	"internal/testsmtp": {},               // test helper: nothing of ours
+	"sqlstore":          {"", "leaf"},     // root and leaves, never server or jobs
+	"server":            {"", "leaf"},     // root and leaves, never sqlstore or jobs
+	"jobs":              {"", "leaf"},     // root and leaves, never sqlstore or server
+	"internal/app":      {"*"},            // the wiring sees everything
+	"cmd/shishi":        {"*"},            //
+	"internal/e2e":      {"*"},            //
+	"bench/load":        {},               // an outside client: HTTP only
+	"bench/certs":       {"*"},            // sets up a data directory like the CLI
+	"briefpdf":          {""},             // the briefing's PDF (a leaf)
+	"certpdf":           {"", "briefpdf"}, // the certificate's PDF: shares briefpdf's embedded font
 }
 
-var leaves = map[string]bool{"blob": true, "secret": true, "demo": true, "workday": true, "vc": true, "xlsx": true, "pdf": true, "chart": true, "webhook": true, "mailer": true, "briefpdf": true}
+var leaves = map[string]bool{"blob": true, "secret": true, "demo": true, "workday": true, "vc": true, "xlsx": true, "pdf": true, "chart": true, "webhook": true, "mailer": true, "briefpdf": true, "certpdf": true}
 
 func allowed(pkg, dep string) bool {
 	for _, a := range layers[pkg] {

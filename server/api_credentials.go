@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/shishi-edu/shishi"
+	"github.com/shishi-edu/shishi/certpdf"
 	"github.com/shishi-edu/shishi/xlsx"
 )
 
@@ -52,6 +53,8 @@ func (s *Server) credentialRoutes() {
 		Resp: shishi.Credential{}, handle: s.getCredential})
 	s.api(&operation{Method: "GET", Path: "/api/v1/credentials/{id}/vc", ID: "getCredentialVC", Tag: "credentials", Params: []param{pathID()},
 		Summary: "The signed credential (W3C VC 2.0 with an eddsa-rdfc-2022 proof)", handle: s.credentialVC})
+	s.api(&operation{Method: "GET", Path: "/api/v1/credentials/{id}/pdf", ID: "getCredentialPDF", Tag: "credentials", Params: []param{pathID()},
+		Summary: "The certificate as a PDF (CJK text, every field, a QR code that opens /verify with the number and access key)", handle: s.credentialPDF})
 	for _, a := range []shishi.StatusAction{shishi.ActionRevoke, shishi.ActionSuspend, shishi.ActionResume, shishi.ActionReissue} {
 		a := a
 		s.api(&operation{Method: "POST", Path: "/api/v1/credentials/{id}:" + string(a), ID: string(a) + "Credential", Tag: "credentials",
@@ -177,6 +180,32 @@ func (s *Server) credentialVC(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Content-Type", "application/vc+ld+json")
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Content-Disposition", `inline; filename="credential-`+strconv.FormatInt(id, 10)+`.json"`)
+	_, err = w.Write(b)
+	return err
+}
+
+func (s *Server) credentialPDF(w http.ResponseWriter, r *http.Request) error {
+	id, err := idParam(r)
+	if err != nil {
+		return err
+	}
+	c, err := s.Credentials.CredentialDocument(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	return s.writeCertificatePDF(w, c, "no-store")
+}
+
+// writeCertificatePDF renders the certificate; it carries personal data,
+// so no cache keeps it.
+func (s *Server) writeCertificatePDF(w http.ResponseWriter, c *shishi.PublicCredential, cache string) error {
+	b, err := certpdf.Render(c, s.now())
+	if err != nil {
+		return shishi.Internal(err)
+	}
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Cache-Control", cache)
+	w.Header().Set("Content-Disposition", `inline; filename="certificate-`+strings.ReplaceAll(c.Number, ".", "-")+`.pdf"`)
 	_, err = w.Write(b)
 	return err
 }

@@ -234,6 +234,7 @@ var catalog = map[string][2]string{
 	"cred.issued":               {"已签发", "Issued"},
 	"cred.key":                  {"访问密钥（二维码中，仅显示一次）", "Access key (in the QR code; shown once)"},
 	"cred.download":             {"下载签名证书（JSON）", "Download the signed credential (JSON)"},
+	"cred.pdf":                  {"下载证书 PDF（含核验二维码）", "Download the certificate as PDF (with its QR code)"},
 	"cred.none":                 {"还没有证书", "No certificates yet"},
 	"cred.issuers":              {"签发机构", "Issuers"},
 	"cred.reason_hint":          {"原因（必填，记入审计日志）", "Reason (required, audited)"},

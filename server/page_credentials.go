@@ -21,6 +21,7 @@ func (s *Server) credentialPageRoutes(h func(string, http.HandlerFunc)) {
 	h("GET /app/credentials/{id}", s.page(s.credentialPage))
 	h("POST /app/credentials/{id}", s.page(s.credentialPost))
 	h("GET /app/credentials/{id}/vc", s.page(s.credentialDownload))
+	h("GET /app/credentials/{id}/pdf", s.page(func(w http.ResponseWriter, r *http.Request, _ *view) error { return s.credentialPDF(w, r) }))
 }
 
 type credentialsData struct {

@@ -342,7 +342,7 @@ func typeContext(t *shishi.CredentialType) []byte {
 	for i, f := range t.Fields {
 		defs[i] = vc.FieldDef{Key: f.Key, Kind: string(f.Kind)}
 	}
-	return vc.TypeContext(strings.TrimSuffix(t.ContextURL, "/contexts/"+t.Code+"/v1"), t.Code, defs)
+	return vc.TypeContext(typeBase(t), t.Code, defs)
 }
 
 // rekeyIssuerKeys re-seals the issuers' private keys under the current

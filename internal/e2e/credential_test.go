@@ -120,6 +120,22 @@ func TestCredentials(t *testing.T) {
 		if full["credential"] == nil || len(full["fields"].([]any)) != 8 {
 			t.Fatalf("qr: %v", full)
 		}
+		// The QR link's page offers the PDF, which the holder downloads with
+		// no account; a wrong key gets nothing.
+		link, ok := e.api("GET", "/verify?number="+url.QueryEscape(number)+"&key="+key, "", "").doc(t).Find("#verify-pdf").Attr("href")
+		if !ok {
+			t.Fatal("the QR link's page offers no PDF")
+		}
+		if pdf := e.api("GET", link, "", ""); pdf.status != 200 || !strings.HasPrefix(string(pdf.body), "%PDF-") || pdf.header.Get("Content-Type") != "application/pdf" ||
+			!strings.Contains(pdf.header.Get("Cache-Control"), "no-store") {
+			t.Fatalf("public PDF: %d %v %.40q", pdf.status, pdf.header, pdf.body)
+		}
+		if pdf := e.api("GET", "/verify/pdf?number="+url.QueryEscape(number)+"&key=AAAAAAAAAAAAAAAA", "", ""); pdf.status != http.StatusNotFound {
+			t.Fatalf("PDF with a wrong key: %d", pdf.status)
+		}
+		if pdf := e.api("GET", "/api/v1/credentials/"+id+"/pdf", "zhengzhou", ""); pdf.status != http.StatusNotFound {
+			t.Fatalf("another unit's PDF: %d", pdf.status)
+		}
 		// A second credential, revoked with a reason over the API.
 		rev := e.issue(t, "李雷", "550")["credential"].(map[string]any)
 		revID := itoa64(int64(rev["id"].(float64)))
