@@ -343,6 +343,11 @@ type CredentialService interface {
 	// ChangeStatus revokes, suspends, resumes or reissues with a reason,
 	// audited; a reissue returns the new credential.
 	ChangeStatus(ctx context.Context, id int64, action StatusAction, reason string) (*Credential, error)
+	// Reissue (换发) signs the credential again under its serial with the
+	// next version, with corrections (field key → value, checked as at
+	// issuance; the rest kept as signed) and a reason, audited; the old
+	// one is revoked with the reason "reissued". Returns the new one.
+	Reissue(ctx context.Context, id int64, reason string, corrections map[string]string) (*Credential, error)
 
 	// The public side: no account.
 	// QueryCredential answers number + name; the number is checked before

@@ -24,6 +24,12 @@ type reasonBody struct {
 	Reason string `json:"reason"`
 }
 
+// reissueBody: the reason, and corrected values by field key (optional).
+type reissueBody struct {
+	Reason  string            `json:"reason"`
+	Subject map[string]string `json:"subject,omitempty"`
+}
+
 type bulkResult struct {
 	Count int `json:"count"`
 }
@@ -55,12 +61,15 @@ func (s *Server) credentialRoutes() {
 		Summary: "The signed credential (W3C VC 2.0 with an eddsa-rdfc-2022 proof)", handle: s.credentialVC})
 	s.api(&operation{Method: "GET", Path: "/api/v1/credentials/{id}/pdf", ID: "getCredentialPDF", Tag: "credentials", Params: []param{pathID()},
 		Summary: "The certificate as a PDF (CJK text, every field, a QR code that opens /verify with the number and access key)", handle: s.credentialPDF})
-	for _, a := range []shishi.StatusAction{shishi.ActionRevoke, shishi.ActionSuspend, shishi.ActionResume, shishi.ActionReissue} {
+	for _, a := range []shishi.StatusAction{shishi.ActionRevoke, shishi.ActionSuspend, shishi.ActionResume} {
 		a := a
 		s.api(&operation{Method: "POST", Path: "/api/v1/credentials/{id}:" + string(a), ID: string(a) + "Credential", Tag: "credentials",
-			Summary: "Change the status with a reason (audited); reissue answers the new credential", Params: []param{pathID()},
+			Summary: "Change the status with a reason (audited)", Params: []param{pathID()},
 			Body: reasonBody{}, Resp: shishi.Credential{}, handle: func(w http.ResponseWriter, r *http.Request) error { return s.changeCredential(w, r, a) }})
 	}
+	s.api(&operation{Method: "POST", Path: "/api/v1/credentials/{id}:reissue", ID: "reissueCredential", Tag: "credentials",
+		Summary: "Reissue (换发) with a reason, and corrected values by field key if any (the rest kept): same serial, next version; the old one is revoked with the reason \"reissued\". Answers the new credential",
+		Params:  []param{pathID()}, Body: reissueBody{}, Resp: shishi.Credential{}, handle: s.reissueCredential})
 	s.api(&operation{Method: "GET", Path: "/api/v1/issuers", ID: "listIssuers", Tag: "credentials", Resp: listOf[shishi.Issuer]{}, handle: s.listIssuers})
 	s.api(&operation{Method: "POST", Path: "/api/v1/issuers", ID: "createIssuer", Tag: "credentials", Status: http.StatusCreated,
 		Summary: "Make a unit an issuer with a fresh Ed25519 key and a did:web DID", Body: issuerBody{}, Resp: shishi.Issuer{}, handle: s.createIssuer})
@@ -220,6 +229,22 @@ func (s *Server) changeCredential(w http.ResponseWriter, r *http.Request, a shis
 		return err
 	}
 	c, err := s.Credentials.ChangeStatus(r.Context(), id, a, b.Reason)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, c)
+}
+
+func (s *Server) reissueCredential(w http.ResponseWriter, r *http.Request) error {
+	id, err := idParam(r)
+	if err != nil {
+		return err
+	}
+	var b reissueBody
+	if err := decode(r, &b); err != nil {
+		return err
+	}
+	c, err := s.Credentials.Reissue(r.Context(), id, b.Reason, b.Subject)
 	if err != nil {
 		return err
 	}

@@ -234,6 +234,8 @@ var catalog = map[string][2]string{
 	"cred.issued":               {"已签发", "Issued"},
 	"cred.key":                  {"访问密钥（二维码中，仅显示一次）", "Access key (in the QR code; shown once)"},
 	"cred.download":             {"下载签名证书（JSON）", "Download the signed credential (JSON)"},
+	"cred.reissue":              {"换发（可更正内容）", "Reissue (with corrections)"},
+	"cred.reissue_hint":         {"换发后原证书以“reissued”为由撤销，新证书沿用顺序号、版本号加一。只修改需要更正的项；证件号码留空则不变。", "The old certificate is revoked with the reason “reissued”; the new one keeps the serial with the next version. Change only what needs correcting; leave the identity number empty to keep it."},
 	"cred.pdf":                  {"下载证书 PDF（含核验二维码）", "Download the certificate as PDF (with its QR code)"},
 	"cred.none":                 {"还没有证书", "No certificates yet"},
 	"cred.issuers":              {"签发机构", "Issuers"},

@@ -193,7 +193,7 @@ func (d *DB) sign(ctx context.Context, tx *sql.Tx, is *issuing, c *checked, seri
 		return nil, shishi.Internal(err)
 	}
 	out := &shishi.Credential{ID: id, Number: s.number, Type: is.typ.Code, TypeName: is.typ.Name, IssuerID: is.issuer.ID, Issuer: is.issuer.UnitName,
-		Holder: c.holder, Status: shishi.CredentialValid, Subject: subjectMap(c.claims), ValidFrom: is.now.Truncate(time.Second), ValidUntil: s.until, Version: int64(version)}
+		Holder: c.holder, Status: shishi.CredentialValid, Subject: subjectMap(c.claims), ValidFrom: is.now.Truncate(time.Second), ValidUntil: s.until, Version: 1}
 	return &shishi.Issued{Credential: out, Key: s.key}, nil
 }
 
@@ -373,121 +373,6 @@ func (d *DB) CredentialVC(ctx context.Context, id int64) ([]byte, error) {
 		return nil, shishi.Internal(err)
 	}
 	return []byte(doc), nil
-}
-
-// ChangeStatus implements shishi.CredentialService.
-func (d *DB) ChangeStatus(ctx context.Context, id int64, action shishi.StatusAction, reason string) (*shishi.Credential, error) {
-	var v shishi.Validator
-	reason = strings.TrimSpace(reason)
-	checkReason(&v, reason)
-	if err := v.Err(); err != nil {
-		return nil, err
-	}
-	var result int64 = id
-	err := d.tx(ctx, func(tx *sql.Tx) error {
-		c, err := d.findCredential(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		var to shishi.CredentialStatus
-		switch {
-		case action == shishi.ActionRevoke && (c.Status == shishi.CredentialValid || c.Status == shishi.CredentialSuspended):
-			to = shishi.CredentialRevoked
-		case action == shishi.ActionSuspend && c.Status == shishi.CredentialValid:
-			to = shishi.CredentialSuspended
-		case action == shishi.ActionResume && c.Status == shishi.CredentialSuspended:
-			to = shishi.CredentialValid
-		case action == shishi.ActionReissue && c.ReplacedBy == "" && c.Status != shishi.CredentialRevoked:
-			to = shishi.CredentialRevoked
-		case action != shishi.ActionRevoke && action != shishi.ActionSuspend && action != shishi.ActionResume && action != shishi.ActionReissue:
-			return shishi.Invalid(shishi.FieldError{Field: "action", Message: "未知操作 / unknown action: " + string(action)})
-		default:
-			return shishi.Errorf(shishi.ECONFLICT, "证书当前状态为“%s”，不能执行该操作 / a %s credential cannot be %sd", c.Status.Label(false), c.Status, action)
-		}
-		var unitID, issuerID, index int64
-		if err := tx.QueryRowContext(ctx, `SELECT unit_id, issuer_id, status_index FROM credentials WHERE id = $1`, id).Scan(&unitID, &issuerID, &index); err != nil {
-			return shishi.Internal(err)
-		}
-		detail := map[string]any{"number": c.Number, "from": c.Status, "to": to, "reason": reason}
-		if action == shishi.ActionReissue {
-			newID, num, err := d.reissue(ctx, tx, c)
-			if err != nil {
-				return err
-			}
-			if _, err := tx.ExecContext(ctx, `UPDATE credentials SET replaced_by = $1 WHERE id = $2`, newID, id); err != nil {
-				return shishi.Internal(err)
-			}
-			detail["new_number"], result = num, newID
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE credentials SET status = $1, reason = $2, row_version = row_version + 1 WHERE id = $3`,
-			string(to), reason, id); err != nil {
-			return shishi.Internal(err)
-		}
-		// The signed lists of this index are stale from now on.
-		if _, err := tx.ExecContext(ctx, `UPDATE status_lists SET version = version + 1 WHERE issuer_id = $1 AND seq = $2`,
-			issuerID, index/vc.StatusListLength+1); err != nil {
-			return shishi.Internal(err)
-		}
-		return d.appendAudit(ctx, tx, "credential."+string(action), "credential", id, &unitID, detail)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return d.FindCredential(ctx, result)
-}
-
-func checkReason(v *shishi.Validator, reason string) {
-	switch {
-	case reason == "":
-		v.Add("reason", "请填写原因 / a reason is required")
-	case len([]rune(reason)) > 500:
-		v.Add("reason", "原因不能超过 500 字 / at most 500 characters")
-	case strings.ContainsFunc(reason, func(r rune) bool { return r < 0x20 && r != '\n' }):
-		v.Add("reason", "含有控制字符 / contains control characters")
-	}
-}
-
-// reissue signs the same content again under the same serial with the
-// next version, with the issuer's current key and a fresh status index.
-func (d *DB) reissue(ctx context.Context, tx *sql.Tx, c *shishi.Credential) (int64, string, error) {
-	is, err := d.startIssuing(ctx, tx, c.Type)
-	if err != nil {
-		return 0, "", err
-	}
-	defer is.insert.Close()
-	var serial int64
-	var version int
-	var idHash string
-	if err := tx.QueryRowContext(ctx, `SELECT serial, version, id_hash FROM credentials WHERE id = $1`, c.ID).Scan(&serial, &version, &idHash); err != nil {
-		return 0, "", shishi.Internal(err)
-	}
-	var claims vc.Subject
-	for _, f := range is.typ.Fields {
-		if v, ok := c.Subject[f.Key]; ok {
-			claims = append(claims, vc.Claim{Key: f.Key, Value: v, Date: f.Kind == shishi.FieldDate})
-		}
-	}
-	if version >= 999 {
-		return 0, "", shishi.Errorf(shishi.ECONFLICT, "版本号已用尽 / no version left")
-	}
-	if _, err := tx.ExecContext(ctx, `UPDATE issuers SET next_status_index = next_status_index + 1 WHERE id = $1`, is.issuer.ID); err != nil {
-		return 0, "", shishi.Internal(err)
-	}
-	var index int64
-	if err := tx.QueryRowContext(ctx, `SELECT next_status_index - 1 FROM issuers WHERE id = $1`, is.issuer.ID).Scan(&index); err != nil {
-		return 0, "", shishi.Internal(err)
-	}
-	for _, p := range []string{purposeRevoke, purposeSuspend} {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO status_lists (issuer_id, purpose, seq) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
-			is.issuer.ID, p, index/vc.StatusListLength+1); err != nil {
-			return 0, "", shishi.Internal(err)
-		}
-	}
-	got, err := d.sign(ctx, tx, is, &checked{claims: claims, holder: c.Holder, idHash: idHash}, serial, version+1, index)
-	if err != nil {
-		return 0, "", err
-	}
-	return got.Credential.ID, got.Credential.Number, nil
 }
 
 // StatusListCredential implements shishi.CredentialService: the list is

@@ -62,7 +62,7 @@ func (r *publicRow) view(now time.Time, all bool) *shishi.PublicCredential {
 	vf := c.ValidFrom
 	p.ValidFrom = &vf
 	if c.Status == shishi.CredentialRevoked && c.ReplacedBy != "" {
-		p.Reason = strings.TrimSpace(p.Reason + "（已换发 / reissued as " + c.ReplacedBy + "）")
+		p.Reason = "已换发 / reissued as " + c.ReplacedBy
 	}
 	for _, f := range r.typ.Fields {
 		v, ok := c.Subject[f.Key]

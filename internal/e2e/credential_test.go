@@ -3,6 +3,7 @@ package e2e
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -11,6 +12,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/PuerkitoBio/goquery"
 
 	"github.com/shishi-edu/shishi"
 	"github.com/shishi-edu/shishi/internal/testdb"
@@ -254,5 +257,46 @@ func independentCheck(t *testing.T, published map[string]json.RawMessage, files 
 	}
 	if r := got["revoked.json"]; r["verified"] != false || !strings.Contains(r["error"].(string), "revocation") {
 		t.Errorf("the revoked credential: %v", r)
+	}
+}
+
+// TestReissuePage: the credential's page reissues with a corrected score
+// (the other boxes as they were, the identity number box empty), shows a
+// bad value next to its box, and offers the PDF.
+func TestReissuePage(t *testing.T) {
+	e := start(t, testdb.SQLite(t))
+	credentialEnv(t, e)
+	cred := e.issue(t, "韩梅梅", "425")["credential"].(map[string]any)
+	page := fmt.Sprintf("/app/credentials/%d", int64(cred["id"].(float64)))
+	b := e.login("issuer")
+	doc := b.get(page).doc(t)
+	if _, ok := doc.Find("#cred-pdf").Attr("href"); !ok {
+		t.Fatal("no PDF link on the credential's page")
+	}
+	form := url.Values{"_csrf": {b.csrf(page)}, "action": {"reissue"}, "reason": {"成绩复核更正"}}
+	doc.Find("#reissue-form input[name^=f_]").Each(func(_ int, s *goquery.Selection) {
+		name, _ := s.Attr("name")
+		value, _ := s.Attr("value")
+		form.Set(name, value)
+	})
+	if form.Get("f_totalScore") != "425" || form.Get("f_idNumber") != "" {
+		t.Fatalf("the form starts from %v", form)
+	}
+	form.Set("f_totalScore", "四百")
+	if r := b.post(page, form); r.status != http.StatusUnprocessableEntity || !strings.Contains(r.doc(t).Find("#reissue-form .err").Text(), "整数") {
+		t.Fatalf("bad correction: %d %s", r.status, r.doc(t).Find("#reissue-form").Text())
+	}
+	form.Set("f_totalScore", "452")
+	r := b.post(page, form)
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("reissue: %d %s", r.status, r.body)
+	}
+	next := r.header.Get("Location")
+	doc = b.get(next).doc(t)
+	if next == page || !strings.Contains(doc.Find("#credential").Text(), "452") || doc.Find("#reissue-form").Length() != 1 {
+		t.Fatalf("the new credential's page: %s %s", next, doc.Find("#credential").Text())
+	}
+	if old := b.get(page).doc(t); old.Find("#reissue-form").Length() != 0 || !strings.Contains(old.Find("#credential").Text(), "reissued") {
+		t.Fatalf("the old credential's page: %s", old.Find("#credential").Text())
 	}
 }
