@@ -130,7 +130,7 @@ func SeedCredentials(ctx context.Context, svc CredentialServices, progress func(
 	if err != nil {
 		return fmt.Errorf("demo credentials: %w", err)
 	}
-	ni, err := svc.Credentials.CreateIssuer(sys, neea.ID, false)
+	ni, err := svc.Credentials.CreateIssuer(sys, neea.ID, true) // also signs with SM2 (国密)
 	if err != nil {
 		return err
 	}

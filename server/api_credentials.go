@@ -72,7 +72,7 @@ func (s *Server) credentialRoutes() {
 		Params:  []param{pathID()}, Body: reissueBody{}, Resp: shishi.Credential{}, handle: s.reissueCredential})
 	s.api(&operation{Method: "GET", Path: "/api/v1/issuers", ID: "listIssuers", Tag: "credentials", Resp: listOf[shishi.Issuer]{}, handle: s.listIssuers})
 	s.api(&operation{Method: "POST", Path: "/api/v1/issuers", ID: "createIssuer", Tag: "credentials", Status: http.StatusCreated,
-		Summary: "Make a unit an issuer with a fresh Ed25519 key and a did:web DID", Body: issuerBody{}, Resp: shishi.Issuer{}, handle: s.createIssuer})
+		Summary: "Make a unit an issuer with a fresh Ed25519 key and a did:web DID; with sm2 also an SM2 key, and every credential then carries a second proof (cryptosuite sm2-rdfc-2026)", Body: issuerBody{}, Resp: shishi.Issuer{}, handle: s.createIssuer})
 	s.api(&operation{Method: "POST", Path: "/api/v1/issuers/{id}:rotate", ID: "rotateIssuerKey", Tag: "credentials", Params: []param{pathID()},
 		Summary: "Add a new signing key; the old one retires and still verifies what it signed", Resp: shishi.Issuer{}, handle: s.rotateKey})
 	s.api(&operation{Method: "GET", Path: "/api/v1/credential-types", ID: "listCredentialTypes", Tag: "credentials", Resp: listOf[shishi.CredentialType]{}, handle: s.listTypes})

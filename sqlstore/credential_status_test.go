@@ -107,3 +107,80 @@ func TestReissueCorrected(t *testing.T) {
 }
 
 func fmtJSON(v any) string { b, _ := json.Marshal(v); return string(b) }
+
+// TestSM2Issuer: an issuer that also signs with SM2 publishes both keys,
+// and every credential carries both proofs, Ed25519 first; our verifier
+// checks both; a rotation gives each algorithm its next key and what the
+// old keys signed still verifies.
+func TestSM2Issuer(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, dsn string) {
+		w := newCredWorld(t, dsn)
+		cc := "12410100416040000X"
+		for _, c := range "0123456789ABCDEFGHJKLMNPQRTUWXY" {
+			if cc = cc[:17] + string(c); shishi.ValidCreditCode(cc) {
+				break
+			}
+		}
+		school, err := w.db.CreateUnit(w.sys, shishi.UnitInput{ParentID: &w.zz.ID, Code: "zz-sm2", Name: "郑州市国密学校", Kind: shishi.UnitSchool, CreditCode: cc})
+		if err != nil {
+			t.Fatal(err)
+		}
+		iss, err := w.db.CreateIssuer(w.sys, school.ID, true)
+		if err != nil || !iss.SM2 || len(iss.Keys) != 2 || iss.Keys[1].ID != "sm2-1" || iss.Keys[1].Alg != "SM2" {
+			t.Fatalf("issuer: %+v %v", iss, err)
+		}
+		did, _ := w.db.DIDDocument(w.sys, iss.ID)
+		if !strings.Contains(string(did), iss.DID+"#sm2-1") {
+			t.Fatalf("DID document: %s", did)
+		}
+		if _, err := w.db.CreateType(w.sys, &shishi.CredentialType{IssuerID: iss.ID, Code: "sm2-grad", Name: "毕业证书", NumberCode: "BY",
+			Fields: []shishi.CredentialField{{Key: "fullName", Label: "姓名", Kind: shishi.FieldName, Public: true}}}); err != nil {
+			t.Fatal(err)
+		}
+		signer, err := w.db.CreateUser(w.sys, shishi.UserInput{Login: "sm2signer", Name: "签发员", UnitID: school.ID, Password: pw, Grants: []shishi.Grant{{Role: shishi.RoleIssuer}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sas := w.as(t, signer)
+		got, err := w.db.Issue(sas, "sm2-grad", map[string]string{"fullName": "王芳"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw, _ := w.db.CredentialVC(sas, got.Credential.ID)
+		v, err := w.db.VerifyCredential(w.sys, raw)
+		if err != nil || v.Status != shishi.CredentialValid || len(v.Proofs) != 2 || v.Proofs[0].Suite != "eddsa-rdfc-2022" || v.Proofs[1].Suite != "sm2-rdfc-2026" ||
+			!v.Proofs[1].OK {
+			t.Fatalf("verify: %+v %v", v, err)
+		}
+		// An altered SM2 proof alone makes the file tampered.
+		var m map[string]any
+		json.Unmarshal(raw, &m)
+		p := m["proof"].([]any)[1].(map[string]any)
+		p["created"] = "2001-01-01T00:00:00Z"
+		bad, _ := json.Marshal(m)
+		if v, _ := w.db.VerifyCredential(w.sys, bad); v.Status != shishi.CredentialTampered || !v.Proofs[0].OK || v.Proofs[1].OK {
+			t.Fatalf("altered SM2 proof: %+v", v)
+		}
+		// Bulk signs both too.
+		if n, err := w.db.IssueBulk(sas, "sm2-grad", &sliceRows{header: []string{"姓名"}, rows: [][]string{{"甲"}, {"乙"}}}, nil); err != nil || n != 2 {
+			t.Fatalf("bulk: %d %v", n, err)
+		}
+		iss, err = w.db.RotateKey(w.sys, iss.ID)
+		if err != nil || len(iss.Keys) != 4 {
+			t.Fatalf("rotate: %+v %v", iss, err)
+		}
+		if v, _ := w.db.VerifyCredential(w.sys, raw); v.Status != shishi.CredentialValid {
+			t.Fatalf("after rotation the old file: %+v", v)
+		}
+		got2, _ := w.db.Issue(sas, "sm2-grad", map[string]string{"fullName": "赵敏"})
+		raw2, _ := w.db.CredentialVC(sas, got2.Credential.ID)
+		if !strings.Contains(string(raw2), "#key-2") || !strings.Contains(string(raw2), "#sm2-2") {
+			t.Fatalf("new keys unused: %s", raw2)
+		}
+		// The status lists carry both proofs and verify.
+		list, err := w.db.StatusListCredential(w.sys, iss.ID, "revocation", 1)
+		if err != nil || !strings.Contains(string(list), "sm2-rdfc-2026") {
+			t.Fatalf("status list: %v %s", err, list)
+		}
+	})
+}

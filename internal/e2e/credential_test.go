@@ -28,7 +28,7 @@ func credentialEnv(t *testing.T, e *env) (issuer map[string]any) {
 	if _, err := e.m.Store.UpdateUnit(e.sys, e.unitID("neea"), 0, shishi.UnitPatch{CreditCode: &cc}); err != nil {
 		t.Fatal(err)
 	}
-	res := e.api("POST", "/api/v1/issuers", "issuer", `{"unit_id": `+itoa64(e.unitID("neea"))+`}`)
+	res := e.api("POST", "/api/v1/issuers", "issuer", `{"unit_id": `+itoa64(e.unitID("neea"))+`, "sm2": true}`)
 	if res.status != http.StatusCreated {
 		t.Fatalf("create issuer: %d %s", res.status, res.body)
 	}
@@ -75,6 +75,15 @@ func TestCredentials(t *testing.T) {
 		vcRes := e.api("GET", "/api/v1/credentials/"+id+"/vc", "issuer", "")
 		if vcRes.status != 200 || !strings.Contains(string(vcRes.body), `"eddsa-rdfc-2022"`) || strings.Contains(string(vcRes.body), "11010519491231002X") {
 			t.Fatalf("vc: %d %s", vcRes.status, vcRes.body)
+		}
+		// The issuer signs with SM2 too: a proof set, Ed25519 first; our
+		// verifier checks both (the outside one below, the first).
+		if !strings.Contains(string(vcRes.body), `"proof":[{"type":"DataIntegrityProof","cryptosuite":"eddsa-rdfc-2022"`) ||
+			!strings.Contains(string(vcRes.body), `"cryptosuite":"sm2-rdfc-2026"`) {
+			t.Fatalf("proof set: %s", vcRes.body)
+		}
+		if v := e.api("POST", "/api/v1/credentials:verify", "", string(vcRes.body)).json(t); v["status"] != "valid" || len(v["proofs"].([]any)) != 2 {
+			t.Fatalf("our verifier on the proof set: %v", v)
 		}
 		// Every URL the credential names is served here.
 		var doc map[string]any
