@@ -470,7 +470,9 @@ func NormalizeCertNumber(s string) string {
 	return b.String()
 }
 
-// ParseCertNumber checks a number's form and check character.
+// ParseCertNumber checks a number's form, its check character, and that
+// the issuer part is a unified social credit code (GB 32100, with its own
+// check character): all before any lookup.
 func ParseCertNumber(s string) (CertNumber, error) {
 	s = NormalizeCertNumber(s)
 	bad := func(msg string) (CertNumber, error) {
@@ -489,10 +491,13 @@ func ParseCertNumber(s string) (CertNumber, error) {
 	if mod3736(s[:len(s)-2]) != s[len(s)-1] {
 		return bad("证书编号校验位不符，请核对是否输错 / the check character does not match: is the number mistyped?")
 	}
+	if !ValidCreditCode(m[2]) {
+		return bad("证书编号中的颁证机构代码不是有效的统一社会信用代码 / the issuer code in the number is not a valid unified social credit code")
+	}
 	serial, _ := strconv.ParseInt(m[3], 10, 64)
 	version, _ := strconv.Atoi(m[4])
 	if serial == 0 || version == 0 {
-		return bad("证书编号格式不正确 / not a certificate number")
+		return bad("证书编号的顺序号和版本号不能为零 / the serial and version of a number start at 1")
 	}
 	return CertNumber{TypeCode: m[1], IssuerCode: m[2], Serial: serial, Version: version}, nil
 }
