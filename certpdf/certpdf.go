@@ -35,7 +35,9 @@ const (
 	// QRModule is the side of one QR module in points (about 0.85 mm):
 	// phone cameras read it from a print at arm's length.
 	QRModule = 2.4
-	qrQuiet  = 4 // modules of white margin, as ISO/IEC 18004 asks
+	// minQRModule (about 0.6 mm) still scans from a print held close.
+	minQRModule = 1.7
+	qrQuiet     = 4 // modules of white margin, as ISO/IEC 18004 asks
 )
 
 // Render writes the certificate. c must carry every field and its QR link
@@ -114,13 +116,17 @@ func Render(c *shishi.PublicCredential, now time.Time) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("certpdf: QR code: %w", err)
 	}
-	side := float64(code.Bounds().Dx()+2*qrQuiet) * QRModule
-	if y+side+30 > pageH-margin {
+	// The code takes the room left at the foot of the page, shrinking its
+	// modules down to minQRModule before it moves to a page of its own.
+	modules := float64(code.Bounds().Dx() + 2*qrQuiet)
+	module := min(QRModule, (pageH-margin-20-y)/modules)
+	if module < minQRModule {
 		page(p)
-		y = margin + 40
+		y, module = margin+40, QRModule
 	}
-	qx, qy := pageW-margin-side, max(y, pageH-margin-side-40)
-	drawQR(p, code, qx, qy)
+	side := modules * module
+	qx, qy := pageW-margin-side, max(y, pageH-margin-side-20)
+	drawQR(p, code, qx, qy, module)
 	_ = p.SetFont("cjk", "", 9)
 	colour(p, 0x1f2328)
 	p.SetXY(qx, qy+side+2)
@@ -154,10 +160,10 @@ func Render(c *shishi.PublicCredential, now time.Time) ([]byte, error) {
 
 // drawQR draws the dark modules of code at (x, y), upper left, after the
 // quiet zone: one rectangle per horizontal run.
-func drawQR(p *gopdf.GoPdf, code barcode.Barcode, x, y float64) {
+func drawQR(p *gopdf.GoPdf, code barcode.Barcode, x, y, module float64) {
 	p.SetFillColor(0, 0, 0)
 	b := code.Bounds()
-	x0, y0 := x+qrQuiet*QRModule, y+qrQuiet*QRModule
+	x0, y0 := x+qrQuiet*module, y+qrQuiet*module
 	for r := b.Min.Y; r < b.Max.Y; r++ {
 		for c := b.Min.X; c < b.Max.X; {
 			if !dark(code.At(c, r)) {
@@ -168,7 +174,7 @@ func drawQR(p *gopdf.GoPdf, code barcode.Barcode, x, y float64) {
 			for c < b.Max.X && dark(code.At(c, r)) {
 				c++
 			}
-			p.RectFromUpperLeftWithStyle(x0+float64(start-b.Min.X)*QRModule, y0+float64(r-b.Min.Y)*QRModule, float64(c-start)*QRModule, QRModule, "F")
+			p.RectFromUpperLeftWithStyle(x0+float64(start-b.Min.X)*module, y0+float64(r-b.Min.Y)*module, float64(c-start)*module, module, "F")
 		}
 	}
 }

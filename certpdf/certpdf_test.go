@@ -60,8 +60,9 @@ func decodeQR(t *testing.T, rects []pdf.Rect) string {
 		minX, minY = math.Min(minX, r.Min.X), math.Min(minY, r.Min.Y)
 		maxX, maxY = math.Max(maxX, r.Max.X), math.Max(maxY, r.Max.Y)
 	}
-	const px = 4.0 / QRModule // pixels a point
-	quiet := 4 * QRModule
+	module := rects[0].Max.Y - rects[0].Min.Y // every run is one module high
+	px := 4.0 / module                        // pixels a point
+	quiet := 4 * module
 	w, h := int((maxX-minX+2*quiet)*px+0.5), int((maxY-minY+2*quiet)*px+0.5)
 	img := image.NewGray(image.Rect(0, 0, w, h))
 	for i := range img.Pix {
@@ -115,6 +116,25 @@ func TestRender(t *testing.T) {
 	// The font is a subset.
 	if len(b) > 300<<10 {
 		t.Errorf("PDF of %d bytes", len(b))
+	}
+	// A type of many fields: the text runs on and the code still decodes,
+	// on the page that holds it.
+	for i := 0; i < 30; i++ {
+		c.Fields = append(c.Fields, shishi.PublicField{Label: "科目", LabelEn: "Subject", Value: strings.Repeat("成绩", i%5+1)})
+	}
+	long, err := Render(c, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, _ := pdf.NewReader(bytes.NewReader(long), int64(len(long)))
+	var qrRects []pdf.Rect
+	for i := 1; i <= r.NumPage(); i++ {
+		if rs := r.Page(i).Content().Rect; len(rs) > 0 {
+			qrRects = rs
+		}
+	}
+	if r.NumPage() < 2 || decodeQR(t, qrRects) != c.Link {
+		t.Fatalf("long certificate: %d pages", r.NumPage())
 	}
 	if _, err := Render(&shishi.PublicCredential{Number: c.Number}, time.Now()); err == nil {
 		t.Fatal("a credential without its link was rendered")
