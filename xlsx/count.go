@@ -78,8 +78,12 @@ func countLines(r io.Reader) (int, error) {
 }
 
 // countRowTags counts "<row" and "<x:row" (any prefix) start tags.
-func countRowTags(r io.Reader) (int, error) {
-	buf := make([]byte, 64<<10)
+func countRowTags(r io.Reader) (int, error) { return countRowTagsBy(r, 64<<10) }
+
+// countRowTagsBy reads chunks of size bytes; a tag cut by a chunk's end is
+// read with the next.
+func countRowTagsBy(r io.Reader, size int) (int, error) {
+	buf := make([]byte, size)
 	n, carry := 0, []byte(nil)
 	for {
 		k, err := r.Read(buf)

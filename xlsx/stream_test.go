@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+	"testing/iotest"
 )
 
 // TestWriteRowsRoundTrip: what WriteRows writes, OpenRows reads back row
@@ -65,4 +66,24 @@ func TestEstimateRows(t *testing.T) {
 	if _, err := EstimateRows(p4); err == nil {
 		t.Fatal("a broken zip was counted")
 	}
+}
+
+// FuzzCountRowTags: counting in chunks of any size, with tags cut at
+// every boundary, gives the count of the whole text at once.
+func FuzzCountRowTags(f *testing.F) {
+	f.Add([]byte(`<sheetData><row r="1"><c r="A1"/></row><x:row r="2"/><rows/><row>`), uint8(3))
+	f.Add([]byte(`<<row <row/<row>`), uint8(1))
+	f.Fuzz(func(t *testing.T, b []byte, size uint8) {
+		if len(b) > 4096 {
+			return
+		}
+		want, err := countRowTagsBy(bytes.NewReader(b), len(b)+64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := countRowTagsBy(iotest.OneByteReader(bytes.NewReader(b)), int(size)%64+1)
+		if err != nil || got != want {
+			t.Fatalf("chunks of %d: %d, whole: %d (%v)", int(size)%64+1, got, want, err)
+		}
+	})
 }
