@@ -280,7 +280,8 @@ type CredentialFilter struct {
 type Issued struct {
 	Credential *Credential `json:"credential"`
 	// Key is the credential's access key: with the number it opens the
-	// full credential (the QR code carries both). Shown once.
+	// full credential (the QR code carries both). Answered here and printed
+	// in the PDF's QR code; the store keeps only its hash.
 	Key string `json:"key"`
 }
 

@@ -232,7 +232,7 @@ var catalog = map[string][2]string{
 	"cred.bulk":                 {"批量签发（.xlsx / .csv）", "Bulk issue (.xlsx / .csv)"},
 	"cred.bulk_hint":            {"表头为字段名称（如 姓名、证件号码）；任何一行有误则整批不签发，并列出所有错误行。", "Headers are the field labels (e.g. 姓名, 证件号码); if any row is wrong nothing is issued and every bad row is listed."},
 	"cred.issued":               {"已签发", "Issued"},
-	"cred.key":                  {"访问密钥（二维码中，仅显示一次）", "Access key (in the QR code; shown once)"},
+	"cred.key":                  {"访问密钥（印在证书 PDF 的二维码中）", "Access key (in the QR code of the certificate's PDF)"},
 	"cred.download":             {"下载签名证书（JSON）", "Download the signed credential (JSON)"},
 	"cred.reissue":              {"换发（可更正内容）", "Reissue (with corrections)"},
 	"cred.reissue_hint":         {"换发后原证书以“reissued”为由撤销，新证书沿用顺序号、版本号加一。只修改需要更正的项；证件号码留空则不变。", "The old certificate is revoked with the reason “reissued”; the new one keeps the serial with the next version. Change only what needs correcting; leave the identity number empty to keep it."},
