@@ -252,6 +252,11 @@ type PublicCredential struct {
 	// VC is the signed credential, given only to whoever holds the
 	// credential's key (the QR code) or the holder's code.
 	VC []byte `json:"-"`
+	// Link is the QR code's link (this server's /verify with the number
+	// and the access key) and TypeNameEn the type's English name: set with
+	// every field, for the certificate's PDF.
+	Link       string `json:"-"`
+	TypeNameEn string `json:"-"`
 }
 
 // PublicField is a labelled value.
@@ -275,7 +280,8 @@ type CredentialFilter struct {
 type Issued struct {
 	Credential *Credential `json:"credential"`
 	// Key is the credential's access key: with the number it opens the
-	// full credential (the QR code carries both). Shown once.
+	// full credential (the QR code carries both). Answered here and printed
+	// in the PDF's QR code; the store keeps only its hash.
 	Key string `json:"key"`
 }
 
@@ -336,10 +342,19 @@ type CredentialService interface {
 	FindCredential(ctx context.Context, id int64) (*Credential, error)
 	// CredentialVC returns the signed credential JSON.
 	CredentialVC(ctx context.Context, id int64) ([]byte, error)
+	// CredentialDocument returns a credential in reach with every field
+	// and its QR code's link: what its PDF prints.
+	CredentialDocument(ctx context.Context, id int64) (*PublicCredential, error)
 	// ChangeStatus revokes, suspends, resumes or reissues with a reason,
-	// audited; a reissue returns the new credential. version is the one
-	// the caller read (0: unchecked); EPRECONDITION when it changed since.
+	// audited. version is the one the caller read (0: unchecked);
+	// EPRECONDITION when it changed since.
 	ChangeStatus(ctx context.Context, id int64, action StatusAction, reason string, version int64) (*Credential, error)
+	// Reissue (换发) signs the credential again under its serial with the
+	// next version, with corrections (field key → value, checked as at
+	// issuance; the rest kept as signed) and a reason, audited; the old
+	// one is revoked with the reason "reissued". Returns the new one;
+	// version as for ChangeStatus.
+	Reissue(ctx context.Context, id int64, reason string, corrections map[string]string, version int64) (*Credential, error)
 
 	// The public side: no account.
 	// QueryCredential answers number + name; the number is checked before
@@ -462,7 +477,9 @@ func NormalizeCertNumber(s string) string {
 	return b.String()
 }
 
-// ParseCertNumber checks a number's form and check character.
+// ParseCertNumber checks a number's form, its check character, and that
+// the issuer part is a unified social credit code (GB 32100, with its own
+// check character): all before any lookup.
 func ParseCertNumber(s string) (CertNumber, error) {
 	s = NormalizeCertNumber(s)
 	bad := func(msg string) (CertNumber, error) {
@@ -481,10 +498,13 @@ func ParseCertNumber(s string) (CertNumber, error) {
 	if mod3736(s[:len(s)-2]) != s[len(s)-1] {
 		return bad("证书编号校验位不符，请核对是否输错 / the check character does not match: is the number mistyped?")
 	}
+	if !ValidCreditCode(m[2]) {
+		return bad("证书编号中的颁证机构代码不是有效的统一社会信用代码 / the issuer code in the number is not a valid unified social credit code")
+	}
 	serial, _ := strconv.ParseInt(m[3], 10, 64)
 	version, _ := strconv.Atoi(m[4])
 	if serial == 0 || version == 0 {
-		return bad("证书编号格式不正确 / not a certificate number")
+		return bad("证书编号的顺序号和版本号不能为零 / the serial and version of a number start at 1")
 	}
 	return CertNumber{TypeCode: m[1], IssuerCode: m[2], Serial: serial, Version: version}, nil
 }

@@ -6,9 +6,9 @@ import (
 )
 
 func TestCertNumber(t *testing.T) {
-	n := CertNumber{TypeCode: "CET4", IssuerCode: "12100000400012345X", Serial: 42, Version: 1}
+	n := CertNumber{TypeCode: "CET4", IssuerCode: "12100000400010253E", Serial: 42, Version: 1}
 	s := n.String()
-	if !strings.HasPrefix(s, "1.2.156.3005.2.CET4.12100000400012345X.00000042.001.") {
+	if !strings.HasPrefix(s, "1.2.156.3005.2.CET4.12100000400010253E.00000042.001.") {
 		t.Fatal(s)
 	}
 	got, err := ParseCertNumber(" " + strings.ToLower(s) + " ")
@@ -47,6 +47,16 @@ func TestCertNumber(t *testing.T) {
 		if _, err := ParseCertNumber(bad); ErrorCode(err) != EINVALID {
 			t.Fatalf("%q: %v", bad, err)
 		}
+	}
+	// A well-formed number whose issuer part fails GB 32100's own check
+	// character is refused, naming why.
+	fake := CertNumber{TypeCode: "CET4", IssuerCode: "12100000400012345X", Serial: 42, Version: 1}.String()
+	if _, err := ParseCertNumber(fake); ErrorCode(err) != EINVALID || !strings.Contains(err.Error(), "unified social credit code") {
+		t.Fatalf("bad issuer code: %v", err)
+	}
+	zero := CertNumber{TypeCode: "CET4", IssuerCode: "12100000400010253E", Serial: 0, Version: 1}.String()
+	if _, err := ParseCertNumber(zero); ErrorCode(err) != EINVALID {
+		t.Fatalf("serial 0: %v", err)
 	}
 	// Full-width input is normalised.
 	fw := strings.NewReplacer("1", "１", ".", "．").Replace(s)
@@ -99,7 +109,7 @@ func TestCredentialTypeValidate(t *testing.T) {
 }
 
 func FuzzParseCertNumber(f *testing.F) {
-	f.Add(CertNumber{TypeCode: "CET4", IssuerCode: "12100000400012345X", Serial: 42, Version: 1}.String())
+	f.Add(CertNumber{TypeCode: "CET4", IssuerCode: "12100000400010253E", Serial: 42, Version: 1}.String())
 	f.Add("1.2.156.3005.2.A.000000000000000000.00000001.001.0")
 	f.Add("１．２")
 	f.Fuzz(func(t *testing.T, s string) {
@@ -112,6 +122,10 @@ func FuzzParseCertNumber(f *testing.F) {
 		}
 		if n.String() != NormalizeCertNumber(s) {
 			t.Fatalf("%q parsed to %q", s, n.String())
+		}
+		// What parses has every part in range: the issuer a credit code.
+		if !ValidCreditCode(n.IssuerCode) || n.Serial < 1 || n.Serial > 99999999 || n.Version < 1 || n.Version > 999 || n.TypeCode == "" {
+			t.Fatalf("%q parsed to %+v", s, n)
 		}
 	})
 }

@@ -38,11 +38,13 @@ var layers = map[string][]string{
 	"cmd/shishi":        {"*"},                    //
 	"internal/e2e":      {"*"},                    //
 	"bench/load":        {},                       // an outside client: HTTP only
+	"bench/certs":       {"*"},                    // sets up a data directory like the CLI
 	"bench/gen":         {"", "sqlstore", "leaf"}, // the dataset generator and store probes: writes through the store and straight into its tables
 	"briefpdf":          {""},                     // the briefing's PDF (a leaf)
+	"certpdf":           {"", "briefpdf"},         // the certificate's PDF: shares briefpdf's embedded font
 }
 
-var leaves = map[string]bool{"blob": true, "secret": true, "demo": true, "workday": true, "vc": true, "xlsx": true, "pdf": true, "chart": true, "webhook": true, "mailer": true, "briefpdf": true}
+var leaves = map[string]bool{"blob": true, "secret": true, "demo": true, "workday": true, "vc": true, "xlsx": true, "pdf": true, "chart": true, "webhook": true, "mailer": true, "briefpdf": true, "certpdf": true}
 
 func allowed(pkg, dep string) bool {
 	for _, a := range layers[pkg] {

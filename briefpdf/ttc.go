@@ -16,6 +16,11 @@ var (
 	faceErr  error
 )
 
+// Font returns the embedded CJK font (WenQuanYi Micro Hei, Apache 2.0) as
+// a standalone TrueType file, for the other PDFs Shishi writes (the
+// certificate's): one copy of the 5 MB collection in the binary.
+func Font() ([]byte, error) { return face() }
+
 // face returns the collection's first font as a standalone TrueType file.
 func face() ([]byte, error) {
 	faceOnce.Do(func() { faceData, faceErr = firstFace(collection) })

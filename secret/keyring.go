@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // Keyring holds the master keys. The first key is current: it encrypts new
@@ -28,6 +29,9 @@ import (
 type Keyring struct {
 	ids  []string
 	keys map[string][]byte
+	// hashKeys caches KeyedHash's derived keys by purpose: a bulk
+	// issuance hashes two values a row, and deriving is most of the cost.
+	hashKeys sync.Map
 }
 
 var keyIDRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,16}$`)
@@ -129,9 +133,15 @@ func (k *Keyring) AuditKey() []byte {
 // does not orphan stored hashes). Personal identity numbers are stored
 // this way: a copy of the database alone cannot test guesses against them.
 func (k *Keyring) KeyedHash(purpose, data string) string {
-	key, err := k.Derive(k.ids[len(k.ids)-1], "hash/"+purpose)
-	if err != nil {
-		panic(err)
+	var key []byte
+	if v, ok := k.hashKeys.Load(purpose); ok {
+		key = v.([]byte)
+	} else {
+		var err error
+		if key, err = k.Derive(k.ids[len(k.ids)-1], "hash/"+purpose); err != nil {
+			panic(err)
+		}
+		k.hashKeys.Store(purpose, key)
 	}
 	m := hmac.New(sha256.New, key)
 	m.Write([]byte(data))

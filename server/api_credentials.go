@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/shishi-edu/shishi"
+	"github.com/shishi-edu/shishi/certpdf"
 	"github.com/shishi-edu/shishi/xlsx"
 )
 
@@ -21,6 +22,12 @@ type issueBody struct {
 
 type reasonBody struct {
 	Reason string `json:"reason"`
+}
+
+// reissueBody: the reason, and corrected values by field key (optional).
+type reissueBody struct {
+	Reason  string            `json:"reason"`
+	Subject map[string]string `json:"subject,omitempty"`
 }
 
 type bulkResult struct {
@@ -47,16 +54,21 @@ func (s *Server) credentialRoutes() {
 		Resp: shishi.Credential{}, ETag: true, handle: s.getCredential})
 	s.api(&operation{Method: "GET", Path: "/api/v1/credentials/{id}/vc", ID: "getCredentialVC", Tag: "credentials", Params: []param{pathID()},
 		Summary: "The signed credential (W3C VC 2.0 with an eddsa-rdfc-2022 proof)", handle: s.credentialVC})
-	for _, a := range []shishi.StatusAction{shishi.ActionRevoke, shishi.ActionSuspend, shishi.ActionResume, shishi.ActionReissue} {
+	s.api(&operation{Method: "GET", Path: "/api/v1/credentials/{id}/pdf", ID: "getCredentialPDF", Tag: "credentials", Params: []param{pathID()},
+		Summary: "The certificate as a PDF (CJK text, every field, a QR code that opens /verify with the number and access key)", handle: s.credentialPDF})
+	for _, a := range []shishi.StatusAction{shishi.ActionRevoke, shishi.ActionSuspend, shishi.ActionResume} {
 		a := a
 		s.api(&operation{Method: "POST", Path: "/api/v1/credentials/{id}:" + string(a), ID: string(a) + "Credential", Tag: "credentials",
-			Summary: "Change the status with a reason (audited); reissue answers the new credential; If-Match honoured, 412 when stale", Params: []param{pathID()},
+			Summary: "Change the status with a reason (audited); If-Match honoured, 412 when stale", Params: []param{pathID()},
 			Body: reasonBody{}, Resp: shishi.Credential{}, ETag: true, handle: func(w http.ResponseWriter, r *http.Request) error { return s.changeCredential(w, r, a) }})
 	}
+	s.api(&operation{Method: "POST", Path: "/api/v1/credentials/{id}:reissue", ID: "reissueCredential", Tag: "credentials",
+		Summary: "Reissue (换发) with a reason, and corrected values by field key if any (the rest kept): same serial, next version; the old one is revoked with the reason \"reissued\". Answers the new credential; If-Match honoured, 412 when stale",
+		Params:  []param{pathID()}, Body: reissueBody{}, Resp: shishi.Credential{}, ETag: true, handle: s.reissueCredential})
 	s.api(&operation{Method: "GET", Path: "/api/v1/issuers", ID: "listIssuers", Tag: "credentials", Summary: "Issuers in reach, oldest first",
 		Params: listParams(), Resp: shishi.Issuer{}, List: true, handle: s.listIssuers})
 	s.api(&operation{Method: "POST", Path: "/api/v1/issuers", ID: "createIssuer", Tag: "credentials", Status: http.StatusCreated,
-		Summary: "Make a unit an issuer with a fresh Ed25519 key and a did:web DID", Body: issuerBody{}, Resp: shishi.Issuer{}, handle: s.createIssuer})
+		Summary: "Make a unit an issuer with a fresh Ed25519 key and a did:web DID; with sm2 also an SM2 key, and every credential then carries a second proof (cryptosuite sm2-rdfc-2026)", Body: issuerBody{}, Resp: shishi.Issuer{}, handle: s.createIssuer})
 	s.api(&operation{Method: "POST", Path: "/api/v1/issuers/{id}:rotate", ID: "rotateIssuerKey", Tag: "credentials", Params: []param{pathID()},
 		Summary: "Add a new signing key; the old one retires and still verifies what it signed", Resp: shishi.Issuer{}, handle: s.rotateKey})
 	s.api(&operation{Method: "GET", Path: "/api/v1/credential-types", ID: "listCredentialTypes", Tag: "credentials", Summary: "Credential types in reach, oldest first",
@@ -179,6 +191,32 @@ func (s *Server) credentialVC(w http.ResponseWriter, r *http.Request) error {
 	return err
 }
 
+func (s *Server) credentialPDF(w http.ResponseWriter, r *http.Request) error {
+	id, err := idParam(r)
+	if err != nil {
+		return err
+	}
+	c, err := s.Credentials.CredentialDocument(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	return s.writeCertificatePDF(w, c, "no-store")
+}
+
+// writeCertificatePDF renders the certificate; it carries personal data,
+// so no cache keeps it.
+func (s *Server) writeCertificatePDF(w http.ResponseWriter, c *shishi.PublicCredential, cache string) error {
+	b, err := certpdf.Render(c, s.now())
+	if err != nil {
+		return shishi.Internal(err)
+	}
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Cache-Control", cache)
+	w.Header().Set("Content-Disposition", `inline; filename="certificate-`+strings.ReplaceAll(c.Number, ".", "-")+`.pdf"`)
+	_, err = w.Write(b)
+	return err
+}
+
 func (s *Server) changeCredential(w http.ResponseWriter, r *http.Request, a shishi.StatusAction) error {
 	id, err := idParam(r)
 	if err != nil {
@@ -189,6 +227,23 @@ func (s *Server) changeCredential(w http.ResponseWriter, r *http.Request, a shis
 		return err
 	}
 	c, err := s.Credentials.ChangeStatus(r.Context(), id, a, b.Reason, ifMatch(r, id))
+	if err != nil {
+		return err
+	}
+	w.Header().Set("ETag", etag(c.ID, c.Version))
+	return writeJSON(w, http.StatusOK, c)
+}
+
+func (s *Server) reissueCredential(w http.ResponseWriter, r *http.Request) error {
+	id, err := idParam(r)
+	if err != nil {
+		return err
+	}
+	var b reissueBody
+	if err := decode(r, &b); err != nil {
+		return err
+	}
+	c, err := s.Credentials.Reissue(r.Context(), id, b.Reason, b.Subject, ifMatch(r, id))
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -21,6 +22,7 @@ func (s *Server) credentialPageRoutes(h func(string, http.HandlerFunc)) {
 	h("GET /app/credentials/{id}", s.page(s.credentialPage))
 	h("POST /app/credentials/{id}", s.page(s.credentialPost))
 	h("GET /app/credentials/{id}/vc", s.page(s.credentialDownload))
+	h("GET /app/credentials/{id}/pdf", s.page(func(w http.ResponseWriter, r *http.Request, _ *view) error { return s.credentialPDF(w, r) }))
 }
 
 type credentialsData struct {
@@ -110,6 +112,29 @@ func (s *Server) credentialsPost(w http.ResponseWriter, r *http.Request, v *view
 
 type credentialData struct {
 	C *shishi.Credential
+	T *shishi.CredentialType // its fields: the reissue form's corrections
+}
+
+// Value is a field's current value as the reissue form shows it; the
+// identity number is stored masked, so its box starts empty.
+func (d credentialData) Value(f shishi.CredentialField) string {
+	if f.Kind == shishi.FieldIDNumber {
+		return ""
+	}
+	v, ok := d.C.Subject[f.Key]
+	if !ok {
+		return ""
+	}
+	return fmt.Sprint(v)
+}
+
+func (s *Server) credentialView(r *http.Request, v *view, c *shishi.Credential) error {
+	t, err := s.Credentials.FindType(r.Context(), c.Type)
+	if err != nil {
+		return err
+	}
+	v.Title, v.Nav, v.Data = c.Number, "credentials", credentialData{C: c, T: t}
+	return nil
 }
 
 func (s *Server) credentialPage(w http.ResponseWriter, r *http.Request, v *view) error {
@@ -121,7 +146,9 @@ func (s *Server) credentialPage(w http.ResponseWriter, r *http.Request, v *view)
 	if err != nil {
 		return err
 	}
-	v.Title, v.Nav, v.Data = c.Number, "credentials", credentialData{C: c}
+	if err := s.credentialView(r, v, c); err != nil {
+		return err
+	}
 	s.render(w, r, http.StatusOK, "credential", v)
 	return nil
 }
@@ -133,21 +160,60 @@ func (s *Server) credentialPost(w http.ResponseWriter, r *http.Request, v *view)
 	}
 	// The version the page showed: a stale form is refused.
 	ver, _ := strconv.ParseInt(r.PostForm.Get("version"), 10, 64)
-	c, err := s.Credentials.ChangeStatus(r.Context(), id, shishi.StatusAction(r.PostForm.Get("action")), r.PostForm.Get("reason"), ver)
+	action := shishi.StatusAction(r.PostForm.Get("action"))
+	var c *shishi.Credential
+	if action == shishi.ActionReissue {
+		c, err = s.reissueForm(r, id, ver)
+	} else {
+		c, err = s.Credentials.ChangeStatus(r.Context(), id, action, r.PostForm.Get("reason"), ver)
+	}
 	if err != nil {
 		if code := shishi.ErrorCode(err); code != shishi.EINVALID && code != shishi.ECONFLICT && code != shishi.EPRECONDITION {
 			return err
 		}
 		formError(v, r, err)
+		for _, f := range shishi.ErrorFields(err) {
+			if strings.HasPrefix(f.Field, "subject.") {
+				v.Fields["f_"+strings.TrimPrefix(f.Field, "subject.")] = v.L.Msg(f.Message)
+			}
+		}
 		if c, err = s.Credentials.FindCredential(r.Context(), id); err != nil {
 			return err
 		}
-		v.Title, v.Nav, v.Data = c.Number, "credentials", credentialData{C: c}
+		if err := s.credentialView(r, v, c); err != nil {
+			return err
+		}
+		v.Form = r.PostForm
 		s.render(w, r, http.StatusUnprocessableEntity, "credential", v)
 		return nil
 	}
 	http.Redirect(w, r, "/app/credentials/"+strconv.FormatInt(c.ID, 10), http.StatusSeeOther)
 	return nil
+}
+
+// reissueForm reissues with the values of the form that differ from the
+// credential's (an empty identity number box keeps the number).
+func (s *Server) reissueForm(r *http.Request, id, version int64) (*shishi.Credential, error) {
+	c, err := s.Credentials.FindCredential(r.Context(), id)
+	if err != nil {
+		return nil, err
+	}
+	t, err := s.Credentials.FindType(r.Context(), c.Type)
+	if err != nil {
+		return nil, err
+	}
+	d := credentialData{C: c, T: t}
+	corrections := map[string]string{}
+	for _, f := range t.Fields {
+		got, ok := r.PostForm["f_"+f.Key]
+		if !ok || (f.Kind == shishi.FieldIDNumber && strings.TrimSpace(got[0]) == "") {
+			continue
+		}
+		if strings.TrimSpace(got[0]) != d.Value(f) {
+			corrections[f.Key] = got[0]
+		}
+	}
+	return s.Credentials.Reissue(r.Context(), id, r.PostForm.Get("reason"), corrections, version)
 }
 
 func (s *Server) credentialDownload(w http.ResponseWriter, r *http.Request, v *view) error {

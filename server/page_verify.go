@@ -29,6 +29,7 @@ func (s *Server) credentialPublicRoutes(h func(string, http.HandlerFunc)) {
 	h("GET /contexts/{code}/v1", s.limit(s.apiLim, s.typeContext))
 	h("GET /status/{issuer}/{purpose}/{seq}", s.limit(s.apiLim, s.statusList))
 	h("GET /verify", s.verifyPage)
+	h("GET /verify/pdf", s.limit(s.publicLim, s.verifyPDF))
 	h("POST /verify", s.limit(s.publicLim, s.verifyUpload))
 	h("GET /verify/holder", s.holderPage)
 	h("POST /verify/holder", s.limit(s.publicLim, s.holderAction))
@@ -84,7 +85,8 @@ type verifyData struct {
 	Number, Name, Code string
 	Result             *shishi.PublicCredential
 	Checked            *shishi.Verification
-	Full               bool // the QR link or a holder's code: every field
+	Full               bool   // the QR link or a holder's code: every field
+	PDF                string // then the link of the certificate's PDF
 }
 
 // verifyAnswer is the JSON of GET /verify.
@@ -147,8 +149,44 @@ func (s *Server) verifyPage(w http.ResponseWriter, r *http.Request) {
 		status = Status(err)
 	}
 	d.Result = res
+	if d.Full && res != nil && res.Status != shishi.CredentialNotFound {
+		d.PDF = "/verify/pdf?" + pdfQuery(q).Encode()
+	}
 	v.Data = d
 	s.render(w, r, status, "verify", v)
+}
+
+// pdfQuery keeps what opens a credential: number and key, or a code.
+func pdfQuery(q url.Values) url.Values {
+	if q.Get("code") != "" {
+		return url.Values{"code": {q.Get("code")}}
+	}
+	return url.Values{"number": {q.Get("number")}, "key": {q.Get("key")}}
+}
+
+// verifyPDF: GET /verify/pdf?number=&key= (the QR code's link) or ?code=
+// (a holder's code): the certificate's PDF, for the holder to print.
+func (s *Server) verifyPDF(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	var res *shishi.PublicCredential
+	var err error
+	switch {
+	case q.Get("code") != "":
+		res, err = s.Credentials.UseHolderCode(r.Context(), q.Get("code"))
+	case q.Get("number") != "" && q.Get("key") != "":
+		res, err = s.Credentials.OpenCredential(r.Context(), q.Get("number"), q.Get("key"))
+	default:
+		err = shishi.Invalid(shishi.FieldError{Field: "number", Message: "请提供证书编号和访问密钥，或在线验证码 / give the number and access key, or a verification code"})
+	}
+	if err == nil && res.Status == shishi.CredentialNotFound {
+		err = shishi.Errorf(shishi.ENOTFOUND, "没有查到这份证书 / no such certificate")
+	}
+	if err == nil {
+		err = s.writeCertificatePDF(w, res, "private, no-store")
+	}
+	if err != nil {
+		s.apiError(w, r, err)
+	}
 }
 
 // verifyUpload checks a presented credential: an uploaded file, pasted

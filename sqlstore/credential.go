@@ -20,7 +20,9 @@ import (
 const (
 	sealIssuerKey  = "issuer-signing-key" // an issuer's private key
 	hashIDNumber   = "credential-id-number"
+	hashAccessKey  = "credential-access-key"
 	algEd25519     = "Ed25519"
+	algSM2         = "SM2"
 	purposeRevoke  = "revocation"
 	purposeSuspend = "suspension"
 )
@@ -61,9 +63,6 @@ func (d *DB) CreateIssuer(ctx context.Context, unitID int64, sm2 bool) (*shishi.
 	if err != nil {
 		return nil, err
 	}
-	if sm2 {
-		return nil, shishi.Invalid(shishi.FieldError{Field: "sm2", Message: "国密签名尚未启用 / SM2 signing is not available yet"})
-	}
 	var id int64
 	err = d.tx(ctx, func(tx *sql.Tx) error {
 		u, err := d.findUnit(ctx, tx, unitID, shishi.RoleAdmin, shishi.RoleIssuer)
@@ -88,8 +87,13 @@ func (d *DB) CreateIssuer(ctx context.Context, unitID int64, sm2 bool) (*shishi.
 		if _, err := tx.ExecContext(ctx, `UPDATE issuers SET did = $1 WHERE id = $2`, did, id); err != nil {
 			return shishi.Internal(err)
 		}
-		if err := d.addKey(ctx, tx, id, 1, now); err != nil {
+		if err := d.addKey(ctx, tx, id, algEd25519, 1, now); err != nil {
 			return err
+		}
+		if sm2 {
+			if err := d.addKey(ctx, tx, id, algSM2, 1, now); err != nil {
+				return err
+			}
 		}
 		return d.appendAudit(ctx, tx, "issuer.create", "issuer", id, &unitID, map[string]any{"did": did, "sm2": sm2})
 	})
@@ -99,18 +103,31 @@ func (d *DB) CreateIssuer(ctx context.Context, unitID int64, sm2 bool) (*shishi.
 	return d.FindIssuer(ctx, id)
 }
 
-// addKey makes a fresh Ed25519 key n, sealed under the master keys.
-func (d *DB) addKey(ctx context.Context, tx *sql.Tx, issuerID int64, n int, now time.Time) error {
-	pub, priv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		return shishi.Internal(err)
+// addKey makes a fresh key n of alg, sealed under the master keys: an
+// Ed25519 key is "key-n", an SM2 key "sm2-n" (its second proof's method).
+func (d *DB) addKey(ctx context.Context, tx *sql.Tx, issuerID int64, alg string, n int, now time.Time) error {
+	var private, public []byte
+	keyID := "key-" + strconv.Itoa(n)
+	switch alg {
+	case algEd25519:
+		pub, priv, err := ed25519.GenerateKey(rand.Reader)
+		if err != nil {
+			return shishi.Internal(err)
+		}
+		private, public = priv.Seed(), pub
+	case algSM2:
+		var err error
+		if private, public, err = vc.NewSM2Key(); err != nil {
+			return shishi.Internal(err)
+		}
+		keyID = "sm2-" + strconv.Itoa(n)
 	}
-	sealed, err := d.keys.Seal(sealIssuerKey, priv.Seed())
+	sealed, err := d.keys.Seal(sealIssuerKey, private)
 	if err != nil {
 		return shishi.Internal(err)
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO issuer_keys (issuer_id, key_id, alg, public_key, private_sealed, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
-		issuerID, "key-"+strconv.Itoa(n), algEd25519, vc.Multikey(algEd25519, pub), sealed, now)
+		issuerID, keyID, alg, vc.Multikey(alg, public), sealed, now)
 	if err != nil {
 		return shishi.Internal(err)
 	}
@@ -128,11 +145,24 @@ func (d *DB) RotateKey(ctx context.Context, issuerID int64) (*shishi.Issuer, err
 		if _, err := tx.ExecContext(ctx, `UPDATE issuer_keys SET retired_at = $1 WHERE issuer_id = $2 AND retired_at IS NULL`, now, issuerID); err != nil {
 			return shishi.Internal(err)
 		}
-		n := len(i.Keys) + 1
-		if err := d.addKey(ctx, tx, issuerID, n, now); err != nil {
-			return err
+		// Each algorithm the issuer signs with gets its next key.
+		count := map[string]int{}
+		for _, k := range i.Keys {
+			count[k.Alg]++
 		}
-		return d.appendAudit(ctx, tx, "issuer.rotate_key", "issuer", issuerID, &i.UnitID, map[string]any{"key": "key-" + strconv.Itoa(n)})
+		algs := []string{algEd25519}
+		if i.SM2 {
+			algs = append(algs, algSM2)
+		}
+		added := []string{}
+		for _, alg := range algs {
+			n := count[alg] + 1
+			if err := d.addKey(ctx, tx, issuerID, alg, n, now); err != nil {
+				return err
+			}
+			added = append(added, alg+" "+strconv.Itoa(n))
+		}
+		return d.appendAudit(ctx, tx, "issuer.rotate_key", "issuer", issuerID, &i.UnitID, map[string]any{"keys": added})
 	})
 	if err != nil {
 		return nil, err
@@ -215,19 +245,43 @@ func (d *DB) loadKeys(ctx context.Context, db queryer, i *shishi.Issuer) error {
 	return rows.Err()
 }
 
-// signers opens the issuer's current keys.
+// signers opens the issuer's current keys: Ed25519 first (the proof every
+// verifier checks), then SM2 when the issuer also signs with it.
 func (d *DB) signers(ctx context.Context, db queryer, i *shishi.Issuer) ([]vc.Signer, error) {
-	var keyID, sealed string
-	err := db.QueryRowContext(ctx, `SELECT key_id, private_sealed FROM issuer_keys WHERE issuer_id = $1 AND alg = $2 AND retired_at IS NULL`,
-		i.ID, algEd25519).Scan(&keyID, &sealed)
+	rows, err := db.QueryContext(ctx, `SELECT key_id, alg, private_sealed FROM issuer_keys WHERE issuer_id = $1 AND retired_at IS NULL`, i.ID)
 	if err != nil {
 		return nil, shishi.Internal(err)
 	}
-	seed, err := d.keys.Open(sealIssuerKey, sealed)
-	if err != nil {
+	defer rows.Close()
+	var ed, sm []vc.Signer
+	for rows.Next() {
+		var keyID, alg, sealed string
+		if err := rows.Scan(&keyID, &alg, &sealed); err != nil {
+			return nil, shishi.Internal(err)
+		}
+		secret, err := d.keys.Open(sealIssuerKey, sealed)
+		if err != nil {
+			return nil, shishi.Internal(err)
+		}
+		vm := i.DID + "#" + keyID
+		switch alg {
+		case algEd25519:
+			ed = append(ed, vc.Ed25519Signer{Key: ed25519.NewKeyFromSeed(secret), VM: vm})
+		case algSM2:
+			k, err := vc.SM2PrivateKey(secret)
+			if err != nil {
+				return nil, shishi.Internal(err)
+			}
+			sm = append(sm, vc.SM2Signer{Key: k, VM: vm})
+		}
+	}
+	if err := rows.Err(); err != nil {
 		return nil, shishi.Internal(err)
 	}
-	return []vc.Signer{vc.Ed25519Signer{Key: ed25519.NewKeyFromSeed(seed), VM: i.DID + "#" + keyID}}, nil
+	if len(ed) != 1 || len(sm) > 1 {
+		return nil, shishi.Internal(errors.New("sqlstore: issuer " + strconv.FormatInt(i.ID, 10) + " has no single current Ed25519 key"))
+	}
+	return append(ed, sm...), nil
 }
 
 // DIDDocument implements shishi.CredentialService: every key the issuer
@@ -351,7 +405,7 @@ func typeContext(t *shishi.CredentialType) []byte {
 	for i, f := range t.Fields {
 		defs[i] = vc.FieldDef{Key: f.Key, Kind: string(f.Kind)}
 	}
-	return vc.TypeContext(strings.TrimSuffix(t.ContextURL, "/contexts/"+t.Code+"/v1"), t.Code, defs)
+	return vc.TypeContext(typeBase(t), t.Code, defs)
 }
 
 // rekeyIssuerKeys re-seals the issuers' private keys under the current

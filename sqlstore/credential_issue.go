@@ -9,7 +9,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"strings"
 	"time"
 
@@ -25,6 +24,9 @@ type issuing struct {
 	signers []vc.Signer
 	now     time.Time
 	insert  *sql.Stmt
+	// localContext serves the type's context to json-gold (the generic
+	// route only).
+	localContext func(string) ([]byte, bool)
 }
 
 func (d *DB) startIssuing(ctx context.Context, tx *sql.Tx, typeCode string) (*issuing, error) {
@@ -50,13 +52,16 @@ func (d *DB) startIssuing(ctx context.Context, tx *sql.Tx, typeCode string) (*is
 	if err != nil {
 		return nil, err
 	}
-	stmt, err := tx.PrepareContext(ctx, `INSERT INTO credentials (number, type_id, issuer_id, unit_id, serial, version, holder_name, id_hash,
-		subject, vc, status, status_index, key_hash, valid_from, valid_until, issued_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $14) RETURNING id`)
+	stmt, err := tx.PrepareContext(ctx, credentialInsertCols+`($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id`)
 	if err != nil {
 		return nil, shishi.Internal(err)
 	}
-	return &issuing{typ: t, issuer: i, signers: s, now: d.now(), insert: stmt}, nil
+	is := &issuing{typ: t, issuer: i, signers: s, now: d.now(), insert: stmt}
+	if d.GenericCanonical {
+		tc := typeContext(t)
+		is.localContext = func(u string) ([]byte, bool) { return tc, u == t.ContextURL }
+	}
+	return is, nil
 }
 
 // checked is one row of input made ready to sign.
@@ -112,9 +117,19 @@ func statusListURL(base string, issuerID int64, purpose string, seq int) string 
 	return fmt.Sprintf("%s/status/%d/%s/%d", base, issuerID, purpose, seq)
 }
 
-// sign builds, signs and stores one credential; serial, version and the
-// status index are allocated by the caller.
-func (d *DB) sign(ctx context.Context, tx *sql.Tx, is *issuing, c *checked, serial int64, version int, index int64) (*shishi.Issued, error) {
+// signed is one credential built and signed, ready to be stored.
+type signed struct {
+	number, holder, idHash, subject, doc, key string
+	serial, index                             int64
+	version                                   int
+	claims                                    vc.Subject
+	until                                     *time.Time
+}
+
+// build makes and signs one credential without touching the database, so
+// the bulk path can run it on every core; serial, version and the status
+// index are allocated by the caller.
+func (d *DB) build(is *issuing, c *checked, serial int64, version int, index int64) (*signed, error) {
 	num := shishi.CertNumber{TypeCode: is.typ.NumberCode, IssuerCode: is.issuer.CreditCode, Serial: serial, Version: version}.String()
 	base := is.issuer.BaseURL
 	seq, pos := int(index/vc.StatusListLength)+1, int(index%vc.StatusListLength)
@@ -133,32 +148,68 @@ func (d *DB) sign(ctx context.Context, tx *sql.Tx, is *issuing, c *checked, seri
 		},
 		Vocab: vc.TypeVocab(base, is.typ.Code),
 	}
-	var until *time.Time
+	out := &signed{number: num, holder: c.holder, idHash: c.idHash, serial: serial, version: version, index: index, claims: c.claims}
 	if is.typ.ValidDays > 0 {
 		u := is.now.Truncate(time.Second).AddDate(0, 0, is.typ.ValidDays)
-		until = &u
+		out.until = &u
 		cred.ValidUntil = vc.Timestamp(u)
 	}
-	if err := cred.Sign(is.now, is.signers...); err != nil {
+	var doc []byte
+	var err error
+	if d.GenericCanonical {
+		doc, err = vc.SignGenericCredential(cred, is.now, &vc.Loader{Local: is.localContext}, is.signers...)
+	} else if err = cred.Sign(is.now, is.signers...); err == nil {
+		doc, err = cred.MarshalJSON() // not json.Marshal, which would validate the output again
+	}
+	if err != nil {
 		return nil, shishi.Invalid(shishi.FieldError{Field: "subject", Message: "无法签发 / cannot sign: " + err.Error()})
 	}
-	doc, err := json.Marshal(cred)
-	if err != nil {
-		return nil, shishi.Internal(err)
-	}
 	subject, _ := json.Marshal(c.claims)
-	key := randomCode(16)
+	out.doc, out.subject = string(doc), string(subject)
+	out.key = d.accessKey(num)
+	return out, nil
+}
+
+// values are the columns of credentialInsertCols for one credential.
+func (s *signed) values(is *issuing) []any {
+	return []any{s.number, is.typ.ID, is.issuer.ID, is.issuer.UnitID, s.serial, s.version, s.holder, s.idHash,
+		s.subject, s.doc, string(shishi.CredentialValid), s.index, keyHash(s.key), is.now.Truncate(time.Second), s.until, is.now.Truncate(time.Second)}
+}
+
+const credentialInsertCols = `INSERT INTO credentials (number, type_id, issuer_id, unit_id, serial, version, holder_name, id_hash,
+		subject, vc, status, status_index, key_hash, valid_from, valid_until, issued_at) VALUES `
+
+// sign builds, signs and stores one credential.
+func (d *DB) sign(ctx context.Context, tx *sql.Tx, is *issuing, c *checked, serial int64, version int, index int64) (*shishi.Issued, error) {
+	s, err := d.build(is, c, serial, version, index)
+	if err != nil {
+		return nil, err
+	}
 	var id int64
-	if err := is.insert.QueryRowContext(ctx, num, is.typ.ID, is.issuer.ID, is.issuer.UnitID, serial, version, c.holder, c.idHash,
-		string(subject), string(doc), string(shishi.CredentialValid), index, keyHash(key), is.now.Truncate(time.Second), until).Scan(&id); err != nil {
+	if err := is.insert.QueryRowContext(ctx, s.values(is)...).Scan(&id); err != nil {
 		if isUnique(err) {
-			return nil, shishi.Errorf(shishi.ECONFLICT, "证书编号已存在 / the certificate number exists: %s", num)
+			return nil, shishi.Errorf(shishi.ECONFLICT, "证书编号已存在 / the certificate number exists: %s", s.number)
 		}
 		return nil, shishi.Internal(err)
 	}
-	out := &shishi.Credential{ID: id, Number: num, Type: is.typ.Code, TypeName: is.typ.Name, IssuerID: is.issuer.ID, Issuer: is.issuer.UnitName,
-		Holder: c.holder, Status: shishi.CredentialValid, Subject: subjectMap(c.claims), ValidFrom: is.now.Truncate(time.Second), ValidUntil: until, Version: 1}
-	return &shishi.Issued{Credential: out, Key: key}, nil
+	out := &shishi.Credential{ID: id, Number: s.number, Type: is.typ.Code, TypeName: is.typ.Name, IssuerID: is.issuer.ID, Issuer: is.issuer.UnitName,
+		Holder: c.holder, Status: shishi.CredentialValid, Subject: subjectMap(c.claims), ValidFrom: is.now.Truncate(time.Second), ValidUntil: s.until, Version: 1}
+	return &shishi.Issued{Credential: out, Key: s.key}, nil
+}
+
+// accessKey is a credential's access key: with the number it opens every
+// field (the QR code carries both). It is a keyed hash of the number, not
+// drawn at random, so the issuer can print the certificate's PDF with its
+// QR code again later; only its plain hash is stored, so a copy of the
+// database alone opens nothing. 16 characters of the code alphabet (80
+// bits; 256 is a multiple of 32, so no character is favoured).
+func (d *DB) accessKey(number string) string {
+	h, _ := hex.DecodeString(d.keys.KeyedHash(hashAccessKey, number))
+	b := make([]byte, 16)
+	for i := range b {
+		b[i] = codeAlphabet[int(h[i])%len(codeAlphabet)]
+	}
+	return string(b)
 }
 
 func keyHash(key string) string {
@@ -226,131 +277,6 @@ func (d *DB) Issue(ctx context.Context, typeCode string, subject map[string]stri
 			map[string]any{"number": out.Credential.Number, "type": typeCode})
 	})
 	return out, err
-}
-
-// maxFaults bounds the faults a bad file reports.
-const maxFaults = 200
-
-// IssueBulk implements shishi.CredentialService. The file streams through
-// one transaction: each row is checked, signed and inserted as it comes;
-// after the first bad row nothing more is signed, but the rest is still
-// checked so every fault is listed, and the transaction is rolled back.
-// One audit entry records the batch (its count and number range).
-func (d *DB) IssueBulk(ctx context.Context, typeCode string, rows shishi.RowSource, progress func(int)) (int, error) {
-	var n int
-	err := d.tx(ctx, func(tx *sql.Tx) error {
-		is, err := d.startIssuing(ctx, tx, typeCode)
-		if err != nil {
-			return err
-		}
-		defer is.insert.Close()
-		cols, faults := mapHeader(is.typ, rows.Header())
-		if len(faults) > 0 {
-			return shishi.Invalid(faults...)
-		}
-		serial, index, err := d.allocate(ctx, tx, is, 1)
-		if err != nil {
-			return err
-		}
-		var first, last string
-		for {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			row, values, err := rows.Next()
-			if err == io.EOF {
-				break
-			} else if err != nil {
-				return err
-			}
-			in := map[string]string{}
-			blank := true
-			for i, key := range cols {
-				if i < len(values) && key != "" {
-					in[key] = values[i]
-					blank = blank && strings.TrimSpace(values[i]) == ""
-				}
-			}
-			if blank {
-				continue
-			}
-			c, bad := d.check(is.typ, in, row)
-			if len(bad) > 0 || len(faults) > 0 {
-				faults = append(faults, bad...)
-				if len(faults) >= maxFaults {
-					faults = append(faults[:maxFaults], shishi.FieldError{Field: "file", Row: row, Message: "错误过多，其余行未检查 / too many faults; the rest was not checked"})
-					break
-				}
-				continue
-			}
-			got, err := d.sign(ctx, tx, is, c, serial+int64(n), 1, index+int64(n))
-			if err != nil {
-				if fe := shishi.ErrorFields(err); len(fe) > 0 {
-					fe[0].Row = row
-					faults = append(faults, fe...)
-					continue
-				}
-				return err
-			}
-			if first == "" {
-				first = got.Credential.Number
-			}
-			last = got.Credential.Number
-			n++
-			if progress != nil {
-				progress(n)
-			}
-		}
-		if len(faults) > 0 {
-			return shishi.Invalid(faults...)
-		}
-		if n == 0 {
-			return shishi.Invalid(shishi.FieldError{Field: "file", Message: "文件中没有数据行 / the file has no data rows"})
-		}
-		// The first serial and index were taken above; take the rest.
-		if n > 1 {
-			if _, _, err := d.allocate(ctx, tx, is, int64(n-1)); err != nil {
-				return err
-			}
-		}
-		return d.appendAudit(ctx, tx, "credential.bulk_issue", "credential_type", is.typ.ID, &is.issuer.UnitID,
-			map[string]any{"type": typeCode, "count": n, "first": first, "last": last})
-	})
-	if err != nil {
-		return 0, err
-	}
-	return n, nil
-}
-
-// mapHeader matches the header row to the type's fields by key or label.
-func mapHeader(t *shishi.CredentialType, header []string) ([]string, []shishi.FieldError) {
-	cols := make([]string, len(header))
-	seen := map[string]bool{}
-	var faults []shishi.FieldError
-	for i, h := range header {
-		h = strings.TrimSpace(h)
-		if h == "" {
-			continue
-		}
-		for _, f := range t.Fields {
-			if h == f.Key || h == f.Label || (f.LabelEn != "" && strings.EqualFold(h, f.LabelEn)) {
-				cols[i] = f.Key
-			}
-		}
-		switch {
-		case cols[i] == "":
-			faults = append(faults, shishi.FieldError{Field: h, Row: 1, Message: "表头不是该证书类型的字段 / the header names no field of this type"})
-		case seen[cols[i]]:
-			faults = append(faults, shishi.FieldError{Field: h, Row: 1, Message: "表头重复 / the column is given twice"})
-		}
-		seen[cols[i]] = true
-	}
-	for _, f := range t.Fields {
-		if (f.Required || f.Kind == shishi.FieldName) && !seen[f.Key] {
-			faults = append(faults, shishi.FieldError{Field: f.Label, Row: 1, Message: "缺少必填列 / a required column is missing"})
-		}
-	}
-	return cols, faults
 }
 
 const credCols = `c.id, c.number, t.code, t.name, c.issuer_id, u.name, c.holder_name, c.status, c.subject, c.valid_from, c.valid_until,
@@ -447,134 +373,6 @@ func (d *DB) CredentialVC(ctx context.Context, id int64) ([]byte, error) {
 		return nil, shishi.Internal(err)
 	}
 	return []byte(doc), nil
-}
-
-// errCredentialStale: the credential changed since the caller read it
-// (If-Match).
-var errCredentialStale = shishi.Errorf(shishi.EPRECONDITION, "证书已被他人处理，请刷新后重试 / the credential was changed by someone else; reload and retry")
-
-// ChangeStatus implements shishi.CredentialService.
-func (d *DB) ChangeStatus(ctx context.Context, id int64, action shishi.StatusAction, reason string, version int64) (*shishi.Credential, error) {
-	var v shishi.Validator
-	reason = strings.TrimSpace(reason)
-	checkReason(&v, reason)
-	if err := v.Err(); err != nil {
-		return nil, err
-	}
-	var result int64 = id
-	err := d.tx(ctx, func(tx *sql.Tx) error {
-		c, err := d.findCredential(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		if version != 0 && version != c.Version {
-			return errCredentialStale
-		}
-		var to shishi.CredentialStatus
-		switch {
-		case action == shishi.ActionRevoke && (c.Status == shishi.CredentialValid || c.Status == shishi.CredentialSuspended):
-			to = shishi.CredentialRevoked
-		case action == shishi.ActionSuspend && c.Status == shishi.CredentialValid:
-			to = shishi.CredentialSuspended
-		case action == shishi.ActionResume && c.Status == shishi.CredentialSuspended:
-			to = shishi.CredentialValid
-		case action == shishi.ActionReissue && c.ReplacedBy == "" && c.Status != shishi.CredentialRevoked:
-			to = shishi.CredentialRevoked
-		case action != shishi.ActionRevoke && action != shishi.ActionSuspend && action != shishi.ActionResume && action != shishi.ActionReissue:
-			return shishi.Invalid(shishi.FieldError{Field: "action", Message: "未知操作 / unknown action: " + string(action)})
-		default:
-			return shishi.Errorf(shishi.ECONFLICT, "证书当前状态为“%s”，不能执行该操作 / a %s credential cannot be %sd", c.Status.Label(false), c.Status, action)
-		}
-		var unitID, issuerID, index int64
-		if err := tx.QueryRowContext(ctx, `SELECT unit_id, issuer_id, status_index FROM credentials WHERE id = $1`, id).Scan(&unitID, &issuerID, &index); err != nil {
-			return shishi.Internal(err)
-		}
-		detail := map[string]any{"number": c.Number, "from": c.Status, "to": to, "reason": reason}
-		if action == shishi.ActionReissue {
-			newID, num, err := d.reissue(ctx, tx, c)
-			if err != nil {
-				return err
-			}
-			if _, err := tx.ExecContext(ctx, `UPDATE credentials SET replaced_by = $1 WHERE id = $2`, newID, id); err != nil {
-				return shishi.Internal(err)
-			}
-			detail["new_number"], result = num, newID
-		}
-		// The row version read above, compared again in the write: a
-		// change in between is refused, not overwritten.
-		res, err := tx.ExecContext(ctx, `UPDATE credentials SET status = $1, reason = $2, row_version = row_version + 1 WHERE id = $3 AND row_version = $4`,
-			string(to), reason, id, c.Version)
-		if err != nil {
-			return shishi.Internal(err)
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return errCredentialStale
-		}
-		// The signed lists of this index are stale from now on.
-		if _, err := tx.ExecContext(ctx, `UPDATE status_lists SET version = version + 1 WHERE issuer_id = $1 AND seq = $2`,
-			issuerID, index/vc.StatusListLength+1); err != nil {
-			return shishi.Internal(err)
-		}
-		return d.appendAudit(ctx, tx, "credential."+string(action), "credential", id, &unitID, detail)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return d.FindCredential(ctx, result)
-}
-
-func checkReason(v *shishi.Validator, reason string) {
-	switch {
-	case reason == "":
-		v.Add("reason", "请填写原因 / a reason is required")
-	case len([]rune(reason)) > 500:
-		v.Add("reason", "原因不能超过 500 字 / at most 500 characters")
-	case strings.ContainsFunc(reason, func(r rune) bool { return r < 0x20 && r != '\n' }):
-		v.Add("reason", "含有控制字符 / contains control characters")
-	}
-}
-
-// reissue signs the same content again under the same serial with the
-// next version, with the issuer's current key and a fresh status index.
-func (d *DB) reissue(ctx context.Context, tx *sql.Tx, c *shishi.Credential) (int64, string, error) {
-	is, err := d.startIssuing(ctx, tx, c.Type)
-	if err != nil {
-		return 0, "", err
-	}
-	defer is.insert.Close()
-	var serial int64
-	var version int
-	var idHash string
-	if err := tx.QueryRowContext(ctx, `SELECT serial, version, id_hash FROM credentials WHERE id = $1`, c.ID).Scan(&serial, &version, &idHash); err != nil {
-		return 0, "", shishi.Internal(err)
-	}
-	var claims vc.Subject
-	for _, f := range is.typ.Fields {
-		if v, ok := c.Subject[f.Key]; ok {
-			claims = append(claims, vc.Claim{Key: f.Key, Value: v, Date: f.Kind == shishi.FieldDate})
-		}
-	}
-	if version >= 999 {
-		return 0, "", shishi.Errorf(shishi.ECONFLICT, "版本号已用尽 / no version left")
-	}
-	if _, err := tx.ExecContext(ctx, `UPDATE issuers SET next_status_index = next_status_index + 1 WHERE id = $1`, is.issuer.ID); err != nil {
-		return 0, "", shishi.Internal(err)
-	}
-	var index int64
-	if err := tx.QueryRowContext(ctx, `SELECT next_status_index - 1 FROM issuers WHERE id = $1`, is.issuer.ID).Scan(&index); err != nil {
-		return 0, "", shishi.Internal(err)
-	}
-	for _, p := range []string{purposeRevoke, purposeSuspend} {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO status_lists (issuer_id, purpose, seq) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
-			is.issuer.ID, p, index/vc.StatusListLength+1); err != nil {
-			return 0, "", shishi.Internal(err)
-		}
-	}
-	got, err := d.sign(ctx, tx, is, &checked{claims: claims, holder: c.Holder, idHash: idHash}, serial, version+1, index)
-	if err != nil {
-		return 0, "", err
-	}
-	return got.Credential.ID, got.Credential.Number, nil
 }
 
 // StatusListCredential implements shishi.CredentialService: the list is

@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -61,7 +62,7 @@ func (r *publicRow) view(now time.Time, all bool) *shishi.PublicCredential {
 	vf := c.ValidFrom
 	p.ValidFrom = &vf
 	if c.Status == shishi.CredentialRevoked && c.ReplacedBy != "" {
-		p.Reason = strings.TrimSpace(p.Reason + "（已换发 / reissued as " + c.ReplacedBy + "）")
+		p.Reason = "已换发 / reissued as " + c.ReplacedBy
 	}
 	for _, f := range r.typ.Fields {
 		v, ok := c.Subject[f.Key]
@@ -74,6 +75,35 @@ func (r *publicRow) view(now time.Time, all bool) *shishi.PublicCredential {
 		p.VC = []byte(r.vc)
 	}
 	return p
+}
+
+// fullView is every field, the VC, and what the PDF prints: the English
+// type name and the QR code's link.
+func (d *DB) fullView(r *publicRow) *shishi.PublicCredential {
+	p := r.view(d.now(), true)
+	p.TypeNameEn = r.typ.NameEn
+	p.Link = typeBase(r.typ) + "/verify?" + url.Values{"number": {r.cred.Number}, "key": {d.accessKey(r.cred.Number)}}.Encode()
+	return p
+}
+
+// typeBase is the public URL the type's issuer was created under.
+func typeBase(t *shishi.CredentialType) string {
+	return strings.TrimSuffix(t.ContextURL, "/contexts/"+t.Code+"/v1")
+}
+
+// CredentialDocument implements shishi.CredentialService.
+func (d *DB) CredentialDocument(ctx context.Context, id int64) (*shishi.PublicCredential, error) {
+	c, err := d.findCredential(ctx, d.db, id)
+	if err != nil {
+		return nil, err
+	}
+	r, err := d.publicLookup(ctx, c.Number)
+	if err != nil {
+		return nil, err
+	} else if r == nil {
+		return nil, shishi.Errorf(shishi.ENOTFOUND, "没有这份证书，或无权查看 / no such credential")
+	}
+	return d.fullView(r), nil
 }
 
 func valueText(v any) string {
@@ -114,7 +144,7 @@ func (d *DB) OpenCredential(ctx context.Context, number, key string) (*shishi.Pu
 	if r == nil || subtle.ConstantTimeCompare([]byte(r.keyHash), []byte(keyHash(key))) != 1 {
 		return notFound, nil
 	}
-	return r.view(d.now(), true), nil
+	return d.fullView(r), nil
 }
 
 // holderProof finds the credential a holder proves with number, name and
@@ -241,7 +271,7 @@ func (d *DB) UseHolderCode(ctx context.Context, code string) (*shishi.PublicCred
 	if err != nil || r == nil {
 		return notFound, err
 	}
-	return r.view(d.now(), true), nil
+	return d.fullView(r), nil
 }
 
 // VerifyCredential implements shishi.CredentialService. It verifies as an

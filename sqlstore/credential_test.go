@@ -22,7 +22,7 @@ type credWorld struct {
 
 const haCredit = "11410000005184155H"
 
-func newCredWorld(t *testing.T, dsn string) *credWorld {
+func newCredWorld(t testing.TB, dsn string) *credWorld {
 	w := &credWorld{world: newWorld(t, dsn)}
 	w.db.PublicURL = "http://127.0.0.1:8080"
 	cc := haCredit

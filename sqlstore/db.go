@@ -57,6 +57,12 @@ type DB struct {
 	// WebhookAllowPrivate lets webhooks name loopback and private
 	// addresses (tests, closed networks); off, such URLs are refused.
 	WebhookAllowPrivate bool
+	// GenericCanonical signs credentials by json-gold's generic RDFC-1.0
+	// route instead of the specialised canonicalizer: the same bytes,
+	// slower. It exists for one reason: the bulk benchmark measures its
+	// baseline through the very same path (shishi credentials issue
+	// --generic).
+	GenericCanonical bool
 	// MailEnabled queues an e-mail for each notice its user asked to get
 	// by mail; the application sets it when an SMTP server is configured.
 	MailEnabled bool

@@ -87,7 +87,7 @@ func newWorld(t testing.TB, dsn string) *world {
 }
 
 // as returns a context acting as u, as the server would build it.
-func (w *world) as(t *testing.T, u *shishi.User) context.Context {
+func (w *world) as(t testing.TB, u *shishi.User) context.Context {
 	t.Helper()
 	a := &shishi.Actor{UserID: u.ID, Login: u.Login, UnitID: u.UnitID, Grants: u.Grants}
 	return shishi.WithActor(context.Background(), a)

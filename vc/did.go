@@ -40,7 +40,7 @@ func ParseMultikey(s string) (alg string, pub []byte, err error) {
 	switch {
 	case bytes.HasPrefix(b, codecEd25519) && len(b) == 2+ed25519.PublicKeySize:
 		return "Ed25519", b[2:], nil
-	case bytes.HasPrefix(b, codecSM2):
+	case bytes.HasPrefix(b, codecSM2) && len(b) == 2+33:
 		return "SM2", b[2:], nil
 	}
 	return "", nil, errors.New("vc: unknown multikey")

@@ -33,7 +33,7 @@ Usage:
   shishi backup [--data DIR | --db URL] FILE
   shishi restore --data DIR [--db URL] FILE
   shishi rekey [--data DIR | --db URL]
-  shishi credentials issue [--data DIR | --db URL] --type CODE FILE.xlsx|FILE.csv
+  shishi credentials issue [--data DIR | --db URL] --type CODE [--generic] FILE.xlsx|FILE.csv
   shishi credentials verify [--data DIR | --db URL] FILE.json
   shishi workday add [--calendar FILE] DATE N
   shishi workday between [--calendar FILE] A B

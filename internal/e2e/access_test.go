@@ -108,6 +108,7 @@ var policy = map[string]rule{
 	"bulkIssueCredentials": {who: "issuer", upload: true},
 	"getCredential":        {who: "issuer"},
 	"getCredentialVC":      {who: "issuer"},
+	"getCredentialPDF":     {who: "issuer"},
 	"revokeCredential":     {who: "issuer", body: `{"reason": "访问测试"}`},
 	"suspendCredential":    {who: "issuer", body: `{"reason": "访问测试"}`},
 	"resumeCredential":     {who: "issuer", body: `{"reason": "访问测试"}`},

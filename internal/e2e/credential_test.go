@@ -3,6 +3,7 @@ package e2e
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -11,6 +12,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/PuerkitoBio/goquery"
 
 	"github.com/shishi-edu/shishi"
 	"github.com/shishi-edu/shishi/internal/testdb"
@@ -25,7 +28,7 @@ func credentialEnv(t *testing.T, e *env) (issuer map[string]any) {
 	if _, err := e.m.Store.UpdateUnit(e.sys, e.unitID("neea"), 0, shishi.UnitPatch{CreditCode: &cc}); err != nil {
 		t.Fatal(err)
 	}
-	res := e.api("POST", "/api/v1/issuers", "issuer", `{"unit_id": `+itoa64(e.unitID("neea"))+`}`)
+	res := e.api("POST", "/api/v1/issuers", "issuer", `{"unit_id": `+itoa64(e.unitID("neea"))+`, "sm2": true}`)
 	if res.status != http.StatusCreated {
 		t.Fatalf("create issuer: %d %s", res.status, res.body)
 	}
@@ -73,6 +76,15 @@ func TestCredentials(t *testing.T) {
 		if vcRes.status != 200 || !strings.Contains(string(vcRes.body), `"eddsa-rdfc-2022"`) || strings.Contains(string(vcRes.body), "11010519491231002X") {
 			t.Fatalf("vc: %d %s", vcRes.status, vcRes.body)
 		}
+		// The issuer signs with SM2 too: a proof set, Ed25519 first; our
+		// verifier checks both (the outside one below, the first).
+		if !strings.Contains(string(vcRes.body), `"proof":[{"type":"DataIntegrityProof","cryptosuite":"eddsa-rdfc-2022"`) ||
+			!strings.Contains(string(vcRes.body), `"cryptosuite":"sm2-rdfc-2026"`) {
+			t.Fatalf("proof set: %s", vcRes.body)
+		}
+		if v := e.api("POST", "/api/v1/credentials:verify", "", string(vcRes.body)).json(t); v["status"] != "valid" || len(v["proofs"].([]any)) != 2 {
+			t.Fatalf("our verifier on the proof set: %v", v)
+		}
 		// Every URL the credential names is served here.
 		var doc map[string]any
 		json.Unmarshal(vcRes.body, &doc)
@@ -119,6 +131,22 @@ func TestCredentials(t *testing.T) {
 		full := e.api("GET", "/verify?number="+url.QueryEscape(number)+"&key="+key, "", "", "Accept", "application/json").json(t)
 		if full["credential"] == nil || len(full["fields"].([]any)) != 8 {
 			t.Fatalf("qr: %v", full)
+		}
+		// The QR link's page offers the PDF, which the holder downloads with
+		// no account; a wrong key gets nothing.
+		link, ok := e.api("GET", "/verify?number="+url.QueryEscape(number)+"&key="+key, "", "").doc(t).Find("#verify-pdf").Attr("href")
+		if !ok {
+			t.Fatal("the QR link's page offers no PDF")
+		}
+		if pdf := e.api("GET", link, "", ""); pdf.status != 200 || !strings.HasPrefix(string(pdf.body), "%PDF-") || pdf.header.Get("Content-Type") != "application/pdf" ||
+			!strings.Contains(pdf.header.Get("Cache-Control"), "no-store") {
+			t.Fatalf("public PDF: %d %v %.40q", pdf.status, pdf.header, pdf.body)
+		}
+		if pdf := e.api("GET", "/verify/pdf?number="+url.QueryEscape(number)+"&key=AAAAAAAAAAAAAAAA", "", ""); pdf.status != http.StatusNotFound {
+			t.Fatalf("PDF with a wrong key: %d", pdf.status)
+		}
+		if pdf := e.api("GET", "/api/v1/credentials/"+id+"/pdf", "zhengzhou", ""); pdf.status != http.StatusNotFound {
+			t.Fatalf("another unit's PDF: %d", pdf.status)
 		}
 		// A second credential, revoked with a reason over the API.
 		rev := e.issue(t, "李雷", "550")["credential"].(map[string]any)
@@ -238,5 +266,46 @@ func independentCheck(t *testing.T, published map[string]json.RawMessage, files 
 	}
 	if r := got["revoked.json"]; r["verified"] != false || !strings.Contains(r["error"].(string), "revocation") {
 		t.Errorf("the revoked credential: %v", r)
+	}
+}
+
+// TestReissuePage: the credential's page reissues with a corrected score
+// (the other boxes as they were, the identity number box empty), shows a
+// bad value next to its box, and offers the PDF.
+func TestReissuePage(t *testing.T) {
+	e := start(t, testdb.SQLite(t))
+	credentialEnv(t, e)
+	cred := e.issue(t, "韩梅梅", "425")["credential"].(map[string]any)
+	page := fmt.Sprintf("/app/credentials/%d", int64(cred["id"].(float64)))
+	b := e.login("issuer")
+	doc := b.get(page).doc(t)
+	if _, ok := doc.Find("#cred-pdf").Attr("href"); !ok {
+		t.Fatal("no PDF link on the credential's page")
+	}
+	form := url.Values{"_csrf": {b.csrf(page)}, "action": {"reissue"}, "reason": {"成绩复核更正"}}
+	doc.Find("#reissue-form input[name^=f_]").Each(func(_ int, s *goquery.Selection) {
+		name, _ := s.Attr("name")
+		value, _ := s.Attr("value")
+		form.Set(name, value)
+	})
+	if form.Get("f_totalScore") != "425" || form.Get("f_idNumber") != "" {
+		t.Fatalf("the form starts from %v", form)
+	}
+	form.Set("f_totalScore", "四百")
+	if r := b.post(page, form); r.status != http.StatusUnprocessableEntity || !strings.Contains(r.doc(t).Find("#reissue-form .err").Text(), "整数") {
+		t.Fatalf("bad correction: %d %s", r.status, r.doc(t).Find("#reissue-form").Text())
+	}
+	form.Set("f_totalScore", "452")
+	r := b.post(page, form)
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("reissue: %d %s", r.status, r.body)
+	}
+	next := r.header.Get("Location")
+	doc = b.get(next).doc(t)
+	if next == page || !strings.Contains(doc.Find("#credential").Text(), "452") || doc.Find("#reissue-form").Length() != 1 {
+		t.Fatalf("the new credential's page: %s %s", next, doc.Find("#credential").Text())
+	}
+	if old := b.get(page).doc(t); old.Find("#reissue-form").Length() != 0 || !strings.Contains(old.Find("#credential").Text(), "reissued") {
+		t.Fatalf("the old credential's page: %s", old.Find("#credential").Text())
 	}
 }

@@ -252,9 +252,15 @@ func TestEveryOperationCalled(t *testing.T) {
 	call("getCredential", "issuer", "", "", 200, credID)
 	vc := call("getCredentialVC", "issuer", "", "", 200, credID)
 	call("verifyCredential", "", "", string(vc.body), 200)
+	if pdf := call("getCredentialPDF", "issuer", "", "", 200, credID); !strings.HasPrefix(string(pdf.body), "%PDF-") {
+		t.Fatalf("getCredentialPDF: not a PDF: %.40q", pdf.body)
+	}
 	call("suspendCredential", "issuer", "", `{"reason": "核查中"}`, 200, credID)
 	call("resumeCredential", "issuer", "", `{"reason": "核查完毕"}`, 200, credID)
-	re := call("reissueCredential", "issuer", "", `{"reason": "换发"}`, 200, credID).json(t)
+	re := call("reissueCredential", "issuer", "", `{"reason": "成绩复核更正", "subject": {"totalScore": "510"}}`, 200, credID).json(t)
+	if sub, _ := re["subject"].(map[string]any); sub["totalScore"] != 510.0 {
+		t.Fatalf("reissue with a correction: %v", re)
+	}
 	if c, ok := re["credential"].(map[string]any); ok {
 		re = c
 	}

@@ -1,0 +1,167 @@
+package xlsx
+
+import (
+	"archive/zip"
+	"bufio"
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"io"
+	"os"
+	"path"
+	"strings"
+)
+
+// EstimateRows counts the data rows of a table file (the header not
+// counted) without parsing its cells, for a progress bar's end: the first
+// worksheet's <row> elements of an .xlsx (its dimension element cannot be
+// trusted: stream writers leave it at A1), the line ends of a .csv. A
+// quoted line break or a row of empty cells makes it a little high; the
+// caller treats it as a hint. An error means "unknown".
+func EstimateRows(file string) (int, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return 0, err
+	}
+	head := make([]byte, 4)
+	if _, err := io.ReadFull(f, head); err != nil {
+		return 0, err
+	}
+	if string(head) != "PK\x03\x04" {
+		if _, err := f.Seek(0, io.SeekStart); err != nil {
+			return 0, err
+		}
+		n, err := countLines(f)
+		return max(n-1, 0), err
+	}
+	z, err := zip.NewReader(f, st.Size())
+	if err != nil {
+		return 0, err
+	}
+	sheet, err := firstSheet(z)
+	if err != nil {
+		return 0, err
+	}
+	r, err := sheet.Open()
+	if err != nil {
+		return 0, err
+	}
+	defer r.Close()
+	n, err := countRowTags(r)
+	return max(n-1, 0), err
+}
+
+func countLines(r io.Reader) (int, error) {
+	br := bufio.NewReaderSize(r, 64<<10)
+	n, last := 0, byte('\n')
+	buf := make([]byte, 64<<10)
+	for {
+		k, err := br.Read(buf)
+		n += bytes.Count(buf[:k], []byte{'\n'})
+		if k > 0 {
+			last = buf[k-1]
+		}
+		if err == io.EOF {
+			if last != '\n' {
+				n++
+			}
+			return n, nil
+		} else if err != nil {
+			return 0, err
+		}
+	}
+}
+
+// countRowTags counts "<row" and "<x:row" (any prefix) start tags.
+func countRowTags(r io.Reader) (int, error) { return countRowTagsBy(r, 64<<10) }
+
+// countRowTagsBy reads chunks of size bytes; a tag cut by a chunk's end is
+// read with the next.
+func countRowTagsBy(r io.Reader, size int) (int, error) {
+	buf := make([]byte, size)
+	n, carry := 0, []byte(nil)
+	for {
+		k, err := r.Read(buf)
+		chunk := append(carry, buf[:k]...)
+		carry = nil
+		for i := 0; ; {
+			j := bytes.IndexByte(chunk[i:], '<')
+			if j < 0 {
+				break
+			}
+			start := i + j
+			i = start + 1
+			name := chunk[i:]
+			c := bytes.IndexAny(name, " />")
+			if c < 0 {
+				// Cut at the chunk's end: read it with the next chunk.
+				if len(name) < 64 {
+					carry = append([]byte(nil), chunk[start:]...)
+				}
+				break
+			}
+			if name = name[:c]; string(name) == "row" || bytes.HasSuffix(name, []byte(":row")) {
+				n++
+			}
+		}
+		if err == io.EOF {
+			return n, nil
+		} else if err != nil {
+			return 0, err
+		}
+	}
+}
+
+// firstSheet finds the first sheet of the workbook (the one OpenRows reads).
+func firstSheet(z *zip.Reader) (*zip.File, error) {
+	files := map[string]*zip.File{}
+	for _, f := range z.File {
+		files[f.Name] = f
+	}
+	var wb struct {
+		Sheets []struct {
+			RID string `xml:"http://schemas.openxmlformats.org/officeDocument/2006/relationships id,attr"`
+		} `xml:"sheets>sheet"`
+	}
+	var rels struct {
+		Rel []struct {
+			ID     string `xml:"Id,attr"`
+			Target string `xml:"Target,attr"`
+		} `xml:"Relationship"`
+	}
+	if err := decodePart(files["xl/workbook.xml"], &wb); err != nil || len(wb.Sheets) == 0 {
+		return nil, errors.New("xlsx: no sheet")
+	}
+	if err := decodePart(files["xl/_rels/workbook.xml.rels"], &rels); err != nil {
+		return nil, err
+	}
+	for _, r := range rels.Rel {
+		if r.ID == wb.Sheets[0].RID {
+			p := strings.TrimPrefix(r.Target, "/")
+			if !strings.HasPrefix(r.Target, "/") {
+				p = path.Join("xl", r.Target)
+			}
+			if f := files[p]; f != nil {
+				return f, nil
+			}
+		}
+	}
+	return nil, errors.New("xlsx: first sheet not found")
+}
+
+func decodePart(f *zip.File, v any) error {
+	if f == nil {
+		return errors.New("xlsx: part missing")
+	}
+	r, err := f.Open()
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	return xml.NewDecoder(io.LimitReader(r, 1<<20)).Decode(v)
+}
