@@ -367,7 +367,6 @@ var AppTransitions = []AppTransition{
 	{Action: "reject", From: []AppStatus{AppStatus(StepCheck), AppStatus(StepDecision), AppStatus(StepAcceptance)}, By: ByStep, NeedsNote: true},
 	{Action: "deliver", From: []AppStatus{AppStatus(StepDelivery)}, By: ByStep},
 	{Action: "accept", From: []AppStatus{AppStatus(StepAcceptance)}, By: ByStep},
-	{Action: "select", From: []AppStatus{AppClosed}, By: ByStep},
 }
 
 // AppActions lists the action names.

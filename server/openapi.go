@@ -25,6 +25,9 @@ func (s *Server) apiRoutes() {
 	}
 	s.integrationRoutes()
 	s.supervisionRoutes()
+	if s.Online != nil {
+		s.serviceRoutes()
+	}
 	s.mountAPI()
 }
 

@@ -182,7 +182,7 @@ func (d *DB) assign(ctx context.Context, tx *sql.Tx, s *shishi.Service, x *shish
 	}
 	rows, err := tx.QueryContext(ctx, `SELECT m.user_id FROM reviewer_pool_members m JOIN users u ON u.id = m.user_id JOIN units uu ON uu.id = u.unit_id
 		WHERE m.pool_id = `+q.add(poolID)+` AND u.disabled = `+q.add(false)+` AND m.user_id <> `+q.add(x.Applicant.ID)+cond+`
-		AND NOT EXISTS (SELECT 1 FROM app_reviews r WHERE r.application_id = `+q.add(x.ID)+` AND r.reviewer_id = m.user_id)
+		AND NOT EXISTS (SELECT 1 FROM app_reviews r WHERE r.application_id = `+q.add(x.ID)+` AND r.stage = `+q.add(string(stage))+` AND r.reviewer_id = m.user_id)
 		ORDER BY (SELECT count(*) FROM app_reviews r2 WHERE r2.reviewer_id = m.user_id AND r2.scored_at IS NULL), m.user_id
 		LIMIT `+q.add(need), q...)
 	if err != nil {
