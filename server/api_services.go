@@ -232,15 +232,7 @@ func (s *Server) serviceOverview(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) uploadServiceFile(w http.ResponseWriter, r *http.Request) error {
-	r.Body = http.MaxBytesReader(w, r.Body, shishi.MaxEvidence+1<<20)
-	if err := r.ParseMultipartForm(8 << 20); err != nil {
-		return shishi.Invalid(shishi.FieldError{Field: "file", Message: "须以 multipart/form-data 上传，且不超过 20 MiB / upload as multipart/form-data, at most 20 MiB"})
-	}
-	fhs := r.MultipartForm.File["file"]
-	if len(fhs) != 1 {
-		return shishi.Invalid(shishi.FieldError{Field: "file", Message: "须上传一个文件 / exactly one file is required"})
-	}
-	e, err := s.storeUpload(fhs[0])
+	e, err := s.oneUpload(w, r)
 	if err != nil {
 		return err
 	}
