@@ -56,6 +56,9 @@ type FormField struct {
 	MaxItems  int           `json:"max_items,omitempty"`
 	Options   []string      `json:"options,omitempty"`
 	Columns   []FormField   `json:"columns,omitempty"`
+	// Public: a text answer shown in the public case gallery once a
+	// showcase is selected; nothing else of an application is shown.
+	Public bool `json:"public,omitempty"`
 }
 
 // Form is one version of a service's form.

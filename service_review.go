@@ -217,3 +217,38 @@ type ReviewService interface {
 	// Ranking ranks a service's applications at stage by trimmed mean.
 	Ranking(ctx context.Context, serviceID int64, stage StepKind) ([]Ranked, error)
 }
+
+// Showcase is a selected case (典型案例) as the public gallery shows it:
+// the case's title, the nominating unit and the answers its form marks
+// public — nothing about the people who wrote it.
+type Showcase struct {
+	ID         int64          `json:"id"`
+	Service    ServiceRef     `json:"service"`
+	Title      string         `json:"title"`
+	Unit       UnitRef        `json:"unit"`
+	UnitKind   UnitKind       `json:"unit_kind"`
+	Texts      []ShowcaseText `json:"texts"`
+	SelectedAt time.Time      `json:"selected_at"`
+}
+
+// ShowcaseText is one public answer of a case.
+type ShowcaseText struct {
+	Label string `json:"label"`
+	Text  string `json:"text"`
+}
+
+// ShowcaseFilter selects gallery entries.
+type ShowcaseFilter struct {
+	ServiceID int64
+	UnitKind  UnitKind
+	After     int64
+	Limit     int
+}
+
+// ShowcaseService is the public gallery: no account, no reach.
+type ShowcaseService interface {
+	// FindShowcases lists the selected cases, newest selection first.
+	FindShowcases(ctx context.Context, f ShowcaseFilter) ([]*Showcase, int, error)
+	// FindShowcase returns one selected case. ENOTFOUND.
+	FindShowcase(ctx context.Context, id int64) (*Showcase, error)
+}

@@ -47,7 +47,8 @@ type Services struct {
 	// Supervision: groups, visits, findings (module C).
 	Supervision shishi.SupervisionService
 	// Online services (module F): catalogue, applications, expert review.
-	Online shishi.ServiceService
+	Online    shishi.ServiceService
+	Showcases shishi.ShowcaseService
 	// The public portal.
 	Portal      shishi.PortalService
 	Briefings   shishi.BriefingService

@@ -119,7 +119,7 @@ func (d *DB) act(ctx context.Context, tx *sql.Tx, s *shishi.Service, x *shishi.A
 	case "approve":
 		to = next(shishi.StepDecision)
 		if s.Showcase {
-			set = append(set, "selected = "+params.add(true))
+			set = append(set, "selected = "+params.add(true), "selected_at = "+params.add(now))
 		}
 	case "reject":
 		to = shishi.AppRejected

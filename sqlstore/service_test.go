@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/shishi-edu/shishi"
@@ -499,6 +500,59 @@ func TestDeliveryByMailAndCertificate(t *testing.T) {
 		}
 		if c, err := w.db.FindCredential(sc, y.Delivery.CredentialID); err != nil || c.Number != y.Delivery.CertNumber {
 			t.Fatalf("issued credential: %v", err)
+		}
+	})
+}
+
+// TestShowcaseGallery: units nominate cases, an expert scores, the office
+// selects; the gallery shows the selected cases with their public text
+// only — never a contact or a field not marked public — and no account
+// is needed to read it.
+func TestShowcaseGallery(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, dsn string) {
+		w := newSvcWorld(t, dsn)
+		svc, err := w.db.CreateService(w.oc, shishi.ServiceInput{Code: "cases", Name: "典型案例遴选", Applicants: shishi.ApplicantsUnits, OwnerUnitID: w.ha.ID, Showcase: true,
+			Fields: []shishi.FormField{{Key: "summary", Label: "案例简介", Type: shishi.FormText, Required: true, Public: true},
+				{Key: "contact", Label: "联系人电话", Type: shishi.FormText, Required: true}},
+			Workflow: shishi.Workflow{{Kind: shishi.StepReview, Role: shishi.RoleOffice, Days: 10, Reviewers: 1}, {Kind: shishi.StepDecision, Role: shishi.RoleOffice, Days: 5}},
+			Rubric:   shishi.Rubric{{Key: "effect", Label: "工作成效", Weight: 1, Max: 10}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		nominate := func(title string) *shishi.Application {
+			x, err := w.db.CreateApplication(w.jc, shishi.ApplicationInput{ServiceID: svc.ID, Title: title, Submit: true,
+				Answers: json.RawMessage(`{"summary":"课后服务“5+2”全覆盖","contact":"13800001111"}`)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			w.act(t, w.oc, x.ID, "assign", shishi.AppAction{PoolID: w.pool.ID})
+			rs, _ := w.db.FindReviews(w.oc, shishi.ReviewFilter{ApplicationID: x.ID})
+			if _, err := w.db.ScoreReview(w.as(t, &shishi.User{ID: rs[0].Reviewer.ID, Login: rs[0].Reviewer.Login}), rs[0].ID, shishi.ScoreInput{Scores: map[string]int{"effect": 9}}); err != nil {
+				t.Fatal(err)
+			}
+			return x
+		}
+		a, b := nominate("金水区课后服务案例"), nominate("未入选案例")
+		w.act(t, w.oc, a.ID, "approve", shishi.AppAction{Note: "入选"})
+		w.act(t, w.oc, b.ID, "reject", shishi.AppAction{Note: "未入选"})
+		anon := context.Background()
+		cs, n, err := w.db.FindShowcases(anon, shishi.ShowcaseFilter{})
+		if err != nil || n != 1 || len(cs) != 1 || cs[0].ID != a.ID || cs[0].Unit.ID != w.js.ID || cs[0].SelectedAt.IsZero() {
+			t.Fatalf("gallery: %d %+v %v", n, cs, err)
+		}
+		if len(cs[0].Texts) != 1 || cs[0].Texts[0].Label != "案例简介" {
+			t.Fatalf("public texts: %+v", cs[0].Texts)
+		}
+		b2, _ := json.Marshal(cs)
+		if strings.Contains(string(b2), "13800001111") || strings.Contains(string(b2), "js-op") {
+			t.Fatalf("the gallery shows something personal: %s", b2)
+		}
+		if _, err := w.db.FindShowcase(anon, b.ID); code(err) != shishi.ENOTFOUND {
+			t.Fatalf("a case not selected: %v", err)
+		}
+		// The research service is no showcase: its closed applications never show.
+		if _, n, _ := w.db.FindShowcases(anon, shishi.ShowcaseFilter{ServiceID: w.svc.ID}); n != 0 {
+			t.Fatalf("%d research applications in the gallery", n)
 		}
 	})
 }

@@ -3,6 +3,7 @@ package e2e
 import (
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -299,5 +300,84 @@ func TestServiceFormChangeOverHTTP(t *testing.T) {
 	}
 	if r := e.api("POST", fmt.Sprintf("/api/v1/applications/%d:pass", app), "henan", ""); r.status != 200 {
 		t.Fatalf("the old application moves on: %d %s", r.status, r.body)
+	}
+}
+
+// TestServicePages: the pages in a browser's shoes — the catalogue, the
+// form with each fault beside its field (and nothing stored), the status
+// page with the office's actions, the reviewer's workbench, the office
+// overview with its export, and the public catalogue and case gallery.
+func TestServicePages(t *testing.T) {
+	e := start(t, testdb.SQLite(t))
+	ha := e.unitID("ha")
+	svc := int64(e.api("POST", "/api/v1/services", "henan", fmt.Sprintf(researchServiceBody("research", 1, 1), ha)).json(t)["id"].(float64))
+	pool := e.api("POST", "/api/v1/reviewer-pools", "henan", poolBody("专家库", ha, mustUser(t, e, "reviewer"))).json(t)["id"]
+	zz := e.login("zhengzhou")
+	if r := zz.get("/app/services"); r.status != 200 || !strings.Contains(string(r.body), "教育科学研究项目申报") {
+		t.Fatalf("catalogue: %d", r.status)
+	}
+	apply := fmt.Sprintf("/app/services/%d/apply", svc)
+	tok := zz.csrf(apply)
+	bad := zz.post(apply, url.Values{"_csrf": {tok}, "title": {"页面申报"}, "a.summary": {""}, "a.budget": {"很多"}, "a.members.rows": {"2"},
+		"a.members.1.name": {""}, "submit": {"1"}})
+	doc := bad.doc(t)
+	if bad.status != 422 || doc.Find("#field-summary .field-err").Length() != 1 || doc.Find("#field-budget .field-err").Length() != 1 {
+		t.Fatalf("bad form: %d %s", bad.status, doc.Find(".field-err").Text())
+	}
+	if doc.Find(`input[name="a.budget"]`).AttrOr("value", "") != "很多" {
+		t.Error("the form did not keep what was typed")
+	}
+	if n := e.api("GET", "/api/v1/applications?mine=true", "zhengzhou", "").json(t)["total"].(float64); n != 0 {
+		t.Fatalf("a refused form stored %v applications", n)
+	}
+	ok := zz.post(apply, url.Values{"_csrf": {tok}, "title": {"页面申报"}, "a.summary": {"课后服务研究"}, "a.budget": {"6"}, "a.members.rows": {"3"},
+		"a.members.1.name": {"王芳"}, "submit": {"1"}})
+	loc := ok.header.Get("Location")
+	if ok.status != 303 || !strings.HasPrefix(loc, "/app/applications/") {
+		t.Fatalf("apply: %d %s", ok.status, ok.body)
+	}
+	page := strings.TrimSuffix(loc, "?saved=1")
+	if r := zz.get(loc); r.status != 200 || r.doc(t).Find("#app-status").Text() == "" || !strings.Contains(string(r.body), "王芳") {
+		t.Fatalf("status page: %d", r.status)
+	}
+	hn := e.login("henan")
+	htok := hn.csrf(page)
+	for _, a := range []url.Values{{"action": {"pass"}}, {"action": {"assign"}, "pool_id": {fmt.Sprint(pool)}}} {
+		a.Set("_csrf", htok)
+		if r := hn.post(page, a); r.status != 303 {
+			t.Fatalf("%s: %d %s", a.Get("action"), r.status, r.body)
+		}
+	}
+	rv := e.login("reviewer")
+	wb := rv.get("/app/reviews")
+	form := wb.doc(t).Find("form[action^='/app/reviews/']")
+	action, _ := form.Attr("action")
+	if wb.status != 200 || action == "" || form.Find(`input[name="s.quality"]`).Length() != 1 {
+		t.Fatalf("workbench: %d", wb.status)
+	}
+	rtok := rv.csrf("/app/reviews")
+	if r := rv.post(action, url.Values{"_csrf": {rtok}, "s.quality": {"abc"}, "s.value": {"8"}}); r.status != 422 {
+		t.Fatalf("bad score: %d", r.status)
+	}
+	if r := rv.post(action, url.Values{"_csrf": {rtok}, "s.quality": {"9"}, "s.value": {"8"}, "comment": {"好"}}); r.status != 303 {
+		t.Fatalf("score: %d %s", r.status, r.body)
+	}
+	if r := hn.get(page); !strings.Contains(r.doc(t).Find("#scores").Text(), "86") {
+		t.Fatalf("the decision does not see the score: %s", r.doc(t).Find("#scores").Text())
+	}
+	if r := hn.get("/app/services/overview"); r.status != 200 || r.doc(t).Find("#overview tbody tr").Length() != 1 {
+		t.Fatalf("overview: %d", r.status)
+	}
+	if r := hn.get("/app/services/export.xlsx"); r.status != 200 || !strings.Contains(r.header.Get("Content-Type"), "spreadsheetml") {
+		t.Fatalf("export: %d", r.status)
+	}
+	anon := e.browser()
+	for _, p := range []string{"/services", "/cases"} {
+		if r := anon.get(p); r.status != 200 {
+			t.Fatalf("%s: %d", p, r.status)
+		}
+	}
+	if r := anon.get("/"); !strings.Contains(string(r.body), `href="/cases"`) {
+		t.Fatal("the portal does not link the case gallery")
 	}
 }

@@ -47,6 +47,7 @@ CREATE TABLE applications (
     note         TEXT NOT NULL DEFAULT '',
     delivery     TEXT NOT NULL DEFAULT '',
     selected     BOOLEAN NOT NULL DEFAULT 0,
+    selected_at  TIMESTAMP,
     submitted_at TIMESTAMP,
     created_at   TIMESTAMP NOT NULL,
     updated_at   TIMESTAMP NOT NULL,
@@ -55,6 +56,7 @@ CREATE TABLE applications (
 CREATE INDEX applications_service ON applications(service_id, status, id);
 CREATE INDEX applications_unit ON applications(unit_id);
 CREATE INDEX applications_applicant ON applications(applicant_id);
+CREATE INDEX applications_selected ON applications(selected, selected_at);
 
 CREATE TABLE application_versions (
     application_id INTEGER NOT NULL REFERENCES applications(id),
