@@ -314,6 +314,16 @@ func (m *Main) SeedDemo(ctx context.Context) ([]demo.Account, error) {
 		if err != nil {
 			return nil, err
 		}
+		bar = newProgress(m.Out, "网上办事 services")
+		sd := demo.ServicesDemo{Units: m.Store, Users: m.Store, Online: m.Store, SetClock: setClock}
+		if m.Store.PublicURL != "" {
+			sd.Credentials = m.Store
+		}
+		err = demo.SeedServices(ctx, sd, bar.Update)
+		bar.Done()
+		if err != nil {
+			return nil, err
+		}
 	}
 	var b strings.Builder
 	for _, a := range accts {
