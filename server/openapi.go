@@ -28,6 +28,9 @@ func (s *Server) apiRoutes() {
 	if s.Online != nil {
 		s.serviceRoutes()
 	}
+	if s.Accounts != nil {
+		s.accountRoutes()
+	}
 	s.mountAPI()
 }
 

@@ -48,6 +48,9 @@ func (s *Server) pageRoutes() {
 	if s.Showcases != nil {
 		s.casesRoutes(h)
 	}
+	if s.Accounts != nil {
+		s.signupRoutes(h)
+	}
 }
 
 // root: an anonymous visitor gets the public portal, a signed-in user the

@@ -49,6 +49,7 @@ type Services struct {
 	// Online services (module F): catalogue, applications, expert review.
 	Online    shishi.ServiceService
 	Showcases shishi.ShowcaseService
+	Accounts  shishi.AccountService
 	// The public portal.
 	Portal      shishi.PortalService
 	Briefings   shishi.BriefingService

@@ -210,6 +210,10 @@ func (d *DB) CreateApplication(ctx context.Context, in shishi.ApplicationInput) 
 				return shishi.Errorf(shishi.EFORBIDDEN, "只有申请单位的填报员可以申报 / only an operator of the applying unit may apply")
 			}
 			unitID = &in.UnitID
+		} else if un, err := d.unverified(ctx, tx); err != nil {
+			return err
+		} else if un {
+			return shishi.Errorf(shishi.EFORBIDDEN, "请先验证邮箱再申请 / verify your e-mail before applying")
 		}
 		answers, err := s.Form.ParseAnswers(in.Answers, !in.Submit)
 		if err != nil {

@@ -556,3 +556,72 @@ func TestShowcaseGallery(t *testing.T) {
 		}
 	})
 }
+
+// TestPublicAccount: a person signs up with an e-mail and a password
+// (every bad field named, a second sign-up of the address refused), signs
+// in with the e-mail, may apply only after verifying it with the code
+// sent as a notice, and reads nothing but their own applications.
+func TestPublicAccount(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, dsn string) {
+		w := newSvcWorld(t, dsn)
+		anon := context.Background()
+		_, err := w.db.SignUp(anon, shishi.SignUpInput{Email: "not-an-address", Name: "", Password: "short"})
+		for _, f := range []string{"email", "name", "password"} {
+			if !fields(err)[f] {
+				t.Errorf("sign-up fault %s not named: %v", f, shishi.ErrorFields(err))
+			}
+		}
+		u, err := w.db.SignUp(anon, shishi.SignUpInput{Email: "Li.Lei@Example.com", Name: "李雷", Password: "Graduate-2026!"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.db.SignUp(anon, shishi.SignUpInput{Email: "li.lei@example.com", Name: "李雷", Password: "Graduate-2026!"}); !fields(err)["email"] {
+			t.Fatalf("second sign-up: %v", err)
+		}
+		res, err := w.db.CheckPassword(anon, "li.lei@example.com", "Graduate-2026!")
+		if err != nil || res.User.ID != u.ID {
+			t.Fatalf("sign in with the e-mail: %v", err)
+		}
+		pc := w.as(t, u)
+		svc, err := w.db.CreateService(w.oc, shishi.ServiceInput{Code: "grad-destination", Name: "毕业去向登记", Applicants: shishi.ApplicantsPublic, OwnerUnitID: w.ha.ID,
+			Fields:   []shishi.FormField{{Key: "destination", Label: "毕业去向", Type: shishi.FormChoice, Required: true, Options: []string{"就业", "升学"}}},
+			Workflow: shishi.Workflow{{Kind: shishi.StepCheck, Role: shishi.RoleOffice, Days: 3}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		in := shishi.ApplicationInput{ServiceID: svc.ID, Title: "毕业去向登记", Answers: json.RawMessage(`{"destination":"升学"}`), Submit: true}
+		if _, err := w.db.CreateApplication(pc, in); code(err) != shishi.EFORBIDDEN {
+			t.Fatalf("an unverified account applies: %v", err)
+		}
+		// The research service is for units: a person cannot apply.
+		if _, err := w.db.CreateApplication(pc, shishi.ApplicationInput{ServiceID: w.svc.ID, Title: "x", Answers: goodAnswers(), Submit: true}); code(err) != shishi.EFORBIDDEN {
+			t.Fatalf("a person applies for a unit service: %v", err)
+		}
+		ns, _, err := w.db.FindNotices(pc, 10)
+		if err != nil || len(ns) != 1 || ns[0].Kind != "verify" {
+			t.Fatalf("verification notice: %+v, %v", ns, err)
+		}
+		codeText := strings.Fields(strings.SplitN(ns[0].Text, ": ", 2)[1])[0]
+		if _, err := w.db.VerifyEmail(anon, "WRONGCODE"); !fields(err)["code"] {
+			t.Fatalf("a wrong code: %v", err)
+		}
+		if _, err := w.db.VerifyEmail(anon, codeText); err != nil {
+			t.Fatalf("verify with %q: %v", codeText, err)
+		}
+		if _, err := w.db.VerifyEmail(anon, codeText); !fields(err)["code"] {
+			t.Fatalf("a code used twice: %v", err)
+		}
+		x, err := w.db.CreateApplication(pc, in)
+		if err != nil || x.Unit != nil || x.Applicant.ID != u.ID {
+			t.Fatalf("apply after verifying: %+v, %v", x, err)
+		}
+		// The account reaches no unit, and sees only its own application.
+		if _, n, _ := w.db.FindUnits(pc, shishi.UnitFilter{}); n != 0 {
+			t.Errorf("a public account sees %d units", n)
+		}
+		w.submit(t, "别人的申报")
+		if _, n, _ := w.db.FindApplications(pc, shishi.ApplicationFilter{}); n != 1 {
+			t.Errorf("a public account sees %d applications", n)
+		}
+	})
+}

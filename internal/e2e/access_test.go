@@ -169,6 +169,8 @@ var policy = map[string]rule{
 	"createReviewerPool":  {who: "office henan", body: `{"owner_unit_id": {ha}, "name": "访问测试专家库{n}", "members": [{"user_id": {expert}}]}`},
 	"listReviews":         {who: "all"},
 	"scoreReview":         {who: "reviewer", body: `{"scores": {"quality": 8, "value": 8}}`},
+	"signUp":              {who: "public", body: `{"email": "acc{n}@example.com", "name": "访问测试", "password": "Correct-Horse-4242"}`},
+	"verifyEmail":         {who: "public", body: `{"code": "NOSUCHCODE"}`},
 }
 
 // The steps of a workflow table: the desk's and the unit's.

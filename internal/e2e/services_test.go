@@ -273,6 +273,10 @@ func serviceOps(t *testing.T, e *env, call func(id, login, query, body string, w
 	m := num(e.api("POST", "/api/v1/applications", "pku", fmt.Sprintf(`{"service_id": %d, "title": "学历认证", "submit": true, "answers": {"address": "北京市海淀区颐和园路5号"}}`, mail)))
 	e.api("POST", fmt.Sprintf("/api/v1/applications/%d:pass", m), "henan", "")
 	call("application_deliver", "henan", "", `{"method": "mail", "carrier": "EMS", "tracking": "1180512345678"}`, 200, m)
+	// A public account: signed up, verified with the code from its notice.
+	call("signUp", "", "", `{"email": "api.grad@example.com", "name": "接口毕业生", "password": "Graduate-2026!"}`, 201)
+	code := publicCode(t, e, "api.grad@example.com")
+	call("verifyEmail", "", "", `{"code": "`+code+`"}`, 200)
 	call("changeServiceForm", "henan", "", `{"fields": [{"key": "address", "label": "邮寄地址", "type": "text", "required": true}, {"key": "phone", "label": "联系电话", "type": "text"}]}`, 200, mail)
 }
 
@@ -380,4 +384,36 @@ func TestServicePages(t *testing.T) {
 	if r := anon.get("/"); !strings.Contains(string(r.body), `href="/cases"`) {
 		t.Fatal("the portal does not link the case gallery")
 	}
+	// A person signs up, verifies the e-mail and applies for a public service.
+	if r := anon.post("/signup", url.Values{"email": {"bad"}, "name": {""}, "password": {"x"}}); r.status != 422 || r.doc(t).Find(".field-err").Length() != 3 {
+		t.Fatalf("bad sign-up: %d", r.status)
+	}
+	if r := anon.post("/signup", url.Values{"email": {"wang.fang@example.com"}, "name": {"王芳"}, "password": {"Graduate-2026!"}}); r.status != 201 {
+		t.Fatalf("sign-up: %d %s", r.status, r.body)
+	}
+	if r := anon.post("/signup/verify", url.Values{"code": {publicCode(t, e, "wang.fang@example.com")}}); r.status != 200 || !strings.Contains(string(r.body), "邮箱已验证") {
+		t.Fatalf("verify: %d", r.status)
+	}
+	pub := e.browser()
+	if r := pub.post("/login", url.Values{"login": {"wang.fang@example.com"}, "password": {"Graduate-2026!"}}); r.status != 303 || r.header.Get("Location") != "/app" {
+		t.Fatalf("sign in with the e-mail: %d %s", r.status, r.header.Get("Location"))
+	}
+	deg := int64(e.api("POST", "/api/v1/services", "henan", fmt.Sprintf(`{"code": "degree", "name": "学历认证", "applicants": "public", "owner_unit_id": %d,
+		"fields": [{"key": "address", "label": "邮寄地址", "type": "text", "required": true}], "workflow": [{"kind": "check", "role": "office", "days": 3}]}`, ha)).json(t)["id"].(float64))
+	ptok := pub.csrf(fmt.Sprintf("/app/services/%d/apply", deg))
+	if r := pub.post(fmt.Sprintf("/app/services/%d/apply", deg), url.Values{"_csrf": {ptok}, "title": {"学历认证"}, "a.address": {"郑州市金水路1号"}, "submit": {"1"}}); r.status != 303 {
+		t.Fatalf("a verified person applies: %d %s", r.status, r.body)
+	}
+}
+
+// publicCode reads the verification code a public account was sent, from
+// its notice (as the person would from their mail or notices).
+func publicCode(t *testing.T, e *env, email string) string {
+	t.Helper()
+	var text string
+	if err := e.m.Store.SQL().QueryRow(`SELECT n.text FROM notices n JOIN public_accounts p ON p.user_id = n.user_id WHERE p.email = $1 AND n.kind = 'verify'`, email).Scan(&text); err != nil {
+		t.Fatal(err)
+	}
+	_, rest, _ := strings.Cut(text, ": ")
+	return strings.Fields(rest)[0]
 }

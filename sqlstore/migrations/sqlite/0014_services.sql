@@ -120,7 +120,18 @@ CREATE TABLE app_reviews (
 );
 CREATE INDEX app_reviews_reviewer ON app_reviews(reviewer_id, scored_at);
 
+-- Public applicant accounts: the e-mail they signed up with and the hash
+-- of the code that verifies it.
+CREATE TABLE public_accounts (
+    user_id     INTEGER PRIMARY KEY REFERENCES users(id),
+    email       TEXT NOT NULL UNIQUE,
+    verify_hash TEXT NOT NULL UNIQUE,
+    verified_at TIMESTAMP,
+    created_at  TIMESTAMP NOT NULL
+);
+
 -- +goose Down
+DROP TABLE public_accounts;
 DROP TABLE app_reviews;
 DROP TABLE reviewer_conflicts;
 DROP TABLE reviewer_pool_members;
