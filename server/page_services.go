@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/shishi-edu/shishi"
 )
@@ -40,6 +41,9 @@ func (l lang) FieldLabel(f shishi.FormField) string    { return l.Name(f.Label, 
 func (l lang) ServiceName(x *shishi.Service) string    { return l.Name(x.Name, x.NameEn) }
 func (l lang) Score(f float64) string                  { return strconv.FormatFloat(f, 'f', -1, 64) }
 func (l lang) ScorePtr(f *float64) string              { return scoreText(f) }
+
+// Day shows the Beijing date of an instant.
+func (l lang) Day(t time.Time) string { return l.Date(shishi.DateOf(t)) }
 
 func scoreText(f *float64) string {
 	if f == nil {
@@ -329,7 +333,6 @@ type applicationData struct {
 	Pools     []*shishi.Pool
 	Actions   []string // the step actions the caller may take now
 	Applicant bool
-	Saved     bool
 }
 
 func (s *Server) applicationPage(w http.ResponseWriter, r *http.Request, v *view) error {
@@ -350,7 +353,10 @@ func (s *Server) renderApplication(w http.ResponseWriter, r *http.Request, v *vi
 	if err != nil {
 		return err
 	}
-	d := applicationData{App: app, Service: svc, Values: map[string]any{}, Saved: r.URL.Query().Get("saved") != ""}
+	d := applicationData{App: app, Service: svc, Values: map[string]any{}}
+	if r.URL.Query().Get("saved") != "" && v.Error == "" {
+		v.Flash = v.L.T("svc.saved")
+	}
 	if d.Form, err = s.Online.FindForm(ctx, svc.ID, app.FormVersion); err != nil {
 		return err
 	}
@@ -410,6 +416,11 @@ type workbenchItem struct {
 	Rubric shishi.Rubric
 }
 
+type workbenchData struct {
+	Open []workbenchItem // to score, each with its rubric
+	Done []*shishi.Review
+}
+
 func (s *Server) workbenchPage(w http.ResponseWriter, r *http.Request, v *view) error {
 	return s.renderWorkbench(w, r, v, http.StatusOK)
 }
@@ -420,23 +431,33 @@ func (s *Server) renderWorkbench(w http.ResponseWriter, r *http.Request, v *view
 	if err != nil {
 		return err
 	}
-	rubrics := map[int64]shishi.Rubric{}
-	var items []workbenchItem
+	var d workbenchData
+	rubrics := map[int64]shishi.Rubric{} // by service
 	for _, rv := range rs {
-		if _, ok := rubrics[rv.Application.ID]; !ok && rv.ScoredAt == nil {
-			app, err := s.Online.FindApplication(ctx, rv.Application.ID)
-			if err != nil {
-				return err
-			}
+		if rv.ScoredAt != nil {
+			d.Done = append(d.Done, rv)
+			continue
+		}
+		app, err := s.Online.FindApplication(ctx, rv.Application.ID)
+		if err != nil {
+			return err
+		}
+		if app.Status.Step() != rv.Stage {
+			continue // moved on without this score
+		}
+		if _, ok := rubrics[app.Service.ID]; !ok {
 			svc, err := s.Online.FindService(ctx, app.Service.ID)
 			if err != nil {
 				return err
 			}
-			rubrics[rv.Application.ID] = svc.Rubric
+			rubrics[app.Service.ID] = svc.Rubric
 		}
-		items = append(items, workbenchItem{Review: rv, Rubric: rubrics[rv.Application.ID]})
+		d.Open = append(d.Open, workbenchItem{Review: rv, Rubric: rubrics[app.Service.ID]})
 	}
-	v.Title, v.Nav, v.Data = v.L.T("svc.workbench"), "services", items
+	if r.URL.Query().Get("saved") != "" && v.Error == "" {
+		v.Flash = v.L.T("svc.saved")
+	}
+	v.Title, v.Nav, v.Data = v.L.T("svc.workbench"), "services", d
 	s.render(w, r, status, "reviews", v)
 	return nil
 }

@@ -32,7 +32,8 @@ func (s *Server) signupForm(w http.ResponseWriter, r *http.Request) {
 }
 
 // readPublicForm parses a small public form and refuses what the hidden
-// honeypot field shows to be a robot.
+// honeypot field (hidden from people; only robots fill it) shows to be a
+// robot.
 func readPublicForm(w http.ResponseWriter, r *http.Request) error {
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	if err := r.ParseForm(); err != nil {

@@ -362,7 +362,7 @@ func (d *DB) ScoreReview(ctx context.Context, id int64, in shishi.ScoreInput) (*
 			if _, err := tx.ExecContext(ctx, `UPDATE applications SET status = $1, due = $2, updated_at = $3 WHERE id = $4`, string(to), due, d.now(), x.ID); err != nil {
 				return shishi.Internal(err)
 			}
-			if err := d.appEvent(sys, tx, x.ID, s.OwnerUnit.ID, "reviewed", x.Status, to, ""); err != nil {
+			if err := d.appEvent(ctx, tx, x.ID, s.OwnerUnit.ID, "reviewed", x.Status, to, ""); err != nil {
 				return err
 			}
 		}
