@@ -206,6 +206,10 @@ func (d *DB) assign(ctx context.Context, tx *sql.Tx, s *shishi.Service, x *shish
 			x.ID, string(stage), have+i+1, u, x.Due, d.now()); err != nil {
 			return shishi.Internal(err)
 		}
+		text := "评审任务：《" + truncate(x.Title, 60) + "》（" + stage.Label(false) + "），请于 " + string(x.Due) + " 前在评审工作台评分（/app/reviews）"
+		if _, err := d.insertNotice(ctx, tx, u, "task", "item_id", 0, text, ""); err != nil {
+			return err
+		}
 	}
 	return d.appendAudit(ctx, tx, "review.assign", "application", x.ID, &s.OwnerUnit.ID, map[string]any{"stage": stage, "reviewers": chosen, "pool": poolID})
 }
@@ -362,7 +366,9 @@ func (d *DB) ScoreReview(ctx context.Context, id int64, in shishi.ScoreInput) (*
 			if _, err := tx.ExecContext(ctx, `UPDATE applications SET status = $1, due = $2, updated_at = $3 WHERE id = $4`, string(to), due, d.now(), x.ID); err != nil {
 				return shishi.Internal(err)
 			}
-			if err := d.appEvent(ctx, tx, x.ID, s.OwnerUnit.ID, "reviewed", x.Status, to, ""); err != nil {
+			// Recorded as the system: the history is read by every reviewer
+			// of the application, who must not learn who else scored it.
+			if err := d.appEvent(sys, tx, x.ID, s.OwnerUnit.ID, "reviewed", x.Status, to, ""); err != nil {
 				return err
 			}
 		}

@@ -165,6 +165,9 @@ func (d *DB) act(ctx context.Context, tx *sql.Tx, s *shishi.Service, x *shishi.A
 	if err := d.appEvent(ctx, tx, x.ID, s.OwnerUnit.ID, t.Action, x.Status, to, in.Note); err != nil {
 		return err
 	}
+	if err := d.tellApplicant(ctx, tx, x, t.Action, to, in.Note); err != nil {
+		return err
+	}
 	*out, err = d.findApplication(shishi.WithActor(ctx, shishi.SystemActor()), tx, x.ID)
 	return err
 }
@@ -187,4 +190,22 @@ func (d *DB) deliver(ctx context.Context, tx *sql.Tx, s *shishi.Service, in shis
 		del.CertNumber, del.CredentialID = is.Credential.Number, is.Credential.ID
 	}
 	return del, nil
+}
+
+// appNews is what an applicant is told after each action of the office.
+var appNews = map[string]string{"return": "已退回补正", "reject": "未通过", "approve": "已通过审批", "deliver": "已办结送达", "accept": "已通过验收"}
+
+// tellApplicant leaves the applicant a notice (mailed when they asked
+// for task mail) when the office returns, decides, delivers or accepts.
+func (d *DB) tellApplicant(ctx context.Context, tx *sql.Tx, x *shishi.Application, action string, to shishi.AppStatus, note string) error {
+	news, ok := appNews[action]
+	if !ok {
+		return nil
+	}
+	text := "您的申请《" + truncate(x.Title, 60) + "》" + news
+	if note != "" {
+		text += "：" + truncate(note, 200)
+	}
+	_, err := d.insertNotice(ctx, tx, x.Applicant.ID, "task", "item_id", 0, text+"（/app/applications/"+itoa(int(x.ID))+"）", "")
+	return err
 }

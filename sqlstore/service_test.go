@@ -216,7 +216,14 @@ func TestResearchProjectEndToEnd(t *testing.T) {
 		if _, err := w.db.Ranking(w.as(t, w.experts[0]), w.svc.ID, shishi.StepReview); code(err) != shishi.ENOTFOUND {
 			t.Fatalf("a reviewer reads the ranking: %v", err)
 		}
+		// Each reviewer was told of the task; the applicant hears of the decision.
+		if ns, _, err := w.db.FindNotices(w.as(t, w.experts[0]), 10); err != nil || len(ns) == 0 || !strings.Contains(ns[0].Text, "评审任务") {
+			t.Fatalf("reviewer's notice: %+v, %v", ns, err)
+		}
 		x = w.act(t, w.oc, x.ID, "approve", shishi.AppAction{Note: "立项"})
+		if ns, _, _ := w.db.FindNotices(w.jc, 10); len(ns) == 0 || !strings.Contains(ns[0].Text, "已通过审批") {
+			t.Fatalf("applicant's notice: %+v", ns)
+		}
 		if x.Status != shishi.AppStatus(shishi.StepAcceptance) {
 			t.Fatalf("after decision: %s", x.Status)
 		}
