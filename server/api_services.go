@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -72,6 +73,9 @@ func (s *Server) serviceRoutes() {
 	s.api(&operation{Method: "GET", Path: "/api/v1/applications/{id}/history", ID: "applicationHistory", Tag: "services",
 		Summary: "What happened to an application, oldest first", Params: []param{pathID()},
 		Resp: shishi.AppEvent{}, List: true, handle: s.applicationHistory})
+	s.api(&operation{Method: "GET", Path: "/api/v1/applications/{id}/files/{hash}", ID: "getApplicationFile", Tag: "services",
+		Summary: "A file given in one of the application's file answers (any version), by its SHA-256",
+		Params:  []param{pathID(), {Name: "hash", In: "path", Type: "string", Required: true}}, handle: s.applicationFile})
 	for _, t := range shishi.AppTransitions {
 		action := t.Action
 		by := "the applicant"
@@ -483,4 +487,35 @@ func (s *Server) applicationsXLSX(r *http.Request, f shishi.ApplicationFilter) (
 		return nil, shishi.Internal(err)
 	}
 	return buf.Bytes(), nil
+}
+
+// applicationFile serves a file an application's answers name, to whoever
+// may read the application: the hash must appear in one of its versions,
+// so a reader cannot fetch other uploads by guessing hashes.
+func (s *Server) applicationFile(w http.ResponseWriter, r *http.Request) error {
+	id, err := idParam(r)
+	if err != nil {
+		return err
+	}
+	hash := strings.ToLower(r.PathValue("hash"))
+	vs, err := s.Online.ApplicationVersions(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	for i := len(vs) - 1; i >= 0; i-- {
+		var answers map[string]json.RawMessage
+		_ = json.Unmarshal(vs[i].Answers, &answers)
+		for _, raw := range answers {
+			var files []shishi.FileAnswer
+			if json.Unmarshal(raw, &files) != nil {
+				continue
+			}
+			for _, f := range files {
+				if f.SHA256 == hash {
+					return s.sendBlob(w, r, hash, "file-"+hash[:12], f.Name, "application/octet-stream")
+				}
+			}
+		}
+	}
+	return shishi.Errorf(shishi.ENOTFOUND, "申请中没有这个文件 / no such file in the application")
 }

@@ -26,6 +26,7 @@ func (s *Server) servicePageRoutes(h func(string, http.HandlerFunc)) {
 	h("GET /app/applications/{id}", s.page(s.applicationPage))
 	h("POST /app/applications/{id}", s.page(s.applicationPost))
 	h("GET /app/applications/{id}/edit", s.page(s.editPage))
+	h("GET /app/applications/{id}/files/{hash}", s.page(func(w http.ResponseWriter, r *http.Request, _ *view) error { return s.applicationFile(w, r) }))
 	h("POST /app/applications/{id}/edit", s.page(s.editPost))
 	h("GET /app/reviews", s.page(s.workbenchPage))
 	h("POST /app/reviews/{id}", s.page(s.scorePost))

@@ -62,13 +62,13 @@ func (s *Server) signup(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v.Flash = v.L.T("acct.sent")
-	s.render(w, r, http.StatusCreated, "verify", v)
+	s.render(w, r, http.StatusCreated, "signup_verify", v)
 }
 
 func (s *Server) verifyForm(w http.ResponseWriter, r *http.Request) {
 	v := s.publicView(r, "acct.verify")
 	v.Form = r.URL.Query()
-	s.render(w, r, http.StatusOK, "verify", v)
+	s.render(w, r, http.StatusOK, "signup_verify", v)
 }
 
 func (s *Server) verify(w http.ResponseWriter, r *http.Request) {
@@ -83,11 +83,11 @@ func (s *Server) verify(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		formError(v, r, err)
-		s.render(w, r, Status(err), "verify", v)
+		s.render(w, r, Status(err), "signup_verify", v)
 		return
 	}
 	v.Flash, v.Data = v.L.T("acct.verified"), true
-	s.render(w, r, http.StatusOK, "verify", v)
+	s.render(w, r, http.StatusOK, "signup_verify", v)
 }
 
 func (s *Server) apiSignUp(w http.ResponseWriter, r *http.Request) error {

@@ -319,6 +319,13 @@ func (d *DB) ScoreReview(ctx context.Context, id int64, in shishi.ScoreInput) (*
 			return shishi.Errorf(shishi.ENOTFOUND, "评审任务不存在 / review %d not found", id)
 		}
 		r := rs[0]
+		if err := lockApplication(ctx, tx, r.Application.ID); err != nil {
+			return err
+		}
+		if rs, err = d.loadReviews(ctx, tx, "r.id = $1", args{id}); err != nil {
+			return err
+		}
+		r = rs[0] // as it stands under the lock
 		if r.ScoredAt != nil {
 			return shishi.Errorf(shishi.ECONFLICT, "已评分，不能修改 / scored already")
 		}

@@ -36,6 +36,9 @@ func (d *DB) actsForStep(ctx context.Context, db queryer, s *shishi.Service, k s
 func (d *DB) ActOnApplication(ctx context.Context, id int64, action string, in shishi.AppAction) (*shishi.Application, error) {
 	var out *shishi.Application
 	err := d.tx(ctx, func(tx *sql.Tx) error {
+		if err := lockApplication(ctx, tx, id); err != nil {
+			return err
+		}
 		x, err := d.findApplication(ctx, tx, id)
 		if err != nil {
 			return err
@@ -208,4 +211,17 @@ func (d *DB) tellApplicant(ctx context.Context, tx *sql.Tx, x *shishi.Applicatio
 	}
 	_, err := d.insertNotice(ctx, tx, x.Applicant.ID, "task", "item_id", 0, text+"（/app/applications/"+itoa(int(x.ID))+"）", "")
 	return err
+}
+
+// lockApplication takes the application's row lock for the transaction,
+// so that actions and scores on one application run one after another:
+// on PostgreSQL two reviewers scoring at once would otherwise each miss
+// the other's score and neither would move the application on, and two
+// assignments could both add reviewers. (SQLite's write transactions
+// are serial already.)
+func lockApplication(ctx context.Context, tx *sql.Tx, id int64) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE applications SET version = version WHERE id = $1`, id); err != nil {
+		return shishi.Internal(err)
+	}
+	return nil
 }

@@ -632,3 +632,34 @@ func TestPublicAccount(t *testing.T) {
 		}
 	})
 }
+
+// TestConcurrentScores: three reviewers scoring at the same moment still
+// move the application on to the decision (on PostgreSQL each would
+// otherwise miss the others' scores).
+func TestConcurrentScores(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, dsn string) {
+		w := newSvcWorld(t, dsn)
+		for round := 0; round < 3; round++ {
+			x := w.submit(t, "并发评分"+strconv.Itoa(round))
+			w.act(t, w.oc, x.ID, "pass", shishi.AppAction{})
+			w.act(t, w.oc, x.ID, "assign", shishi.AppAction{PoolID: w.pool.ID})
+			rs, _ := w.db.FindReviews(w.oc, shishi.ReviewFilter{ApplicationID: x.ID})
+			errs := make(chan error, len(rs))
+			for _, r := range rs {
+				go func(r *shishi.Review) {
+					ctx := w.as(t, &shishi.User{ID: r.Reviewer.ID, Login: r.Reviewer.Login})
+					_, err := w.db.ScoreReview(ctx, r.ID, shishi.ScoreInput{Scores: map[string]int{"innovation": 8, "feasibility": 8, "value": 8}})
+					errs <- err
+				}(r)
+			}
+			for range rs {
+				if err := <-errs; err != nil {
+					t.Fatal(err)
+				}
+			}
+			if got, _ := w.db.FindApplication(w.oc, x.ID); got.Status != shishi.AppStatus(shishi.StepDecision) {
+				t.Fatalf("round %d: after three concurrent scores the application is %s", round, got.Status)
+			}
+		}
+	})
+}

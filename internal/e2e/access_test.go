@@ -154,7 +154,7 @@ var policy = map[string]rule{
 	"getService":          {who: "public"},
 	"getServiceForm":      {who: "public"},
 	"createService":       {who: "office henan", body: `{"code": "acc-{n}", "name": "访问测试服务{n}", "owner_unit_id": {ha}, "applicants": "units", "workflow": [{"kind": "check", "role": "office", "days": 5}], "fields": [{"key": "a", "label": "甲", "type": "text"}]}`},
-	"changeServiceForm":   {who: "office henan", body: `{"fields": [{"key": "summary", "label": "项目摘要", "type": "text", "required": true}, {"key": "budget", "label": "经费", "type": "number"}, {"key": "members", "label": "成员", "type": "table", "columns": [{"key": "name", "label": "姓名", "type": "text"}]}]}`},
+	"changeServiceForm":   {who: "office henan", body: `{"fields": [{"key": "summary", "label": "项目摘要", "type": "text", "required": true}, {"key": "budget", "label": "经费", "type": "number"}, {"key": "plan", "label": "申报书", "type": "file"}, {"key": "members", "label": "成员", "type": "table", "columns": [{"key": "name", "label": "姓名", "type": "text"}]}]}`},
 	"serviceRanking":      {who: "office leader handler henan"},
 	"serviceOverview":     {who: "all"},
 	"uploadServiceFile":   {who: "all", upload: true},
@@ -165,6 +165,7 @@ var policy = map[string]rule{
 	"updateApplication":   {who: "leader henan zhengzhou", body: `{"title": "访问测试{n}"}`},
 	"applicationVersions": {who: "office leader handler henan zhengzhou"},
 	"applicationHistory":  {who: "office leader handler henan zhengzhou"},
+	"getApplicationFile":  {who: "office leader handler henan zhengzhou"},
 	"listReviewerPools":   {who: "all"},
 	"createReviewerPool":  {who: "office henan", body: `{"owner_unit_id": {ha}, "name": "访问测试专家库{n}", "members": [{"user_id": {expert}}]}`},
 	"listReviews":         {who: "all"},
@@ -309,6 +310,7 @@ var idRE = regexp.MustCompile(`/([a-z-]+)/\{id\}`)
 func (f *fixture) path(p string, n int) string {
 	p = strings.ReplaceAll(p, "/complaint-categories/{code}", "/complaint-categories/fees")
 	p = strings.ReplaceAll(p, "{file}", f.ids["file"])
+	p = strings.ReplaceAll(p, "{hash}", f.ids["sha256"])
 	p = idRE.ReplaceAllStringFunc(p, func(m string) string {
 		res := idRE.FindStringSubmatch(m)[1]
 		return "/" + res + "/" + f.ids[res]

@@ -201,9 +201,15 @@ func serviceSharedFixtures(t *testing.T, e *env, ids map[string]string) {
 // check) and another one in review, assigned to the demo reviewer.
 func serviceFixtures(t *testing.T, e *env, ids map[string]string) {
 	t.Helper()
+	up := e.upload("/api/v1/service-files", "zhengzhou", []byte("%PDF-1.4\n%%EOF\n"))
+	if up.status != 201 {
+		t.Fatalf("upload: %d %s", up.status, up.body)
+	}
+	file, _ := json.Marshal(up.json(t))
+	ids["sha256"] = fmt.Sprint(up.json(t)["sha256"])
 	submit := func() string {
 		r := e.api("POST", "/api/v1/applications", "zhengzhou", `{"service_id": `+ids["services"]+`, "title": "访问矩阵申报", "submit": true,
-			"answers": {"summary": "访问矩阵", "budget": 1, "members": [{"name": "矩阵"}]}}`)
+			"answers": {"summary": "访问矩阵", "budget": 1, "plan": [`+string(file)+`], "members": [{"name": "矩阵"}]}}`)
 		if r.status != 201 {
 			t.Fatalf("application: %d %s", r.status, r.body)
 		}
@@ -258,6 +264,10 @@ func serviceOps(t *testing.T, e *env, call func(id, login, query, body string, w
 	call("getApplication", "zhengzhou", "", "", 200, app)
 	call("applicationVersions", "zhengzhou", "", "", 200, app)
 	call("applicationHistory", "zhengzhou", "", "", 200, app)
+	call("getApplicationFile", "henan", "", "", 200, app, file.json(t)["sha256"])
+	if r := e.api("GET", fmt.Sprintf("/api/v1/applications/%d/files/%s", app, strings.Repeat("0", 64)), "henan", ""); r.status != 404 {
+		t.Errorf("a hash the application does not name: %d", r.status)
+	}
 	call("listApplications", "henan", fmt.Sprintf("?service=%d&status=closed", svc), "", 200)
 	call("exportApplications", "henan", fmt.Sprintf("?service=%d", svc), "", 200)
 	call("serviceOverview", "henan", "", "", 200)
