@@ -138,7 +138,7 @@ func (s *Server) servicesPage(w http.ResponseWriter, r *http.Request, v *view) e
 	if err != nil {
 		return err
 	}
-	mine, n, err := s.Online.FindApplications(ctx, shishi.ApplicationFilter{Mine: true, Limit: 200})
+	mine, n, err := s.Online.FindApplications(ctx, shishi.ApplicationFilter{Mine: true, Limit: 50})
 	if err != nil {
 		return err
 	}
