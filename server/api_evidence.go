@@ -33,20 +33,26 @@ func (s *Server) storeUpload(fh *multipart.FileHeader) (shishi.Evidence, error) 
 	return shishi.Evidence{Name: fh.Filename, Hash: hash, Size: size, Mime: mime}, nil
 }
 
+// oneUpload reads a multipart body holding exactly one file in field
+// "file" (at most MaxEvidence) and stores it by content hash.
+func (s *Server) oneUpload(w http.ResponseWriter, r *http.Request) (shishi.Evidence, error) {
+	r.Body = http.MaxBytesReader(w, r.Body, shishi.MaxEvidence+1<<20)
+	if err := r.ParseMultipartForm(8 << 20); err != nil {
+		return shishi.Evidence{}, shishi.Invalid(shishi.FieldError{Field: "file", Message: "须以 multipart/form-data 上传，且不超过 20 MiB / upload as multipart/form-data, at most 20 MiB"})
+	}
+	fhs := r.MultipartForm.File["file"]
+	if len(fhs) != 1 {
+		return shishi.Evidence{}, shishi.Invalid(shishi.FieldError{Field: "file", Message: "须上传一个文件 / exactly one file is required"})
+	}
+	return s.storeUpload(fhs[0])
+}
+
 func (s *Server) attachEvidence(w http.ResponseWriter, r *http.Request) error {
 	id, err := idParam(r)
 	if err != nil {
 		return err
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, shishi.MaxEvidence+1<<20)
-	if err := r.ParseMultipartForm(8 << 20); err != nil {
-		return shishi.Invalid(shishi.FieldError{Field: "file", Message: "须以 multipart/form-data 上传，且不超过 20 MiB / upload as multipart/form-data, at most 20 MiB"})
-	}
-	fhs := r.MultipartForm.File["file"]
-	if len(fhs) != 1 {
-		return shishi.Invalid(shishi.FieldError{Field: "file", Message: "须上传一个文件 / exactly one file is required"})
-	}
-	e, err := s.storeUpload(fhs[0])
+	e, err := s.oneUpload(w, r)
 	if err != nil {
 		return err
 	}

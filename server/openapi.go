@@ -26,6 +26,12 @@ func (s *Server) apiRoutes() {
 	s.integrationRoutes()
 	s.supervisionRoutes()
 	s.portalAPIRoutes()
+	if s.Online != nil {
+		s.serviceRoutes()
+	}
+	if s.Accounts != nil {
+		s.accountRoutes()
+	}
 	s.mountAPI()
 }
 

@@ -42,6 +42,15 @@ func (s *Server) pageRoutes() {
 	s.portalRoutes(h)
 	s.briefingRoutes(h)
 	s.participationRoutes(h)
+	if s.Online != nil {
+		s.servicePageRoutes(h)
+	}
+	if s.Showcases != nil {
+		s.casesRoutes(h)
+	}
+	if s.Accounts != nil {
+		s.signupRoutes(h)
+	}
 }
 
 // root: an anonymous visitor gets the public portal, a signed-in user the

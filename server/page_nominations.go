@@ -71,14 +71,7 @@ func (s *Server) renderNominationForm(w http.ResponseWriter, r *http.Request, v 
 
 func (s *Server) nominate(w http.ResponseWriter, r *http.Request) {
 	v := s.publicView(r, "portal.nominate")
-	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-	var err error
-	if err = r.ParseForm(); err != nil {
-		err = shishi.Invalid(shishi.FieldError{Field: "form", Message: "表单无法解析 / unreadable form"})
-	} else if r.PostForm.Get("website") != "" {
-		// The honeypot field is hidden from people; only robots fill it.
-		err = shishi.Invalid(shishi.FieldError{Field: "form", Message: "提交未被接受 / the submission was not accepted"})
-	}
+	err := readPublicForm(w, r)
 	if err == nil {
 		cid, _ := strconv.ParseInt(r.PostForm.Get("campaign_id"), 10, 64)
 		var n *shishi.Nomination

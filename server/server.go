@@ -46,6 +46,10 @@ type Services struct {
 	Mail     shishi.MailService
 	// Supervision: groups, visits, findings (module C).
 	Supervision shishi.SupervisionService
+	// Online services (module F): catalogue, applications, expert review.
+	Online    shishi.ServiceService
+	Showcases shishi.ShowcaseService
+	Accounts  shishi.AccountService
 	// The public portal.
 	Portal      shishi.PortalService
 	Briefings   shishi.BriefingService

@@ -18,6 +18,13 @@ var errBadLogin = shishi.Errorf(shishi.EUNAUTHORIZED, "登录名或密码错误 
 // concurrent guesses gets no more tries than a patient guesser.
 func (d *DB) CheckPassword(ctx context.Context, login, password string) (*shishi.LoginResult, error) {
 	login = strings.ToLower(strings.TrimSpace(login))
+	if strings.Contains(login, "@") {
+		// A public account signs in with the e-mail it signed up with.
+		var l string
+		if err := d.db.QueryRowContext(ctx, `SELECT u.login FROM public_accounts p JOIN users u ON u.id = p.user_id WHERE p.email = $1`, login).Scan(&l); err == nil {
+			login = l
+		}
+	}
 	var (
 		id        int64
 		unitID    int64

@@ -253,30 +253,38 @@ func (d *DB) allocate(ctx context.Context, tx *sql.Tx, is *issuing, n int64) (se
 // Issue implements shishi.CredentialService.
 func (d *DB) Issue(ctx context.Context, typeCode string, subject map[string]string) (*shishi.Issued, error) {
 	var out *shishi.Issued
-	err := d.tx(ctx, func(tx *sql.Tx) error {
-		is, err := d.startIssuing(ctx, tx, typeCode)
-		if err != nil {
-			return err
-		}
-		defer is.insert.Close()
-		c, faults := d.check(is.typ, subject, 0)
-		if len(faults) > 0 {
-			for i := range faults {
-				faults[i].Field = "subject." + faults[i].Field
-			}
-			return shishi.Invalid(faults...)
-		}
-		serial, index, err := d.allocate(ctx, tx, is, 1)
-		if err != nil {
-			return err
-		}
-		if out, err = d.sign(ctx, tx, is, c, serial, 1, index); err != nil {
-			return err
-		}
-		return d.appendAudit(ctx, tx, "credential.issue", "credential", out.Credential.ID, &is.issuer.UnitID,
-			map[string]any{"number": out.Credential.Number, "type": typeCode})
+	err := d.tx(ctx, func(tx *sql.Tx) (err error) {
+		out, err = d.issueTx(ctx, tx, typeCode, subject)
+		return err
 	})
 	return out, err
+}
+
+// issueTx signs one credential inside tx, so another unit of work (the
+// delivery of an online service) issues it atomically with its own change.
+func (d *DB) issueTx(ctx context.Context, tx *sql.Tx, typeCode string, subject map[string]string) (*shishi.Issued, error) {
+	is, err := d.startIssuing(ctx, tx, typeCode)
+	if err != nil {
+		return nil, err
+	}
+	defer is.insert.Close()
+	c, faults := d.check(is.typ, subject, 0)
+	if len(faults) > 0 {
+		for i := range faults {
+			faults[i].Field = "subject." + faults[i].Field
+		}
+		return nil, shishi.Invalid(faults...)
+	}
+	serial, index, err := d.allocate(ctx, tx, is, 1)
+	if err != nil {
+		return nil, err
+	}
+	out, err := d.sign(ctx, tx, is, c, serial, 1, index)
+	if err != nil {
+		return nil, err
+	}
+	return out, d.appendAudit(ctx, tx, "credential.issue", "credential", out.Credential.ID, &is.issuer.UnitID,
+		map[string]any{"number": out.Credential.Number, "type": typeCode})
 }
 
 const credCols = `c.id, c.number, t.code, t.name, c.issuer_id, u.name, c.holder_name, c.status, c.subject, c.valid_from, c.valid_until,

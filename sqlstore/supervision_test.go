@@ -23,7 +23,13 @@ type supWorld struct {
 
 func newSupWorld(t *testing.T, dsn string) *supWorld {
 	t.Helper()
-	w := &supWorld{world: newWorld(t, dsn)}
+	return newSupWorldFrom(t, newWorld(t, dsn))
+}
+
+// newSupWorldFrom adds the supervision people to a world built already.
+func newSupWorldFrom(t *testing.T, base *world) *supWorld {
+	t.Helper()
+	w := &supWorld{world: base}
 	cal, err := workday.New(nil)
 	if err != nil {
 		t.Fatal(err)
@@ -32,21 +38,27 @@ func newSupWorld(t *testing.T, dsn string) *supWorld {
 	w.now = time.Date(2021, 9, 29, 2, 0, 0, 0, time.UTC) // Wednesday 10:00 in Beijing, before the National Day holiday
 	w.db.Now = func() time.Time { return w.now }
 	mk := func(login string, u *shishi.Unit, roles ...shishi.Role) *shishi.User {
-		in := shishi.UserInput{Login: login, Name: login, UnitID: u.ID, Password: pw}
-		for _, r := range roles {
-			in.Grants = append(in.Grants, shishi.Grant{Role: r})
-		}
-		x, err := w.db.CreateUser(w.sys, in)
-		if err != nil {
-			t.Fatalf("user %s: %v", login, err)
-		}
-		return x
+		return w.mkUser(t, login, u, roles...)
 	}
 	w.office = mk("ha-office", w.ha, shishi.RoleOffice)
 	w.prof = mk("bj-prof", w.bj)
 	w.lyOp = mk("ly-op", w.ly, shishi.RoleOperator)
 	w.oc, w.pc, w.zc, w.lc = w.as(t, w.office), w.as(t, w.prof), w.as(t, w.zzOp), w.as(t, w.lyOp)
 	return w
+}
+
+// mkUser creates a user at u holding roles there.
+func (w *world) mkUser(t *testing.T, login string, u *shishi.Unit, roles ...shishi.Role) *shishi.User {
+	t.Helper()
+	in := shishi.UserInput{Login: login, Name: login, UnitID: u.ID, Password: pw}
+	for _, r := range roles {
+		in.Grants = append(in.Grants, shishi.Grant{Role: r})
+	}
+	x, err := w.db.CreateUser(w.sys, in)
+	if err != nil {
+		t.Fatalf("user %s: %v", login, err)
+	}
+	return x
 }
 
 func fields(err error) map[string]bool {

@@ -314,6 +314,16 @@ func (m *Main) SeedDemo(ctx context.Context) ([]demo.Account, error) {
 		if err != nil {
 			return nil, err
 		}
+		bar = newProgress(m.Out, "网上办事 services")
+		sd := demo.ServicesDemo{Units: m.Store, Users: m.Store, Online: m.Store, SetClock: setClock}
+		if m.Store.PublicURL != "" {
+			sd.Credentials = m.Store
+		}
+		err = demo.SeedServices(ctx, sd, bar.Update)
+		bar.Done()
+		if err != nil {
+			return nil, err
+		}
 	}
 	var b strings.Builder
 	for _, a := range accts {
@@ -365,7 +375,7 @@ func (m *Main) Listen() error {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	srv, err := server.New(server.Services{Units: m.Store, Users: m.Store, Auth: m.Store, Audit: m.Store, Ready: m.Store.Ping,
 		Campaigns: m.Store, Items: m.Store, Reports: m.Store, Import: m.Store, Evidence: m.Store, Blobs: blobs, Coord: m.Store, Idem: m.Store, Complaints: m.Store, Credentials: m.Store,
-		Webhooks: m.Store, Queue: m.Store, Mail: m.Store, Supervision: m.Store, Portal: m.Store, Briefings: m.Store, Ratings: m.Store, Nominations: m.Store},
+		Webhooks: m.Store, Queue: m.Store, Mail: m.Store, Supervision: m.Store, Online: m.Store, Showcases: m.Store, Accounts: m.Store, Portal: m.Store, Briefings: m.Store, Ratings: m.Store, Nominations: m.Store},
 		server.Config{PublicURL: m.Config.PublicURL, Demo: m.Config.Demo, APIRate: m.Config.APIRate, PublicRate: m.Config.PublicRate}, m.Log, reg)
 	if err != nil {
 		ln.Close()

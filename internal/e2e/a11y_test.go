@@ -35,7 +35,8 @@ func TestPortalAccessibility(t *testing.T) {
 			break
 		}
 	}
-	pages := []string{"/", fmt.Sprintf("/campaigns/%d", camp), fmt.Sprintf("/items/%d", item), "/stats", "/briefings", "/nominations", "/nominations/track", "/complaints", "/complaints/track"}
+	pages := []string{"/", fmt.Sprintf("/campaigns/%d", camp), fmt.Sprintf("/items/%d", item), "/stats", "/briefings", "/nominations", "/nominations/track", "/complaints", "/complaints/track",
+		"/services", "/cases", "/cases?kind=school", "/signup", "/signup/verify"}
 	for _, p := range pages {
 		step(t, ctx, "open "+p, chromedp.Navigate(e.url+p), chromedp.WaitReady(chromedp.CSS(`footer`)))
 		step(t, ctx, "load axe on "+p, chromedp.Evaluate[chromedp.Void](string(axe)))

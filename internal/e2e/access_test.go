@@ -153,6 +153,33 @@ var policy = map[string]rule{
 	"getFinding":      {who: "admin auditor office leader supervisor handler henan zhengzhou"},
 	"findingHistory":  {who: "admin auditor office leader supervisor handler henan zhengzhou"},
 	"getAttachment":   {who: "admin auditor office leader supervisor handler henan zhengzhou"},
+	// Online services: Henan's research service; Zhengzhou applies. The
+	// catalogue is public; an application is read by its applicant's side
+	// (Zhengzhou's operators, those over it) and the owner's office side
+	// (office, leader, handler over Henan); steps are the office's; a
+	// review is its reviewer's alone.
+	"listServices":        {who: "public"},
+	"getService":          {who: "public"},
+	"getServiceForm":      {who: "public"},
+	"createService":       {who: "office henan", body: `{"code": "acc-{n}", "name": "访问测试服务{n}", "owner_unit_id": {ha}, "applicants": "units", "workflow": [{"kind": "check", "role": "office", "days": 5}], "fields": [{"key": "a", "label": "甲", "type": "text"}]}`},
+	"changeServiceForm":   {who: "office henan", body: `{"fields": [{"key": "summary", "label": "项目摘要", "type": "text", "required": true}, {"key": "budget", "label": "经费", "type": "number"}, {"key": "plan", "label": "申报书", "type": "file"}, {"key": "members", "label": "成员", "type": "table", "columns": [{"key": "name", "label": "姓名", "type": "text"}]}]}`},
+	"serviceRanking":      {who: "office leader handler henan"},
+	"serviceOverview":     {who: "all"},
+	"uploadServiceFile":   {who: "all", upload: true},
+	"listApplications":    {who: "all"},
+	"exportApplications":  {who: "all"},
+	"createApplication":   {who: "leader operator henan zhengzhou pku", body: `{"service_id": {services}, "title": "访问测试{n}"}`},
+	"getApplication":      {who: "office leader handler henan zhengzhou"},
+	"updateApplication":   {who: "leader henan zhengzhou", body: `{"title": "访问测试{n}"}`},
+	"applicationVersions": {who: "office leader handler henan zhengzhou"},
+	"applicationHistory":  {who: "office leader handler henan zhengzhou"},
+	"getApplicationFile":  {who: "office leader handler henan zhengzhou"},
+	"listReviewerPools":   {who: "all"},
+	"createReviewerPool":  {who: "office henan", body: `{"owner_unit_id": {ha}, "name": "访问测试专家库{n}", "members": [{"user_id": {expert}}]}`},
+	"listReviews":         {who: "all"},
+	"scoreReview":         {who: "reviewer", body: `{"scores": {"quality": 8, "value": 8}}`},
+	"signUp":              {who: "public", body: `{"email": "acc{n}@example.com", "name": "访问测试", "password": "Correct-Horse-4242"}`},
+	"verifyEmail":         {who: "public", body: `{"code": "NOSUCHCODE"}`},
 }
 
 // The steps of a workflow table: the desk's and the unit's.
@@ -162,6 +189,14 @@ func init() {
 	}
 	for _, a := range []string{"sign", "return", "conclude", "rectify", "request_extension"} {
 		policy["complaint_"+a] = rule{who: "henan zhengzhou", body: `{"note": "访问测试", "conclusion": "true", "days": 3}`}
+	}
+	// Application steps: the applicant's side submits and withdraws; the
+	// office over the owner unit acts at every step.
+	for _, a := range []string{"submit", "withdraw"} {
+		policy["application_"+a] = rule{who: "leader henan zhengzhou"}
+	}
+	for _, a := range []string{"return", "pass", "assign", "approve", "reject", "deliver", "accept"} {
+		policy["application_"+a] = rule{who: "office henan", body: `{"note": "访问测试", "pool_id": {pool}, "method": "mail", "carrier": "EMS", "tracking": "1"}`}
 	}
 	// Rectification: the unit plans, reports and asks; the group decides.
 	for _, a := range []string{"plan", "progress", "request_signoff"} {
@@ -286,6 +321,7 @@ func (f *fixture) path(p string, n int) string {
 	p = strings.ReplaceAll(p, "/public/briefings/{id}", "/public/briefings/"+f.ids["briefing"])
 	p = strings.ReplaceAll(p, "/public/nominations/{code}", "/public/nominations/"+f.ids["nomination"])
 	p = strings.ReplaceAll(p, "{file}", f.ids["file"])
+	p = strings.ReplaceAll(p, "{hash}", f.ids["sha256"])
 	p = idRE.ReplaceAllStringFunc(p, func(m string) string {
 		res := idRE.FindStringSubmatch(m)[1]
 		return "/" + res + "/" + f.ids[res]
@@ -335,6 +371,7 @@ func sharedFixtures(t *testing.T, e *env) map[string]string {
 	iss := credentialEnv(t, e)
 	ids["issuers"], ids["neea"] = fmt.Sprint(iss["id"]), fmt.Sprint(e.unitID("neea"))
 	ids["public-item"], ids["briefing"], ids["nomination"] = portalFixtures(t, e, ids, "2026-06")
+	serviceSharedFixtures(t, e, ids)
 	return ids
 }
 
@@ -430,6 +467,7 @@ func fixtures(t *testing.T, e *env, shared map[string]string) *fixture {
 	f.ids["visits"], f.ids["findings"] = fmt.Sprint(vis["id"]), fmt.Sprint(fd["id"])
 	f.ids["attachments"] = fmt.Sprint(done["files"].([]any)[0].(map[string]any)["id"])
 	f.ids["credentials"] = fmt.Sprint(e.issue(t, "矩阵测试", "500")["credential"].(map[string]any)["id"])
+	serviceFixtures(t, e, f.ids)
 	f.ids["items"], f.ids["reports"], f.ids["evidence"] = item, fmt.Sprint(rep["id"]), fmt.Sprint(ev["id"])
 	f.ids["tasks"], f.ids["complaints"], f.ids["tokens"], f.ids["notices"] = fmt.Sprint(task["id"]), kid, fmt.Sprint(tok.ID), "0"
 	return f

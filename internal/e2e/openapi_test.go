@@ -305,6 +305,10 @@ func TestEveryOperationCalled(t *testing.T) {
 	call("finding_sign_off", "supervisor", "", `{"note": ""}`, 200, fid)
 	call("findingHistory", "supervisor", "", "", 200, fid)
 
+	// Online services: a research project from draft to acceptance, a
+	// withdrawal, a rejection and a mailed delivery.
+	serviceOps(t, e, call)
+
 	var missing []string
 	for id := range ops {
 		if !called[id] {
