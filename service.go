@@ -449,6 +449,7 @@ type AppVersion struct {
 
 // AppEvent is one line of an application's history.
 type AppEvent struct {
+	ID     int64     `json:"id"`
 	At     time.Time `json:"at"`
 	Actor  string    `json:"actor"`
 	Action string    `json:"action"`

@@ -163,6 +163,27 @@ func writeList[T any](w http.ResponseWriter, items []T, total, limit int, lastID
 	return writeJSON(w, http.StatusOK, listBody[T]{Items: items, Total: total, Next: next})
 }
 
+// writeCut answers one page cut from a whole, ordered list: for the short
+// lists that are ranked or counted in Go (likely duplicates, a service's
+// ranking, the overview, an application's versions and history, the
+// catalogue, pools and reviews), where no SQL order matches. The cursor is
+// the key of the last row shown; keys must be unique within the list.
+func writeCut[T any](w http.ResponseWriter, all []T, p shishi.Page, key func(T) int64) error {
+	total := len(all)
+	if p.After > 0 {
+		for i, x := range all {
+			if key(x) == p.After {
+				all = all[i+1:]
+				break
+			}
+		}
+	}
+	if p.Limit > 0 && len(all) > p.Limit {
+		all = all[:p.Limit]
+	}
+	return writeList(w, all, total, p.Limit, key)
+}
+
 func encodeCursor(id int64) string {
 	return base64.RawURLEncoding.EncodeToString([]byte("id:" + strconv.FormatInt(id, 10)))
 }

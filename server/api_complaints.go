@@ -384,21 +384,8 @@ func (s *Server) listDuplicates(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	// The few (at most ten) likely duplicates are ranked by similarity,
-	// which the database does not hold, so the page is cut from the
-	// ranked list: after the cursor's case, then at most limit.
-	total := len(ds)
-	if p.After > 0 {
-		for i, d := range ds {
-			if d.ID == p.After {
-				ds = ds[i+1:]
-				break
-			}
-		}
-	}
-	if len(ds) > p.Limit {
-		ds = ds[:p.Limit]
-	}
-	return writeList(w, ds, total, p.Limit, func(d *shishi.Duplicate) int64 { return d.ID })
+	// which the database does not hold: the page is cut from the ranked list.
+	return writeCut(w, ds, p, func(d *shishi.Duplicate) int64 { return d.ID })
 }
 
 func (s *Server) complaintFile(w http.ResponseWriter, r *http.Request) error {

@@ -25,7 +25,7 @@ type formBody struct {
 func (s *Server) serviceRoutes() {
 	s.api(&operation{Method: "GET", Path: "/api/v1/services", ID: "listServices", Tag: "services", Public: true,
 		Summary: "The catalogue of online services (网上办事): id, code, name, owner_unit, who may apply, window, workflow and current form",
-		Params:  []param{{Name: "owner_unit", In: "query", Type: "integer"}, {Name: "applicants", In: "query", Type: "string", Desc: "public or units"}},
+		Params:  listParams(param{Name: "owner_unit", In: "query", Type: "integer"}, param{Name: "applicants", In: "query", Type: "string", Desc: "public or units"}),
 		Resp:    shishi.Service{}, List: true, handle: s.listServices})
 	s.api(&operation{Method: "POST", Path: "/api/v1/services", ID: "createService", Tag: "services",
 		Summary: "Set up a service (the owner unit's office): form fields, workflow steps with roles and working days, rubric",
@@ -40,11 +40,11 @@ func (s *Server) serviceRoutes() {
 		Params:  []param{pathID()}, Body: formBody{}, Resp: shishi.Service{}, handle: s.changeServiceForm})
 	s.api(&operation{Method: "GET", Path: "/api/v1/services/{id}/ranking", ID: "serviceRanking", Tag: "services",
 		Summary: "Applications ranked by trimmed mean score (the owner's side), with mean, trimmed mean and unnamed totals",
-		Params:  []param{pathID(), {Name: "stage", In: "query", Type: "string", Desc: "review (default) or acceptance"}},
+		Params:  listParams(pathID(), param{Name: "stage", In: "query", Type: "string", Desc: "review (default) or acceptance"}),
 		Resp:    shishi.Ranked{}, List: true, handle: s.serviceRanking})
 	s.api(&operation{Method: "GET", Path: "/api/v1/service-overview", ID: "serviceOverview", Tag: "services",
 		Summary: "For the services the caller's office owns: applications per step and how many are overdue",
-		Resp:    shishi.StepCount{}, List: true, handle: s.serviceOverview})
+		Params:  listParams(), Resp: shishi.StepCount{}, List: true, handle: s.serviceOverview})
 	s.api(&operation{Method: "POST", Path: "/api/v1/service-files", ID: "uploadServiceFile", Tag: "services", Upload: true,
 		Summary: "Upload a file for a file field (multipart/form-data, field file): answers name it by {name, sha256, size}",
 		Resp:    shishi.FileAnswer{}, Status: http.StatusCreated, handle: s.uploadServiceFile})
@@ -68,10 +68,10 @@ func (s *Server) serviceRoutes() {
 		Summary: "Save a draft's or a returned application's title or answers (the applicant): a new version is kept",
 		Params:  []param{pathID()}, Body: shishi.ApplicationPatch{}, Resp: shishi.Application{}, handle: s.updateApplication})
 	s.api(&operation{Method: "GET", Path: "/api/v1/applications/{id}/versions", ID: "applicationVersions", Tag: "services",
-		Summary: "Every kept version of the answers, with the form version of each", Params: []param{pathID()},
+		Summary: "Every kept version of the answers, with the form version of each", Params: listParams(pathID()),
 		Resp: shishi.AppVersion{}, List: true, handle: s.applicationVersions})
 	s.api(&operation{Method: "GET", Path: "/api/v1/applications/{id}/history", ID: "applicationHistory", Tag: "services",
-		Summary: "What happened to an application, oldest first", Params: []param{pathID()},
+		Summary: "What happened to an application, oldest first", Params: listParams(pathID()),
 		Resp: shishi.AppEvent{}, List: true, handle: s.applicationHistory})
 	s.api(&operation{Method: "GET", Path: "/api/v1/applications/{id}/files/{hash}", ID: "getApplicationFile", Tag: "services",
 		Summary: "A file given in one of the application's file answers (any version), by its SHA-256",
@@ -97,14 +97,14 @@ func (s *Server) serviceRoutes() {
 			handle: func(w http.ResponseWriter, r *http.Request) error { return s.actOnApplication(w, r, action) }})
 	}
 	s.api(&operation{Method: "GET", Path: "/api/v1/reviewer-pools", ID: "listReviewerPools", Tag: "services", Summary: "Reviewer pools of units in reach, with members and declared conflicts",
-		Resp: shishi.Pool{}, List: true, handle: s.listReviewerPools})
+		Params: listParams(), Resp: shishi.Pool{}, List: true, handle: s.listReviewerPools})
 	s.api(&operation{Method: "POST", Path: "/api/v1/reviewer-pools", ID: "createReviewerPool", Tag: "services",
 		Summary: "Form a reviewer pool (an office): experts from any unit, each with the units they declare a conflict with",
 		Body:    shishi.PoolInput{}, Resp: shishi.Pool{}, Status: http.StatusCreated, handle: s.createReviewerPool})
 	s.api(&operation{Method: "GET", Path: "/api/v1/reviews", ID: "listReviews", Tag: "services",
 		Summary: "Reviews: the caller's own (the workbench) or an application's (the owner's side); reviewers never see each other's names",
-		Params: []param{{Name: "application", In: "query", Type: "integer"}, {Name: "mine", In: "query", Type: "boolean"},
-			{Name: "open", In: "query", Type: "boolean", Desc: "not yet scored"}},
+		Params: listParams(param{Name: "application", In: "query", Type: "integer"}, param{Name: "mine", In: "query", Type: "boolean"},
+			param{Name: "open", In: "query", Type: "boolean", Desc: "not yet scored"}),
 		Resp: shishi.Review{}, List: true, handle: s.listReviews})
 	s.api(&operation{Method: "POST", Path: "/api/v1/reviews/{id}:score", ID: "scoreReview", Tag: "services",
 		Summary: "Score an assigned review by the rubric (each criterion 0–max) with a comment; the last score moves the application on",
@@ -123,6 +123,10 @@ func boolParam(r *http.Request, v *shishi.Validator, name string) bool {
 }
 
 func (s *Server) listServices(w http.ResponseWriter, r *http.Request) error {
+	p, err := pageOf(r)
+	if err != nil {
+		return err
+	}
 	var v shishi.Validator
 	f := shishi.ServiceFilter{OwnerUnitID: positive(r, &v, "owner_unit"), Applicants: shishi.Applicants(r.URL.Query().Get("applicants"))}
 	v.Check(f.Applicants == "" || f.Applicants.Valid(), "applicants", "须为 public 或 units / must be public or units")
@@ -133,7 +137,7 @@ func (s *Server) listServices(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return writeList(w, ss, len(ss), 0, func(x *shishi.Service) int64 { return x.ID })
+	return writeCut(w, ss, p, func(x *shishi.Service) int64 { return x.ID })
 }
 
 func (s *Server) createService(w http.ResponseWriter, r *http.Request) error {
@@ -212,6 +216,10 @@ func stageParam(r *http.Request) (shishi.StepKind, error) {
 }
 
 func (s *Server) serviceRanking(w http.ResponseWriter, r *http.Request) error {
+	p, err := pageOf(r)
+	if err != nil {
+		return err
+	}
 	id, err := idParam(r)
 	if err != nil {
 		return err
@@ -224,15 +232,19 @@ func (s *Server) serviceRanking(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return writeList(w, rs, len(rs), 0, func(x shishi.Ranked) int64 { return x.Application.ID })
+	return writeCut(w, rs, p, func(x shishi.Ranked) int64 { return x.Application.ID })
 }
 
 func (s *Server) serviceOverview(w http.ResponseWriter, r *http.Request) error {
+	p, err := pageOf(r)
+	if err != nil {
+		return err
+	}
 	cs, err := s.Online.ServiceOverview(r.Context())
 	if err != nil {
 		return err
 	}
-	return writeList(w, cs, len(cs), 0, func(x shishi.StepCount) int64 { return x.Service.ID })
+	return writeCut(w, cs, p, func(x shishi.StepCount) int64 { return x.Service.ID })
 }
 
 func (s *Server) uploadServiceFile(w http.ResponseWriter, r *http.Request) error {
@@ -312,6 +324,10 @@ func (s *Server) updateApplication(w http.ResponseWriter, r *http.Request) error
 }
 
 func (s *Server) applicationVersions(w http.ResponseWriter, r *http.Request) error {
+	p, err := pageOf(r)
+	if err != nil {
+		return err
+	}
 	id, err := idParam(r)
 	if err != nil {
 		return err
@@ -320,10 +336,14 @@ func (s *Server) applicationVersions(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	return writeList(w, vs, len(vs), 0, func(x shishi.AppVersion) int64 { return int64(x.Version) })
+	return writeCut(w, vs, p, func(x shishi.AppVersion) int64 { return int64(x.Version) })
 }
 
 func (s *Server) applicationHistory(w http.ResponseWriter, r *http.Request) error {
+	p, err := pageOf(r)
+	if err != nil {
+		return err
+	}
 	id, err := idParam(r)
 	if err != nil {
 		return err
@@ -332,7 +352,7 @@ func (s *Server) applicationHistory(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	return writeList(w, es, len(es), 0, func(shishi.AppEvent) int64 { return 0 })
+	return writeCut(w, es, p, func(x shishi.AppEvent) int64 { return x.ID })
 }
 
 func (s *Server) actOnApplication(w http.ResponseWriter, r *http.Request, action string) error {
@@ -354,11 +374,15 @@ func (s *Server) actOnApplication(w http.ResponseWriter, r *http.Request, action
 }
 
 func (s *Server) listReviewerPools(w http.ResponseWriter, r *http.Request) error {
+	p, err := pageOf(r)
+	if err != nil {
+		return err
+	}
 	ps, err := s.Online.FindPools(r.Context())
 	if err != nil {
 		return err
 	}
-	return writeList(w, ps, len(ps), 0, func(x *shishi.Pool) int64 { return x.ID })
+	return writeCut(w, ps, p, func(x *shishi.Pool) int64 { return x.ID })
 }
 
 func (s *Server) createReviewerPool(w http.ResponseWriter, r *http.Request) error {
@@ -374,6 +398,10 @@ func (s *Server) createReviewerPool(w http.ResponseWriter, r *http.Request) erro
 }
 
 func (s *Server) listReviews(w http.ResponseWriter, r *http.Request) error {
+	p, err := pageOf(r)
+	if err != nil {
+		return err
+	}
 	var v shishi.Validator
 	f := shishi.ReviewFilter{ApplicationID: positive(r, &v, "application"), Mine: boolParam(r, &v, "mine"), Open: boolParam(r, &v, "open")}
 	if err := v.Err(); err != nil {
@@ -383,7 +411,7 @@ func (s *Server) listReviews(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return writeList(w, rs, len(rs), 0, func(x *shishi.Review) int64 { return x.ID })
+	return writeCut(w, rs, p, func(x *shishi.Review) int64 { return x.ID })
 }
 
 func (s *Server) scoreReview(w http.ResponseWriter, r *http.Request) error {

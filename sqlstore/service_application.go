@@ -398,7 +398,7 @@ func (d *DB) ApplicationHistory(ctx context.Context, id int64) ([]shishi.AppEven
 	if _, err := d.findApplication(ctx, d.db, id); err != nil {
 		return nil, err
 	}
-	rows, err := d.db.QueryContext(ctx, `SELECT at, actor, action, from_status, to_status, note FROM application_events WHERE application_id = $1 ORDER BY id`, id)
+	rows, err := d.db.QueryContext(ctx, `SELECT id, at, actor, action, from_status, to_status, note FROM application_events WHERE application_id = $1 ORDER BY id`, id)
 	if err != nil {
 		return nil, shishi.Internal(err)
 	}
@@ -406,7 +406,7 @@ func (d *DB) ApplicationHistory(ctx context.Context, id int64) ([]shishi.AppEven
 	var out []shishi.AppEvent
 	for rows.Next() {
 		var e shishi.AppEvent
-		if err := rows.Scan(&e.At, &e.Actor, &e.Action, &e.From, &e.To, &e.Note); err != nil {
+		if err := rows.Scan(&e.ID, &e.At, &e.Actor, &e.Action, &e.From, &e.To, &e.Note); err != nil {
 			return nil, shishi.Internal(err)
 		}
 		e.At = e.At.UTC()
