@@ -26,6 +26,7 @@ func (s *Server) apiRoutes() {
 	s.integrationRoutes()
 	s.supervisionRoutes()
 	s.portalAPIRoutes()
+	s.participationAPIRoutes()
 	s.mountAPI()
 }
 
