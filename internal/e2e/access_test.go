@@ -119,6 +119,19 @@ var policy = map[string]rule{
 	"getItemRatings":      {who: "public"},
 	"getCampaignRatings":  {who: "public"},
 	"trackNomination":     {who: "public"},
+	// The portal's writes: briefings, proposals and the satisfaction floor
+	// are the campaign office's; anyone rates and proposes.
+	"generateBriefing":  {who: "office henan", body: `{"campaign_id": {campaigns}, "period": "2026-07"}`},
+	"getBriefing":       {who: "office henan"},
+	"editBriefing":      {who: "office henan", body: `{"title": "访问矩阵简报{n}", "intro": "导语", "closing": "结语"}`},
+	"publishBriefing":   {who: "office henan"},
+	"mergeNomination":   {who: "office henan", body: `{"into": {nomination-id}}`},
+	"declineNomination": {who: "office henan", body: `{"reason": "访问测试：不在本年度范围"}`},
+	"adoptNomination":   {who: "office henan", body: `{"tier_id": {tier}, "lead_unit_id": {ha-zz}}`},
+	"getRatingFloor":    {who: "admin auditor office leader handler supervisor henan zhengzhou"},
+	"setRatingFloor":    {who: "office henan", body: `{"floor": 80, "min_count": 10}`},
+	"rateItem":          {who: "public", body: `{"score": 5, "comment": "访问测试"}`},
+	"nominate":          {who: "public", body: `{"campaign_id": {campaigns}, "title": "访问矩阵点单{n}", "body": "希望增加课后托管服务。"}`},
 	// Integration: webhooks by the admin or office over the unit; the job
 	// queue's dead letters are the admin's; mail choices are one's own.
 	"listWebhooks":   {who: "all"},
@@ -334,6 +347,11 @@ func sharedFixtures(t *testing.T, e *env) map[string]string {
 	iss := credentialEnv(t, e)
 	ids["issuers"], ids["neea"] = fmt.Sprint(iss["id"]), fmt.Sprint(e.unitID("neea"))
 	ids["public-item"], ids["briefing"], ids["nomination"] = portalFixtures(t, e, ids, "2026-06")
+	n, err := e.m.Store.TrackNomination(e.sys, ids["nomination"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids["nomination-id"] = fmt.Sprint(n.ID)
 	return ids
 }
 
@@ -429,6 +447,18 @@ func fixtures(t *testing.T, e *env, shared map[string]string) *fixture {
 	f.ids["visits"], f.ids["findings"] = fmt.Sprint(vis["id"]), fmt.Sprint(fd["id"])
 	f.ids["attachments"] = fmt.Sprint(done["files"].([]any)[0].(map[string]any)["id"])
 	f.ids["credentials"] = fmt.Sprint(e.issue(t, "矩阵测试", "500")["credential"].(map[string]any)["id"])
+	// A draft briefing of a campaign of its own (a campaign has one
+	// briefing a month, and a publish ends the draft) and a waiting proposal.
+	bc := must(e.api("POST", "/api/v1/campaigns", "henan", fmt.Sprintf(`{"name": "访问矩阵简报活动%d", "starts_on": "2026-01-01", "ends_on": "2026-12-31", "tiers": ["测试"]}`, fixtureN)), "briefing campaign")
+	b, err := e.m.Store.GenerateBriefing(e.sys, int64(bc["id"].(float64)), "2026-10")
+	if err != nil {
+		t.Fatal(err)
+	}
+	nom, err := e.m.Store.Nominate(e.sys, fmt.Sprintf("access-matrix-%d", fixtureN), shishi.NominationInput{CampaignID: mustAtoi(f.ids["campaigns"]), Title: fmt.Sprintf("访问矩阵建议%d", fixtureN), Body: "希望开放学校图书馆。"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.ids["briefings"], f.ids["nominations"] = fmt.Sprint(b.ID), fmt.Sprint(nom.ID)
 	f.ids["items"], f.ids["reports"], f.ids["evidence"] = item, fmt.Sprint(rep["id"]), fmt.Sprint(ev["id"])
 	f.ids["tasks"], f.ids["complaints"], f.ids["tokens"], f.ids["notices"] = fmt.Sprint(task["id"]), kid, fmt.Sprint(tok.ID), "0"
 	return f
