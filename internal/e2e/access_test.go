@@ -113,6 +113,9 @@ var policy = map[string]rule{
 	"resumeCredential":     {who: "issuer", body: `{"reason": "访问测试"}`},
 	"reissueCredential":    {who: "issuer", body: `{"reason": "访问测试"}`},
 	"verifyCredential":     {who: "public", body: `{}`},
+	"createHolderCode":     {who: "public", body: `{"number": "{credential-number}", "name": "矩阵测试", "id_number": "11010519491231002X", "days": 7}`},
+	"listHolderCodes":      {who: "public", body: `{"number": "{credential-number}", "name": "矩阵测试", "id_number": "11010519491231002X"}`},
+	"closeHolderCode":      {who: "public", body: `{"number": "{credential-number}", "name": "矩阵测试", "id_number": "11010519491231002X"}`},
 	// The portal's JSON: public and read-only, like its pages.
 	"listPublicBriefings": {who: "public"},
 	"getPublicBriefing":   {who: "public"},
@@ -446,7 +449,13 @@ func fixtures(t *testing.T, e *env, shared map[string]string) *fixture {
 	fd := must(e.api("POST", "/api/v1/findings", "supervisor", `{"group_id": `+f.ids["groups"]+`, "unit_id": `+f.ids["ha-zz"]+`, "severity": "minor", "description": "访问矩阵问题", "days": 5}`), "finding")
 	f.ids["visits"], f.ids["findings"] = fmt.Sprint(vis["id"]), fmt.Sprint(fd["id"])
 	f.ids["attachments"] = fmt.Sprint(done["files"].([]any)[0].(map[string]any)["id"])
-	f.ids["credentials"] = fmt.Sprint(e.issue(t, "矩阵测试", "500")["credential"].(map[string]any)["id"])
+	cred := e.issue(t, "矩阵测试", "500")["credential"].(map[string]any)
+	f.ids["credentials"], f.ids["credential-number"] = fmt.Sprint(cred["id"]), cred["number"].(string)
+	hc, err := e.m.Store.CreateHolderCode(e.sys, f.ids["credential-number"], "矩阵测试", "11010519491231002X", 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.ids["holder-codes"] = fmt.Sprint(hc.ID)
 	// A draft briefing of a campaign of its own (a campaign has one
 	// briefing a month, and a publish ends the draft) and a waiting proposal.
 	bc := must(e.api("POST", "/api/v1/campaigns", "henan", fmt.Sprintf(`{"name": "访问矩阵简报活动%d", "starts_on": "2026-01-01", "ends_on": "2026-12-31", "tiers": ["测试"]}`, fixtureN)), "briefing campaign")

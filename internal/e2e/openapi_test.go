@@ -272,6 +272,13 @@ func TestEveryOperationCalled(t *testing.T) {
 	call("getCredential", "issuer", "", "", 200, credID)
 	vc := call("getCredentialVC", "issuer", "", "", 200, credID)
 	call("verifyCredential", "", "", string(vc.body), 200)
+	// The holder's verification codes, anonymous, proved by number, name and identity number.
+	proof := fmt.Sprintf(`"number": %q, "name": "张三", "id_number": "11010519491231002X"`, issued["credential"].(map[string]any)["number"])
+	hc := num(call("createHolderCode", "", "", `{`+proof+`, "days": 7}`, 201), "id")
+	if l := call("listHolderCodes", "", "", `{`+proof+`}`, 200).json(t)["items"].([]any); len(l) != 1 {
+		t.Errorf("holder codes: %v", l)
+	}
+	call("closeHolderCode", "", "", `{`+proof+`}`, 204, hc)
 	call("suspendCredential", "issuer", "", `{"reason": "核查中"}`, 200, credID)
 	call("resumeCredential", "issuer", "", `{"reason": "核查完毕"}`, 200, credID)
 	re := call("reissueCredential", "issuer", "", `{"reason": "换发"}`, 200, credID).json(t)

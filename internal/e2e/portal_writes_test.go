@@ -264,3 +264,66 @@ func TestPortalWritesAPI(t *testing.T) {
 		}
 	})
 }
+
+// TestHolderCodesAPI: a holder's codes through the API: a wrong proof is
+// not found and makes nothing, a bad validity names "days", and only the
+// answer that makes a code shows it whole.
+func TestHolderCodesAPI(t *testing.T) {
+	t.Setenv("SHISHI_PUBLIC_RATE", "1000")
+	testdb.Each(t, func(t *testing.T, dsn string) {
+		e := start(t, dsn)
+		credentialEnv(t, e)
+		number := e.issue(t, "李雷", "480")["credential"].(map[string]any)["number"].(string)
+		proof := fmt.Sprintf(`"number": %q, "name": "李雷", "id_number": "11010519491231002X"`, number)
+		list := func() []any {
+			r := e.api("POST", "/api/v1/holder-codes:query", "", `{`+proof+`}`)
+			if r.status != 200 {
+				t.Fatalf("list: %d %s", r.status, r.body)
+			}
+			return r.json(t)["items"].([]any)
+		}
+		for _, bad := range []struct {
+			body  string
+			want  int
+			field string
+		}{
+			{`{` + proof + `, "days": 0}`, 422, "days"},
+			{`{` + proof + `, "days": 400}`, 422, "days"},
+			{`{` + proof + `, "days": "七"}`, 422, "days"},
+			{`{` + strings.Replace(proof, "李雷", "韩梅梅", 1) + `, "days": 7}`, 404, ""},
+			{`{` + strings.Replace(proof, "002X", "0030", 1) + `, "days": 7}`, 404, ""},
+		} {
+			r := e.api("POST", "/api/v1/holder-codes", "", bad.body)
+			if r.status != bad.want || (bad.field != "" && !fieldErr(t, r, bad.field)) {
+				t.Errorf("make %s: %d %s, want %d %s", bad.body, r.status, r.body, bad.want, bad.field)
+			}
+		}
+		if l := list(); len(l) != 0 {
+			t.Fatalf("refused requests made codes: %v", l)
+		}
+		r := e.api("POST", "/api/v1/holder-codes", "", `{`+proof+`, "days": 30}`, "Idempotency-Key", "hc-1")
+		if r.status != 201 || len(r.json(t)["code"].(string)) != 16 {
+			t.Fatalf("make: %d %s", r.status, r.body)
+		}
+		if r2 := e.api("POST", "/api/v1/holder-codes", "", `{`+proof+`, "days": 30}`, "Idempotency-Key", "hc-1"); r2.status != 201 || r2.json(t)["id"] != r.json(t)["id"] {
+			t.Fatalf("retry with the key: %d %s", r2.status, r2.body)
+		}
+		id := int64(r.json(t)["id"].(float64))
+		l := list()
+		if len(l) != 1 || strings.Contains(string(e.api("POST", "/api/v1/holder-codes:query", "", `{`+proof+`}`).body), r.json(t)["code"].(string)) {
+			t.Fatalf("list shows the whole code or not one code: %v", l)
+		}
+		if r := e.api("POST", fmt.Sprintf("/api/v1/holder-codes/%d:close", id), "", `{`+strings.Replace(proof, "李雷", "韩梅梅", 1)+`}`); r.status != 404 {
+			t.Errorf("close with a wrong proof: %d %s", r.status, r.body)
+		}
+		if list()[0].(map[string]any)["closed_at"] != nil {
+			t.Fatal("a refused close closed the code")
+		}
+		if r := e.api("POST", fmt.Sprintf("/api/v1/holder-codes/%d:close", id), "", `{`+proof+`}`); r.status != 204 {
+			t.Fatalf("close: %d %s", r.status, r.body)
+		}
+		if list()[0].(map[string]any)["closed_at"] == nil {
+			t.Fatal("the code is not closed")
+		}
+	})
+}
