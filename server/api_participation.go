@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"strconv"
 
 	"github.com/shishi-edu/shishi"
 )
@@ -41,6 +42,9 @@ func (s *Server) participationAPIRoutes() {
 	s.api(&operation{Method: "POST", Path: "/api/v1/briefings", ID: "generateBriefing", Tag: "portal", Status: http.StatusCreated,
 		Summary: "Draft a campaign's briefing for a month from the live ledger, or refresh the figures of its draft (the campaign office); 409 once published",
 		Body:    generateBody{}, Resp: shishi.Briefing{}, ETag: true, handle: s.generateBriefing})
+	s.api(&operation{Method: "GET", Path: "/api/v1/briefings", ID: "listBriefings", Tag: "portal",
+		Summary: "Briefings of the campaigns the caller's office runs, drafts included, newest first", Params: listParams(),
+		Resp: shishi.Briefing{}, List: true, handle: s.listBriefings})
 	s.api(&operation{Method: "GET", Path: "/api/v1/briefings/{id}", ID: "getBriefing", Tag: "portal",
 		Summary: "A briefing, draft or published, for its campaign office", Params: []param{pathID()},
 		Resp: shishi.Briefing{}, ETag: true, handle: s.getBriefing})
@@ -51,6 +55,11 @@ func (s *Server) participationAPIRoutes() {
 		Summary: "Publish a draft (the campaign office); it then shows on the portal, in the PDF and the feed",
 		Params:  []param{pathID()}, Resp: shishi.Briefing{}, handle: s.publishBriefing})
 
+	s.api(&operation{Method: "GET", Path: "/api/v1/nominations", ID: "listNominations", Tag: "portal",
+		Summary: "Proposals to the campaigns the caller's office runs, newest first (status=received: those waiting)",
+		Params: listParams(param{Name: "campaign", In: "query", Type: "integer"},
+			param{Name: "status", In: "query", Type: "string", Desc: "received, merged, declined or adopted"}),
+		Resp: shishi.Nomination{}, List: true, handle: s.listNominations})
 	s.api(&operation{Method: "POST", Path: "/api/v1/nominations/{id}:merge", ID: "mergeNomination", Tag: "portal",
 		Summary: "Merge a waiting proposal into another proposal of the same campaign (the campaign office)",
 		Params:  []param{pathID()}, Body: mergeBody{}, Resp: shishi.Nomination{}, handle: s.triage("merge")})
@@ -94,6 +103,45 @@ func (s *Server) generateBriefing(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	return writeBriefing(w, http.StatusCreated, b)
+}
+
+func (s *Server) listBriefings(w http.ResponseWriter, r *http.Request) error {
+	p, err := pageOf(r)
+	if err != nil {
+		return err
+	}
+	bs, total, err := s.Briefings.ListBriefings(r.Context(), p)
+	if err != nil {
+		return err
+	}
+	return writeList(w, bs, total, p.Limit, func(b *shishi.Briefing) int64 { return b.ID })
+}
+
+func (s *Server) listNominations(w http.ResponseWriter, r *http.Request) error {
+	var v shishi.Validator
+	var f shishi.NominationFilter
+	if c := r.URL.Query().Get("campaign"); c != "" {
+		n, err := strconv.ParseInt(c, 10, 64)
+		v.Check(err == nil && n > 0, "campaign", "须为正整数 / must be a positive integer")
+		f.CampaignID = n
+	}
+	switch f.Status = shishi.NominationStatus(r.URL.Query().Get("status")); f.Status {
+	case "", shishi.NominationReceived, shishi.NominationMerged, shishi.NominationDeclined, shishi.NominationAdopted:
+	default:
+		v.Add("status", "须为 received、merged、declined 或 adopted / must be received, merged, declined or adopted")
+	}
+	p, err := pageOf(r)
+	if err != nil {
+		return err
+	}
+	if err := v.Err(); err != nil {
+		return err
+	}
+	ns, total, err := s.Nominations.ListNominations(r.Context(), f, p)
+	if err != nil {
+		return err
+	}
+	return writeList(w, ns, total, p.Limit, func(n *shishi.Nomination) int64 { return n.ID })
 }
 
 func (s *Server) getBriefing(w http.ResponseWriter, r *http.Request) error {

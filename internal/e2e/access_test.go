@@ -126,6 +126,8 @@ var policy = map[string]rule{
 	// are the campaign office's; anyone rates and proposes.
 	"generateBriefing":  {who: "office henan", body: `{"campaign_id": {campaigns}, "period": "2026-07"}`},
 	"getBriefing":       {who: "office henan"},
+	"listBriefings":     {who: "all"},
+	"listNominations":   {who: "all"},
 	"editBriefing":      {who: "office henan", body: `{"title": "访问矩阵简报{n}", "intro": "导语", "closing": "结语"}`},
 	"publishBriefing":   {who: "office henan"},
 	"mergeNomination":   {who: "office henan", body: `{"into": {nomination-id}}`},

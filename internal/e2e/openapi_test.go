@@ -143,11 +143,17 @@ func TestEveryOperationCalled(t *testing.T) {
 	// The portal's writes: the office's briefing, proposals and floor.
 	b := num(call("generateBriefing", "henan", "", fmt.Sprintf(`{"campaign_id": %d, "period": "2021-07"}`, cid), 201), "id")
 	call("getBriefing", "henan", "", "", 200, b)
+	if l := call("listBriefings", "henan", "?limit=5", "", 200).json(t); l["total"].(float64) < 2 {
+		t.Errorf("briefings listed: %v", l)
+	}
 	call("editBriefing", "henan", "", `{"title": "2021年7月工作简报", "intro": "本月进展", "closing": "下月安排"}`, 200, b)
 	call("publishBriefing", "henan", "", "", 200, b)
 	var noms [3]int64
 	for i := range noms {
 		noms[i] = num(call("nominate", "", "", fmt.Sprintf(`{"campaign_id": %d, "title": "接口点单%d", "body": "希望开放学校运动场。"}`, cid, i), 201), "id")
+	}
+	if l := call("listNominations", "henan", fmt.Sprintf("?campaign=%d&status=received", cid), "", 200).json(t); l["total"].(float64) != 4 {
+		t.Errorf("waiting proposals listed: %v", l)
 	}
 	call("mergeNomination", "henan", "", fmt.Sprintf(`{"into": %d}`, noms[1]), 200, noms[0])
 	call("declineNomination", "henan", "", `{"reason": "不在本年度范围"}`, 200, noms[1])

@@ -166,6 +166,29 @@ func TestPortalWritesAPI(t *testing.T) {
 			t.Fatalf("%d proposals stored, want %d", n, shishi.NominationsPerDay)
 		}
 
+		// The office's list: its own campaigns only, paged, filtered.
+		list := func(login, query string) response { return e.api("GET", "/api/v1/nominations"+query, login, "") }
+		if r := list("henan", "?status=waiting"); !fieldErr(t, r, "status") {
+			t.Errorf("unknown status: %d %s", r.status, r.body)
+		}
+		if r := list("henan", "?campaign=x"); !fieldErr(t, r, "campaign") {
+			t.Errorf("bad campaign: %d %s", r.status, r.body)
+		}
+		if l := list("zhengzhou", "").json(t); l["total"] != 0.0 {
+			t.Errorf("another unit lists proposals: %v", l)
+		}
+		first := list("henan", fmt.Sprintf("?campaign=%d&status=received&limit=2", cid)).json(t)
+		second := list("henan", fmt.Sprintf("?campaign=%d&status=received&limit=2&cursor=%s", cid, first["next"])).json(t)
+		if first["total"] != 3.0 || len(first["items"].([]any)) != 2 || len(second["items"].([]any)) != 1 || second["next"] != "" {
+			t.Fatalf("paged list: %v / %v", first, second)
+		}
+		if l := e.api("GET", "/api/v1/briefings", "henan", "").json(t); l["total"] != 1.0 {
+			t.Errorf("office briefings: %v", l)
+		}
+		if l := e.api("GET", "/api/v1/briefings", "zhengzhou", "").json(t); l["total"] != 0.0 {
+			t.Errorf("another unit lists briefings: %v", l)
+		}
+
 		// The office's triage: bad input names the field, the proposal waits.
 		triage := func(id int64, action, who, body string) response {
 			return e.api("POST", fmt.Sprintf("/api/v1/nominations/%d:%s", id, action), who, body)
