@@ -2,6 +2,8 @@ package e2e
 
 import (
 	"fmt"
+	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -349,4 +351,43 @@ func TestHolderCodesAPI(t *testing.T) {
 			t.Fatal("the code is not closed")
 		}
 	})
+}
+
+// TestPortalWritesThrottled: the public's API writes draw on the same
+// per-address bucket as the pages' forms: a proposal on the page and a
+// rating through the API use it up, and the next API proposal is 429
+// with Retry-After and is not stored.
+func TestPortalWritesThrottled(t *testing.T) {
+	t.Setenv("SHISHI_PUBLIC_RATE", "3")
+	e := start(t, testdb.SQLite(t))
+	c := e.api("POST", "/api/v1/campaigns", "henan", `{"name": "限流活动", "starts_on": "2026-01-01", "ends_on": "2026-12-31", "tiers": ["重点事项"]}`).json(t)
+	cid, tier := int64(c["id"].(float64)), int64(c["tiers"].([]any)[0].(map[string]any)["id"].(float64))
+	r := e.api("POST", fmt.Sprintf("/api/v1/campaigns/%d/items", cid), "henan", fmt.Sprintf(`{"tier_id": %d, "title": "公开事项", "leader_name": "测试", "lead_unit_id": %d, "deadline": "2026-12-31", "public": true}`, tier, e.unitID("ha-zz")))
+	item := int64(r.json(t)["id"].(float64))
+	if r := e.api("POST", fmt.Sprintf("/api/v1/items/%d:approve", item), "henan", `{}`); r.status != 200 {
+		t.Fatalf("approve: %d %s", r.status, r.body)
+	}
+	page, err := http.PostForm(e.url+"/nominations", url.Values{"campaign_id": {fmt.Sprint(cid)}, "title": {"页面点单"}, "body": {"希望学校开放图书馆阅览室。"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page.Body.Close()
+	if page.StatusCode != 201 {
+		t.Fatalf("page proposal: %d", page.StatusCode)
+	}
+	if r := e.api("POST", fmt.Sprintf("/api/v1/public/items/%d/ratings", item), "", `{"score": 5}`); r.status != 409 {
+		t.Fatalf("rating an item in progress: %d %s", r.status, r.body)
+	}
+	body := fmt.Sprintf(`{"campaign_id": %d, "title": "接口点单", "body": "希望学校开放运动场地。"}`, cid)
+	if r := e.api("POST", "/api/v1/public/nominations", "", body); r.status != 201 {
+		t.Fatalf("third write: %d %s", r.status, r.body)
+	}
+	r = e.api("POST", "/api/v1/public/nominations", "", body)
+	if r.status != 429 || r.header.Get("Retry-After") == "" {
+		t.Fatalf("fourth write: %d %s, want 429 with Retry-After", r.status, r.body)
+	}
+	ns, err := e.m.Store.FindNominations(e.asUser("henan"))
+	if err != nil || len(ns) != 2 {
+		t.Fatalf("%d proposals stored (%v), want 2", len(ns), err)
+	}
 }
