@@ -180,6 +180,9 @@ type BriefingService interface {
 	// FindBriefings lists the briefings of the campaigns the actor runs,
 	// drafts included, newest month first.
 	FindBriefings(ctx context.Context) ([]*Briefing, error)
+	// ListBriefings pages through the same briefings, newest first, and
+	// says how many there are (the API's list).
+	ListBriefings(ctx context.Context, p Page) ([]*Briefing, int, error)
 	// FindBriefing returns one for its office. ENOTFOUND.
 	FindBriefing(ctx context.Context, id int64) (*Briefing, error)
 	// PublishedBriefings lists a page of the published briefings, newest

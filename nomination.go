@@ -75,6 +75,13 @@ type NominationTriage struct {
 	LeadUnitID int64  `json:"lead_unit_id"`
 }
 
+// NominationFilter narrows the office's list of proposals; zero values
+// do not narrow.
+type NominationFilter struct {
+	CampaignID int64
+	Status     NominationStatus
+}
+
 // NominationService takes proposals from the public and the office's
 // triage.
 type NominationService interface {
@@ -87,6 +94,9 @@ type NominationService interface {
 	// FindNominations lists the proposals to the campaigns the actor runs,
 	// those waiting first.
 	FindNominations(ctx context.Context) ([]*Nomination, error)
+	// ListNominations pages through the same proposals, newest first,
+	// narrowed by f, and says how many match (the API's list).
+	ListNominations(ctx context.Context, f NominationFilter, p Page) ([]*Nomination, int, error)
 	// TriageNomination decides a waiting proposal (the campaign's office),
 	// with its audit entry in the same transaction. EINVALID, EFORBIDDEN,
 	// ENOTFOUND, ECONFLICT (decided already).

@@ -105,7 +105,7 @@ func (s *Server) serveOp(op *operation) http.HandlerFunc {
 			}
 			r = r.WithContext(shishi.WithActor(r.Context(), a))
 		}
-		if key := r.Header.Get("Idempotency-Key"); key != "" && op.Method == http.MethodPost && op.Status == http.StatusCreated && s.Idem != nil && !op.Public {
+		if key := r.Header.Get("Idempotency-Key"); key != "" && op.Method == http.MethodPost && op.Status == http.StatusCreated && s.Idem != nil {
 			s.idempotent(w, r, op, key)
 			return
 		}

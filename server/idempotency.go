@@ -48,11 +48,21 @@ func validKey(k string) bool {
 // first request runs and its answer is kept for a day; a retry with the
 // same key and the same body gets that answer again (Idempotent-Replayed:
 // true) and creates nothing; the same key with another request is refused.
+//
+// Keys are per user. A public submission has no user: its keys are kept
+// under user 0 and the caller's address, so one client cannot replay
+// another's answer (a proposal's tracking code, a complaint's secret) by
+// guessing its key.
 func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, op *operation, key string) {
-	a := shishi.ActorFrom(r.Context())
 	if !validKey(key) {
 		s.apiError(w, r, shishi.Invalid(shishi.FieldError{Field: "Idempotency-Key", Message: "须为 1–255 个可见 ASCII 字符 / must be 1–255 visible ASCII characters"}))
 		return
+	}
+	var user int64
+	if op.Public {
+		key = "public " + clientIP(r) + " " + key // a space never occurs in a valid key
+	} else {
+		user = shishi.ActorFrom(r.Context()).UserID
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxSheet+2<<20))
 	if err != nil {
@@ -62,7 +72,7 @@ func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, op *operatio
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	sum := sha256.Sum256(body)
 	hash := hex.EncodeToString(sum[:])
-	prev, err := s.Idem.ReserveKey(r.Context(), a.UserID, key, shishi.IdempotentResponse{Method: r.Method, Path: r.URL.Path, BodyHash: hash})
+	prev, err := s.Idem.ReserveKey(r.Context(), user, key, shishi.IdempotentResponse{Method: r.Method, Path: r.URL.Path, BodyHash: hash})
 	if err != nil {
 		s.apiError(w, r, err)
 		return
@@ -86,7 +96,7 @@ func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, op *operatio
 		s.apiError(cw, r, err)
 	}
 	ok := cw.status >= 200 && cw.status < 300
-	if err := s.Idem.CompleteKey(r.Context(), a.UserID, key, cw.status, cw.buf.Bytes(), ok); err != nil {
+	if err := s.Idem.CompleteKey(r.Context(), user, key, cw.status, cw.buf.Bytes(), ok); err != nil {
 		s.log.Error("idempotency key", "request_id", requestID(r.Context()), "err", err)
 	}
 }

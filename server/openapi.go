@@ -22,6 +22,7 @@ func (s *Server) apiRoutes() {
 	s.complaintRoutes()
 	if s.Credentials != nil {
 		s.credentialRoutes()
+		s.holderAPIRoutes()
 	}
 	s.integrationRoutes()
 	s.supervisionRoutes()
@@ -32,6 +33,7 @@ func (s *Server) apiRoutes() {
 	if s.Accounts != nil {
 		s.accountRoutes()
 	}
+	s.participationAPIRoutes()
 	s.mountAPI()
 }
 

@@ -224,6 +224,19 @@ func (d *DB) FindBriefings(ctx context.Context) ([]*shishi.Briefing, error) {
 	return d.scanBriefings(ctx, d.read(), `WHERE `+reach(shishi.ActorFrom(ctx), "cu.path", &q, shishi.RoleOffice)+` ORDER BY b.period DESC, b.id DESC LIMIT 500`, q)
 }
 
+// ListBriefings implements shishi.BriefingService.
+func (d *DB) ListBriefings(ctx context.Context, p shishi.Page) ([]*shishi.Briefing, int, error) {
+	var q args
+	where := `WHERE ` + reach(shishi.ActorFrom(ctx), "cu.path", &q, shishi.RoleOffice)
+	total, err := count(ctx, d.db, `FROM briefings b JOIN campaigns c ON c.id = b.campaign_id JOIN units cu ON cu.id = c.unit_id `+where, q)
+	if err != nil {
+		return nil, 0, err
+	}
+	cond, tail := byID("b.id", true).page(p, &q)
+	bs, err := d.scanBriefings(ctx, d.db, where+cond+tail, q)
+	return bs, total, err
+}
+
 // PublishedBriefings implements shishi.BriefingService.
 func (d *DB) PublishedBriefings(ctx context.Context, p shishi.Page) ([]*shishi.Briefing, int, error) {
 	var q args

@@ -98,6 +98,25 @@ func (d *DB) FindNominations(ctx context.Context) ([]*shishi.Nomination, error) 
 		` ORDER BY CASE WHEN n.status = `+waiting+` THEN 0 ELSE 1 END, n.id DESC LIMIT 500`, q)
 }
 
+// ListNominations implements shishi.NominationService.
+func (d *DB) ListNominations(ctx context.Context, f shishi.NominationFilter, p shishi.Page) ([]*shishi.Nomination, int, error) {
+	var q args
+	where := `WHERE ` + reach(shishi.ActorFrom(ctx), "cu.path", &q, shishi.RoleOffice)
+	if f.CampaignID > 0 {
+		where += ` AND n.campaign_id = ` + q.add(f.CampaignID)
+	}
+	if f.Status != "" {
+		where += ` AND n.status = ` + q.add(string(f.Status))
+	}
+	total, err := count(ctx, d.db, `FROM nominations n JOIN campaigns c ON c.id = n.campaign_id JOIN units cu ON cu.id = c.unit_id `+where, q)
+	if err != nil {
+		return nil, 0, err
+	}
+	cond, tail := byID("n.id", true).page(p, &q)
+	ns, err := d.scanNominations(ctx, d.db, where+cond+tail, q)
+	return ns, total, err
+}
+
 // TriageNomination implements shishi.NominationService.
 func (d *DB) TriageNomination(ctx context.Context, id int64, t shishi.NominationTriage) (*shishi.Nomination, error) {
 	var out *shishi.Nomination

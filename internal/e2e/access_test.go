@@ -114,12 +114,30 @@ var policy = map[string]rule{
 	"resumeCredential":     {who: "issuer", body: `{"reason": "访问测试"}`},
 	"reissueCredential":    {who: "issuer", body: `{"reason": "访问测试"}`},
 	"verifyCredential":     {who: "public", body: `{}`},
+	"createHolderCode":     {who: "public", body: `{"number": "{credential-number}", "name": "矩阵测试", "id_number": "11010519491231002X", "days": 7}`},
+	"listHolderCodes":      {who: "public", body: `{"number": "{credential-number}", "name": "矩阵测试", "id_number": "11010519491231002X"}`},
+	"closeHolderCode":      {who: "public", body: `{"number": "{credential-number}", "name": "矩阵测试", "id_number": "11010519491231002X"}`},
 	// The portal's JSON: public and read-only, like its pages.
 	"listPublicBriefings": {who: "public"},
 	"getPublicBriefing":   {who: "public"},
 	"getItemRatings":      {who: "public"},
 	"getCampaignRatings":  {who: "public"},
 	"trackNomination":     {who: "public"},
+	// The portal's writes: briefings, proposals and the satisfaction floor
+	// are the campaign office's; anyone rates and proposes.
+	"generateBriefing":  {who: "office henan", body: `{"campaign_id": {campaigns}, "period": "2026-07"}`},
+	"getBriefing":       {who: "office henan"},
+	"listBriefings":     {who: "all"},
+	"listNominations":   {who: "all"},
+	"editBriefing":      {who: "office henan", body: `{"title": "访问矩阵简报{n}", "intro": "导语", "closing": "结语"}`},
+	"publishBriefing":   {who: "office henan"},
+	"mergeNomination":   {who: "office henan", body: `{"into": {nomination-id}}`},
+	"declineNomination": {who: "office henan", body: `{"reason": "访问测试：不在本年度范围"}`},
+	"adoptNomination":   {who: "office henan", body: `{"tier_id": {tier}, "lead_unit_id": {ha-zz}}`},
+	"getRatingFloor":    {who: "admin auditor office leader handler supervisor henan zhengzhou"},
+	"setRatingFloor":    {who: "office henan", body: `{"floor": 80, "min_count": 10}`},
+	"rateItem":          {who: "public", body: `{"score": 5, "comment": "访问测试"}`},
+	"nominate":          {who: "public", body: `{"campaign_id": {campaigns}, "title": "访问矩阵点单{n}", "body": "希望增加课后托管服务。"}`},
 	// Integration: webhooks by the admin or office over the unit; the job
 	// queue's dead letters are the admin's; mail choices are one's own.
 	"listWebhooks":   {who: "all"},
@@ -372,6 +390,11 @@ func sharedFixtures(t *testing.T, e *env) map[string]string {
 	ids["issuers"], ids["neea"] = fmt.Sprint(iss["id"]), fmt.Sprint(e.unitID("neea"))
 	ids["public-item"], ids["briefing"], ids["nomination"] = portalFixtures(t, e, ids, "2026-06")
 	serviceSharedFixtures(t, e, ids)
+	n, err := e.m.Store.TrackNomination(e.sys, ids["nomination"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids["nomination-id"] = fmt.Sprint(n.ID)
 	return ids
 }
 
@@ -466,7 +489,25 @@ func fixtures(t *testing.T, e *env, shared map[string]string) *fixture {
 	fd := must(e.api("POST", "/api/v1/findings", "supervisor", `{"group_id": `+f.ids["groups"]+`, "unit_id": `+f.ids["ha-zz"]+`, "severity": "minor", "description": "访问矩阵问题", "days": 5}`), "finding")
 	f.ids["visits"], f.ids["findings"] = fmt.Sprint(vis["id"]), fmt.Sprint(fd["id"])
 	f.ids["attachments"] = fmt.Sprint(done["files"].([]any)[0].(map[string]any)["id"])
-	f.ids["credentials"] = fmt.Sprint(e.issue(t, "矩阵测试", "500")["credential"].(map[string]any)["id"])
+	cred := e.issue(t, "矩阵测试", "500")["credential"].(map[string]any)
+	f.ids["credentials"], f.ids["credential-number"] = fmt.Sprint(cred["id"]), cred["number"].(string)
+	hc, err := e.m.Store.CreateHolderCode(e.sys, f.ids["credential-number"], "矩阵测试", "11010519491231002X", 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.ids["holder-codes"] = fmt.Sprint(hc.ID)
+	// A draft briefing of a campaign of its own (a campaign has one
+	// briefing a month, and a publish ends the draft) and a waiting proposal.
+	bc := must(e.api("POST", "/api/v1/campaigns", "henan", fmt.Sprintf(`{"name": "访问矩阵简报活动%d", "starts_on": "2026-01-01", "ends_on": "2026-12-31", "tiers": ["测试"]}`, fixtureN)), "briefing campaign")
+	b, err := e.m.Store.GenerateBriefing(e.sys, int64(bc["id"].(float64)), "2026-10")
+	if err != nil {
+		t.Fatal(err)
+	}
+	nom, err := e.m.Store.Nominate(e.sys, fmt.Sprintf("access-matrix-%d", fixtureN), shishi.NominationInput{CampaignID: mustAtoi(f.ids["campaigns"]), Title: fmt.Sprintf("访问矩阵建议%d", fixtureN), Body: "希望开放学校图书馆。"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.ids["briefings"], f.ids["nominations"] = fmt.Sprint(b.ID), fmt.Sprint(nom.ID)
 	serviceFixtures(t, e, f.ids)
 	f.ids["items"], f.ids["reports"], f.ids["evidence"] = item, fmt.Sprint(rep["id"]), fmt.Sprint(ev["id"])
 	f.ids["tasks"], f.ids["complaints"], f.ids["tokens"], f.ids["notices"] = fmt.Sprint(task["id"]), kid, fmt.Sprint(tok.ID), "0"

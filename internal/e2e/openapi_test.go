@@ -140,6 +140,28 @@ func TestEveryOperationCalled(t *testing.T) {
 	call("getItemRatings", "", "", "", 200, pubItem)
 	call("getCampaignRatings", "", "", "", 200, cid)
 	call("trackNomination", "", "", "", 200, nom)
+	// The portal's writes: the office's briefing, proposals and floor.
+	b := num(call("generateBriefing", "henan", "", fmt.Sprintf(`{"campaign_id": %d, "period": "2021-07"}`, cid), 201), "id")
+	call("getBriefing", "henan", "", "", 200, b)
+	if l := call("listBriefings", "henan", "?limit=5", "", 200).json(t); l["total"].(float64) < 2 {
+		t.Errorf("briefings listed: %v", l)
+	}
+	call("editBriefing", "henan", "", `{"title": "2021年7月工作简报", "intro": "本月进展", "closing": "下月安排"}`, 200, b)
+	call("publishBriefing", "henan", "", "", 200, b)
+	var noms [3]int64
+	for i := range noms {
+		noms[i] = num(call("nominate", "", "", fmt.Sprintf(`{"campaign_id": %d, "title": "接口点单%d", "body": "希望开放学校运动场。"}`, cid, i), 201), "id")
+	}
+	if l := call("listNominations", "henan", fmt.Sprintf("?campaign=%d&status=received", cid), "", 200).json(t); l["total"].(float64) != 4 {
+		t.Errorf("waiting proposals listed: %v", l)
+	}
+	call("mergeNomination", "henan", "", fmt.Sprintf(`{"into": %d}`, noms[1]), 200, noms[0])
+	call("declineNomination", "henan", "", `{"reason": "不在本年度范围"}`, 200, noms[1])
+	call("adoptNomination", "henan", "", fmt.Sprintf(`{"tier_id": %d, "lead_unit_id": %d}`, tier, zz), 200, noms[2])
+	for _, step := range []struct{ op, who, body string }{{"item_start", "henan", `{}`}, {"item_request_closure", "zhengzhou", `{"note": "已完成"}`}} {
+		call(step.op, step.who, "", step.body, 200, pubItem)
+	}
+	call("rateItem", "", "", `{"score": 5, "comment": "很满意"}`, 201, pubItem)
 	call("listReports", "henan", "?status=submitted", "", 200)
 	call("returnReport", "henan", "", `{"comment": "请补充佐证"}`, 200, rep)
 	rep2 := num(call("fileReport", "zhengzhou", "", `{"period": "2021-06", "narrative": "开工建设，已补充", "values": [], "reason": "补充佐证"}`, 201, item), "id")
@@ -149,6 +171,10 @@ func TestEveryOperationCalled(t *testing.T) {
 	call("item_request_closure", "zhengzhou", "", `{"note": "已补充"}`, 200, item)
 	call("item_close", "henan", "", `{}`, 200, item)
 	call("item_reopen", "henan", "", `{"note": "回头看"}`, 200, item)
+	// The floor after the closing above: until an item has min_count
+	// ratings at the floor, it cannot be closed.
+	call("setRatingFloor", "henan", "", `{"floor": 80, "min_count": 10}`, 200, cid)
+	call("getRatingFloor", "henan", "", "", 200, cid)
 	call("itemHistory", "henan", "", "", 200, item)
 	xlsx := call("exportLedger", "henan", "", "", 200, cid)
 	cid2 := num(call("createCampaign", "henan", "", `{"name": "导入测试活动", "starts_on": "2021-05-01", "ends_on": "2021-12-31", "tiers": ["厅机关办实事重点事项"]}`, 201), "id")
@@ -255,6 +281,13 @@ func TestEveryOperationCalled(t *testing.T) {
 	if pdf := call("getCredentialPDF", "issuer", "", "", 200, credID); !strings.HasPrefix(string(pdf.body), "%PDF-") {
 		t.Fatalf("getCredentialPDF: not a PDF: %.40q", pdf.body)
 	}
+	// The holder's verification codes, anonymous, proved by number, name and identity number.
+	proof := fmt.Sprintf(`"number": %q, "name": "张三", "id_number": "11010519491231002X"`, issued["credential"].(map[string]any)["number"])
+	hc := num(call("createHolderCode", "", "", `{`+proof+`, "days": 7}`, 201), "id")
+	if l := call("listHolderCodes", "", "", `{`+proof+`}`, 200).json(t)["items"].([]any); len(l) != 1 {
+		t.Errorf("holder codes: %v", l)
+	}
+	call("closeHolderCode", "", "", `{`+proof+`}`, 204, hc)
 	call("suspendCredential", "issuer", "", `{"reason": "核查中"}`, 200, credID)
 	call("resumeCredential", "issuer", "", `{"reason": "核查完毕"}`, 200, credID)
 	re := call("reissueCredential", "issuer", "", `{"reason": "成绩复核更正", "subject": {"totalScore": "510"}}`, 200, credID).json(t)
