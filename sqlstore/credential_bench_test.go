@@ -2,6 +2,7 @@ package sqlstore_test
 
 import (
 	"io"
+	"sort"
 	"strings"
 	"testing"
 
@@ -102,6 +103,34 @@ func TestBulkIssueMany(t *testing.T) {
 			// Every row's values are in its own credential.
 			if row := demo.CETRow(int(num.Serial) - 1); c.Holder != row[0] || c.Subject["admissionNumber"] != row[2] {
 				t.Fatalf("credential %s holds %v, row %v", c.Number, c.Subject, row)
+			}
+		}
+		// Rows are stored in the file's order: ids follow serials, whichever
+		// signer finished its batch first.
+		byID := map[int64]int64{}
+		var ids []int64
+		for after := int64(0); ; {
+			page, _, err := w.db.FindCredentials(as, shishi.CredentialFilter{Type: "cet4", Limit: 500, After: after})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range page {
+				num, _ := shishi.ParseCertNumber(c.Number)
+				byID[c.ID] = num.Serial
+				ids = append(ids, c.ID)
+				after = c.ID
+			}
+			if len(page) < 500 {
+				break
+			}
+		}
+		if len(ids) != n {
+			t.Fatalf("paged through %d of %d", len(ids), n)
+		}
+		sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+		for i := 1; i < len(ids); i++ {
+			if byID[ids[i]] <= byID[ids[i-1]] {
+				t.Fatalf("id %d has serial %d after id %d with serial %d", ids[i], byID[ids[i]], ids[i-1], byID[ids[i-1]])
 			}
 		}
 		for _, c := range []*shishi.Credential{list[0], list[len(list)/2], list[len(list)-1]} {

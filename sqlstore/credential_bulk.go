@@ -19,7 +19,10 @@ import (
 // and the database is idle meanwhile) signs batches of rows, and one
 // writer inserts each signed batch with a multi-row INSERT. Channels of a
 // few batches bound the memory, whatever the file's length. Any fault
-// rolls the whole transaction back: nothing is half-issued.
+// rolls the whole transaction back: nothing is half-issued. Batches are
+// numbered as they are read and inserted in that order, whichever signer
+// finishes first, so row order is id order, as a file's reader expects
+// (and `shishi gen` stays deterministic).
 
 // maxFaults bounds the faults a bad file reports.
 const maxFaults = 200
@@ -34,6 +37,17 @@ type bulkJob struct {
 	serial, index int64
 }
 
+// jobBatch and signedBatch carry a batch's place in the file.
+type jobBatch struct {
+	seq  int
+	jobs []bulkJob
+}
+
+type signedBatch struct {
+	seq  int
+	rows []*signed
+}
+
 // bulkPipe signs and stores rows handed to it, in batches.
 type bulkPipe struct {
 	d       *DB
@@ -41,8 +55,9 @@ type bulkPipe struct {
 	tx      *sql.Tx
 	is      *issuing
 	pending []bulkJob
-	jobs    chan []bulkJob
-	signed  chan []*signed
+	seq     int // the next batch's place
+	jobs    chan jobBatch
+	signed  chan signedBatch
 	workers sync.WaitGroup
 	writer  chan struct{} // closed when the writer is done
 
@@ -54,7 +69,7 @@ type bulkPipe struct {
 
 func (d *DB) newBulkPipe(ctx context.Context, tx *sql.Tx, is *issuing, progress func(int)) *bulkPipe {
 	n := runtime.GOMAXPROCS(0)
-	p := &bulkPipe{d: d, ctx: ctx, tx: tx, is: is, jobs: make(chan []bulkJob, 2*n), signed: make(chan []*signed, 2*n), writer: make(chan struct{})}
+	p := &bulkPipe{d: d, ctx: ctx, tx: tx, is: is, jobs: make(chan jobBatch, 2*n), signed: make(chan signedBatch, 2*n), writer: make(chan struct{})}
 	for i := 0; i < n; i++ {
 		p.workers.Add(1)
 		go p.sign()
@@ -65,9 +80,9 @@ func (d *DB) newBulkPipe(ctx context.Context, tx *sql.Tx, is *issuing, progress 
 
 func (p *bulkPipe) sign() {
 	defer p.workers.Done()
-	for batch := range p.jobs {
-		out := make([]*signed, 0, len(batch))
-		for _, j := range batch {
+	for b := range p.jobs {
+		out := make([]*signed, 0, len(b.jobs))
+		for _, j := range b.jobs {
 			s, err := p.d.build(p.is, j.c, j.serial, 1, j.index)
 			if err != nil {
 				fe := shishi.ErrorFields(err)
@@ -81,43 +96,61 @@ func (p *bulkPipe) sign() {
 			}
 			out = append(out, s)
 		}
-		p.signed <- out
+		p.signed <- signedBatch{b.seq, out}
 	}
 }
 
-// write inserts each signed batch; after an error it only drains.
+// write inserts the signed batches in the file's order, holding those
+// that come early; after an error it only drains.
 func (p *bulkPipe) write(progress func(int)) {
 	defer close(p.writer)
 	var stmt *sql.Stmt
-	for batch := range p.signed {
-		if p.failed() || len(batch) == 0 {
-			continue
-		}
-		var err error
-		if len(batch) == bulkBatch {
-			if stmt == nil {
-				stmt, err = p.tx.PrepareContext(p.ctx, insertRows(bulkBatch, p.d.postgres))
+	early := map[int][]*signed{}
+	next := 0
+	for b := range p.signed {
+		early[b.seq] = b.rows
+		for {
+			batch, ok := early[next]
+			if !ok {
+				break
 			}
-			if err == nil {
-				_, err = stmt.ExecContext(p.ctx, p.args(batch)...)
-			}
-		} else {
-			_, err = p.tx.ExecContext(p.ctx, insertRows(len(batch), p.d.postgres), p.args(batch)...)
-		}
-		p.mu.Lock()
-		if err != nil && p.err == nil {
-			p.err = err
-		}
-		p.stored += len(batch)
-		n := p.stored
-		p.mu.Unlock()
-		if err == nil && progress != nil {
-			progress(n)
+			delete(early, next)
+			next++
+			stmt = p.insert(batch, stmt, progress)
 		}
 	}
 	if stmt != nil {
 		stmt.Close()
 	}
+}
+
+// insert writes one batch, preparing the full batch's statement once.
+func (p *bulkPipe) insert(batch []*signed, stmt *sql.Stmt, progress func(int)) *sql.Stmt {
+	if p.failed() || len(batch) == 0 {
+		return stmt
+	}
+	var err error
+	if len(batch) == bulkBatch {
+		if stmt == nil {
+			stmt, err = p.tx.PrepareContext(p.ctx, insertRows(bulkBatch, p.d.postgres))
+		}
+		if err == nil {
+			_, err = stmt.ExecContext(p.ctx, p.args(batch)...)
+		}
+	} else {
+		_, err = p.tx.ExecContext(p.ctx, insertRows(len(batch), p.d.postgres), p.args(batch)...)
+	}
+	p.mu.Lock()
+	if err != nil && p.err == nil {
+		p.err = err
+	}
+	p.stored += len(batch)
+	n := p.stored
+	p.mu.Unlock()
+	if err == nil && progress != nil {
+		progress(n)
+	}
+	return stmt
 }
 
 func (p *bulkPipe) args(batch []*signed) []any {
@@ -165,16 +198,22 @@ func (p *bulkPipe) failed() bool {
 func (p *bulkPipe) add(j bulkJob) {
 	p.pending = append(p.pending, j)
 	if len(p.pending) == bulkBatch {
-		p.jobs <- p.pending
-		p.pending = nil
+		p.flush()
 	}
+}
+
+// flush hands the pending rows to the signers as the next batch.
+func (p *bulkPipe) flush() {
+	p.jobs <- jobBatch{p.seq, p.pending}
+	p.seq++
+	p.pending = nil
 }
 
 // close flushes, waits for every stage and answers the sign faults (by
 // row) and the first database error.
 func (p *bulkPipe) close() ([]shishi.FieldError, error) {
 	if len(p.pending) > 0 {
-		p.jobs <- p.pending
+		p.flush()
 	}
 	close(p.jobs)
 	p.workers.Wait()
