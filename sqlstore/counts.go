@@ -12,9 +12,12 @@ import (
 // countCache keeps the totals of list queries (a page's count(*)) between
 // writes. A count over a national campaign reads hundreds of thousands of
 // index entries, more than the page itself by far, and lists ask for it on
-// every page. Every write transaction of this process moves the store's
-// generation (writes in d.tx and the group commit), and a cached total is
-// used only in the generation it was counted in: a writer's own next read
+// every page. Every write transaction of this process that may change what
+// a list counts moves the store's generation — d.tx does, whatever it
+// writes; only writes known to touch none of the tables a count reads
+// leave it (d.txOutsideLists: notices and reminders; the queue's own
+// bookkeeping; the complaints' group commit) — and a cached total is used
+// only in the generation it was counted in: a writer's own next read
 // always counts afresh. What this process cannot see — another process
 // writing the same database (the command line importing into a live
 // SQLite store, a second server on PostgreSQL) — is bounded by countTTL.

@@ -173,6 +173,15 @@ func (d *DB) jobsTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	return d.txCounted(ctx, false, fn)
 }
 
+// txOutsideLists is tx for writes that touch none of the tables a list
+// total reads — items, item_units, targets, campaigns, tiers, units,
+// user_roles (what FindItems counts and the reach that bounds it) — such as
+// notices: the cached totals stay valid across them. A write that may
+// change what a list counts goes through tx.
+func (d *DB) txOutsideLists(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	return d.txCounted(ctx, false, fn)
+}
+
 func (d *DB) txCounted(ctx context.Context, counted bool, fn func(tx *sql.Tx) error) error {
 	tx, err := d.db.BeginTx(ctx, nil)
 	if err != nil {
