@@ -50,6 +50,7 @@ type DB struct {
 	submit     *submitter
 	reads      readCache
 	counts     countCache
+	types      typeCache
 
 	// PublicURL is the base of every URL written into a credential (the
 	// server's --public-url); an issuer keeps the one it was created under.
