@@ -191,11 +191,12 @@ func (d *DB) attachBatch(ctx context.Context, db queryer, ids []int64, items map
 	// Each target comes with its plan folded into one text: a page of 50
 	// items has ~700 plan points, and reading them as rows (one step of
 	// the driver each, sorted in a temporary B-tree) cost more than the
-	// rest of the page; the ordered aggregate is standard SQL on both
-	// databases (SQLite ≥ 3.44).
+	// rest of the page. string_agg is on both databases (SQLite ≥ 3.44);
+	// its order is not SQL's business (an ORDER BY inside the aggregate
+	// runs a sorter per target): foldedPlan sorts the few points.
 	targetItem := map[int64]int64{}
 	rows, err = db.QueryContext(ctx, `SELECT id, item_id, name, kind, unit, baseline, target, down, weight, actual, completion,
-		(SELECT string_agg(tp.period || ':' || tp.value, ',' ORDER BY tp.period) FROM target_plan tp WHERE tp.target_id = targets.id)
+		(SELECT string_agg(tp.period || ':' || tp.value, ',') FROM target_plan tp WHERE tp.target_id = targets.id)
 		FROM targets WHERE item_id IN `+in+` ORDER BY item_id, position`, q...)
 	if err != nil {
 		return shishi.Internal(err)
@@ -489,8 +490,8 @@ func (d *DB) staleItems(ctx context.Context, campaignID int64, asOf shishi.Date)
 
 var _ shishi.FiguresService = (*DB)(nil)
 
-// foldedPlan reads a plan folded by string_agg in attachBatch:
-// "2026-01:1200000,2026-02:2400000", in month order.
+// foldedPlan reads a plan folded by string_agg in attachBatch,
+// "2026-01:1200000,2026-02:2400000", and puts it in month order.
 func foldedPlan(s string) ([]shishi.PlanPoint, error) {
 	out := make([]shishi.PlanPoint, 0, strings.Count(s, ",")+1)
 	if s == "" {
@@ -504,5 +505,10 @@ func foldedPlan(s string) ([]shishi.PlanPoint, error) {
 		}
 		out = append(out, shishi.PlanPoint{Period: shishi.Period(period), Value: shishi.Decimal(n)})
 	}
+	if !slices.IsSortedFunc(out, byPeriod) {
+		slices.SortFunc(out, byPeriod)
+	}
 	return out, nil
 }
+
+func byPeriod(a, b shishi.PlanPoint) int { return strings.Compare(string(a.Period), string(b.Period)) }

@@ -208,11 +208,7 @@ func run() error {
 		results = append(results, r)
 	}
 	print(results, helloRate, fsyncRate)
-	generic, err := genericRate()
-	if err != nil {
-		return err
-	}
-	printTargets(results, storeRows, helloRate, fsyncRate, generic)
+	printTargets(results, storeRows, helloRate, fsyncRate)
 	return nil
 }
 
