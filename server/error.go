@@ -70,5 +70,7 @@ func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(st)
-	_ = json.NewEncoder(w).Encode(p) // compact, as writeJSON
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(p)
 }
