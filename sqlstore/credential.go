@@ -339,6 +339,7 @@ func (d *DB) CreateType(ctx context.Context, t *shishi.CredentialType) (*shishi.
 		}
 		return d.appendAudit(ctx, tx, "credential_type.create", "credential_type", id, &i.UnitID, map[string]any{"code": t.Code, "name": t.Name})
 	})
+	d.types.forget() // even on an error: the commit may have landed
 	if err != nil {
 		return nil, err
 	}

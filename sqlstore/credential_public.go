@@ -33,26 +33,40 @@ type publicRow struct {
 	replaced bool
 }
 
-func (d *DB) publicLookup(ctx context.Context, number string) (*publicRow, error) {
+func (d *DB) publicLookup(ctx context.Context, number string, withVC bool) (*publicRow, error) {
 	n, err := shishi.ParseCertNumber(number)
 	if err != nil {
 		return nil, err
 	}
+	// One read of the credential; its signed text (~2 KB) only when the
+	// answer shows it (not for a query by name).
 	var r publicRow
-	r.cred, err = scanCredential(d.read().QueryRowContext(ctx, `SELECT `+credCols+credFrom+` WHERE c.number = $1`, n.String()))
+	cols := `SELECT ` + credCols + `, c.key_hash, c.id_hash`
+	extra := []any{&r.keyHash, &r.idHash}
+	if withVC {
+		cols += `, c.vc`
+		extra = append(extra, &r.vc)
+	}
+	r.cred, err = scanCredential(withExtra{d.read().QueryRowContext(ctx, cols+credFrom+` WHERE c.number = $1`, n.String()), extra})
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	} else if err != nil {
 		return nil, shishi.Internal(err)
 	}
-	if err := d.read().QueryRowContext(ctx, `SELECT vc, key_hash, id_hash FROM credentials WHERE id = $1`, r.cred.ID).Scan(&r.vc, &r.keyHash, &r.idHash); err != nil {
-		return nil, shishi.Internal(err)
-	}
-	if r.typ, err = d.findType(ctx, d.read(), r.cred.Type, false); err != nil {
+	if r.typ, err = d.publicType(ctx, r.cred.Type); err != nil {
 		return nil, err
 	}
 	return &r, nil
 }
+
+// withExtra scans a row's leading columns into what a scan function asks
+// for and its trailing ones into extra.
+type withExtra struct {
+	row   *sql.Row
+	extra []any
+}
+
+func (w withExtra) Scan(dest ...any) error { return w.row.Scan(append(dest, w.extra...)...) }
 
 // view is the public answer: public fields only unless all.
 func (r *publicRow) view(now time.Time, all bool) *shishi.PublicCredential {
@@ -97,7 +111,7 @@ func (d *DB) CredentialDocument(ctx context.Context, id int64) (*shishi.PublicCr
 	if err != nil {
 		return nil, err
 	}
-	r, err := d.publicLookup(ctx, c.Number)
+	r, err := d.publicLookup(ctx, c.Number, true)
 	if err != nil {
 		return nil, err
 	} else if r == nil {
@@ -125,7 +139,7 @@ func (d *DB) QueryCredential(ctx context.Context, number, name string) (*shishi.
 	if name == "" {
 		return nil, shishi.Invalid(shishi.FieldError{Field: "name", Message: "请输入姓名 / enter the name"})
 	}
-	r, err := d.publicLookup(ctx, number)
+	r, err := d.publicLookup(ctx, number, false)
 	if err != nil {
 		return nil, err
 	}
@@ -137,7 +151,7 @@ func (d *DB) QueryCredential(ctx context.Context, number, name string) (*shishi.
 
 // OpenCredential implements shishi.CredentialService.
 func (d *DB) OpenCredential(ctx context.Context, number, key string) (*shishi.PublicCredential, error) {
-	r, err := d.publicLookup(ctx, number)
+	r, err := d.publicLookup(ctx, number, true)
 	if err != nil {
 		return nil, err
 	}
@@ -150,7 +164,7 @@ func (d *DB) OpenCredential(ctx context.Context, number, key string) (*shishi.Pu
 // holderProof finds the credential a holder proves with number, name and
 // identity number; the identity number is compared as a keyed hash.
 func (d *DB) holderProof(ctx context.Context, number, name, idNumber string) (*publicRow, error) {
-	r, err := d.publicLookup(ctx, number)
+	r, err := d.publicLookup(ctx, number, true)
 	if err != nil {
 		return nil, err
 	}
@@ -267,7 +281,7 @@ func (d *DB) UseHolderCode(ctx context.Context, code string) (*shishi.PublicCred
 	} else if err != nil {
 		return nil, shishi.Internal(err)
 	}
-	r, err := d.publicLookup(ctx, number)
+	r, err := d.publicLookup(ctx, number, true)
 	if err != nil || r == nil {
 		return notFound, err
 	}

@@ -50,6 +50,7 @@ type DB struct {
 	submit     *submitter
 	reads      readCache
 	counts     countCache
+	types      typeCache
 
 	// PublicURL is the base of every URL written into a credential (the
 	// server's --public-url); an issuer keeps the one it was created under.
@@ -170,6 +171,15 @@ func (d *DB) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 // so it leaves the count cache's generation alone — the workers poll
 // every second, and moving it there would count every list afresh.
 func (d *DB) jobsTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	return d.txCounted(ctx, false, fn)
+}
+
+// txOutsideLists is tx for writes that touch none of the tables a list
+// total reads — items, item_units, targets, campaigns, tiers, units,
+// user_roles (what FindItems counts and the reach that bounds it) — such as
+// notices: the cached totals stay valid across them. A write that may
+// change what a list counts goes through tx.
+func (d *DB) txOutsideLists(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	return d.txCounted(ctx, false, fn)
 }
 

@@ -1,10 +1,12 @@
 package sqlstore
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/shishi-edu/shishi"
@@ -186,8 +188,16 @@ func (d *DB) attachBatch(ctx context.Context, db queryer, ids []int64, items map
 		items[id].CoopUnits = append(items[id].CoopUnits, u)
 	}
 	rows.Close()
+	// Each target comes with its plan folded into one text: a page of 50
+	// items has ~700 plan points, and reading them as rows (one step of
+	// the driver each, sorted in a temporary B-tree) cost more than the
+	// rest of the page. string_agg is on both databases (SQLite ≥ 3.44);
+	// its order is not SQL's business (an ORDER BY inside the aggregate
+	// runs a sorter per target): foldedPlan sorts the few points.
 	targetItem := map[int64]int64{}
-	rows, err = db.QueryContext(ctx, `SELECT id, item_id, name, kind, unit, baseline, target, down, weight, actual, completion FROM targets WHERE item_id IN `+in+` ORDER BY item_id, position`, q...)
+	rows, err = db.QueryContext(ctx, `SELECT id, item_id, name, kind, unit, baseline, target, down, weight, actual, completion,
+		(SELECT string_agg(tp.period || ':' || tp.value, ',') FROM target_plan tp WHERE tp.target_id = targets.id)
+		FROM targets WHERE item_id IN `+in+` ORDER BY item_id, position`, q...)
 	if err != nil {
 		return shishi.Internal(err)
 	}
@@ -195,7 +205,8 @@ func (d *DB) attachBatch(ctx context.Context, db queryer, ids []int64, items map
 		var t shishi.Target
 		var itemID, completion int64
 		var actual sql.NullInt64
-		if err := rows.Scan(&t.ID, &itemID, &t.Name, &t.Kind, &t.Unit, &t.Baseline, &t.Target, &t.Down, &t.Weight, &actual, &completion); err != nil {
+		var plan sql.NullString
+		if err := rows.Scan(&t.ID, &itemID, &t.Name, &t.Kind, &t.Unit, &t.Baseline, &t.Target, &t.Down, &t.Weight, &actual, &completion, &plan); err != nil {
 			rows.Close()
 			return shishi.Internal(err)
 		}
@@ -204,7 +215,11 @@ func (d *DB) attachBatch(ctx context.Context, db queryer, ids []int64, items map
 			t.Actual = &a
 		}
 		t.Completion = fromHundredths(completion)
-		t.Plan, t.History = []shishi.PlanPoint{}, []shishi.PlanPoint{}
+		t.History = []shishi.PlanPoint{}
+		if t.Plan, err = foldedPlan(plan.String); err != nil {
+			rows.Close()
+			return err
+		}
 		items[itemID].Targets = append(items[itemID].Targets, t)
 		targetItem[t.ID] = itemID
 	}
@@ -221,44 +236,42 @@ func (d *DB) attachBatch(ctx context.Context, db queryer, ids []int64, items map
 		}
 		return nil
 	}
-	// Plans and milestones joined to the targets: PostgreSQL plans
-	// "target_id IN (SELECT …)" as a scan of all targets.
-	rows, err = db.QueryContext(ctx, `SELECT tp.target_id, tp.period, tp.value FROM targets tt JOIN target_plan tp ON tp.target_id = tt.id
-		WHERE tt.item_id IN `+in+` ORDER BY tp.target_id, tp.period`, q...)
+	// Milestones joined to the targets (PostgreSQL plans "target_id IN
+	// (SELECT …)" as a scan of all targets), put in order here rather
+	// than in a temporary B-tree.
+	type step struct {
+		target int64
+		pos    int
+		m      shishi.Milestone
+	}
+	var steps []step
+	rows, err = db.QueryContext(ctx, `SELECT m.id, m.target_id, m.position, m.title, m.due, m.done_on FROM targets tt JOIN milestones m ON m.target_id = tt.id
+		WHERE tt.item_id IN `+in, q...)
 	if err != nil {
 		return shishi.Internal(err)
 	}
 	for rows.Next() {
-		var id int64
-		var p shishi.PlanPoint
-		if err := rows.Scan(&id, &p.Period, &p.Value); err != nil {
+		var s step
+		if err := rows.Scan(&s.m.ID, &s.target, &s.pos, &s.m.Title, &s.m.Due, &s.m.DoneOn); err != nil {
 			rows.Close()
 			return shishi.Internal(err)
 		}
-		if t := target(id); t != nil {
-			t.Plan = append(t.Plan, p)
-		}
-	}
-	rows.Close()
-	rows, err = db.QueryContext(ctx, `SELECT m.id, m.target_id, m.title, m.due, m.done_on FROM targets tt JOIN milestones m ON m.target_id = tt.id
-		WHERE tt.item_id IN `+in+` ORDER BY m.target_id, m.position`, q...)
-	if err != nil {
-		return shishi.Internal(err)
-	}
-	for rows.Next() {
-		var m shishi.Milestone
-		var id int64
-		if err := rows.Scan(&m.ID, &id, &m.Title, &m.Due, &m.DoneOn); err != nil {
-			rows.Close()
-			return shishi.Internal(err)
-		}
-		if t := target(id); t != nil {
-			t.Milestones = append(t.Milestones, m)
-		}
+		steps = append(steps, s)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return shishi.Internal(err)
+	}
+	slices.SortFunc(steps, func(a, b step) int {
+		if a.target != b.target {
+			return cmp.Compare(a.target, b.target)
+		}
+		return cmp.Compare(a.pos, b.pos)
+	})
+	for _, s := range steps {
+		if t := target(s.target); t != nil {
+			t.Milestones = append(t.Milestones, s.m)
+		}
 	}
 	// A checklist shows how many steps it has, as Evaluate reports it.
 	for _, id := range ids {
@@ -476,3 +489,26 @@ func (d *DB) staleItems(ctx context.Context, campaignID int64, asOf shishi.Date)
 }
 
 var _ shishi.FiguresService = (*DB)(nil)
+
+// foldedPlan reads a plan folded by string_agg in attachBatch,
+// "2026-01:1200000,2026-02:2400000", and puts it in month order.
+func foldedPlan(s string) ([]shishi.PlanPoint, error) {
+	out := make([]shishi.PlanPoint, 0, strings.Count(s, ",")+1)
+	if s == "" {
+		return out[:0], nil
+	}
+	for p := range strings.SplitSeq(s, ",") {
+		period, value, ok := strings.Cut(p, ":")
+		n, err := strconv.ParseInt(value, 10, 64)
+		if !ok || err != nil {
+			return nil, shishi.Errorf(shishi.EINTERNAL, "stored plan point %q unreadable", p)
+		}
+		out = append(out, shishi.PlanPoint{Period: shishi.Period(period), Value: shishi.Decimal(n)})
+	}
+	if !slices.IsSortedFunc(out, byPeriod) {
+		slices.SortFunc(out, byPeriod)
+	}
+	return out, nil
+}
+
+func byPeriod(a, b shishi.PlanPoint) int { return strings.Compare(string(a.Period), string(b.Period)) }

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"regexp"
 	"strconv"
 	"time"
 )
@@ -37,25 +36,9 @@ func storeTargets(bin, data string, iters int) ([]row, error) {
 	return rows, nil
 }
 
-// genericRate is the generic json-gold RDFC signing path's credentials per
-// second on this machine now: vc's BenchmarkIssue/generic, one core.
-func genericRate() (float64, error) {
-	fmt.Fprintln(os.Stderr, "generic json-gold signing (go test ./vc -bench Issue/generic) …")
-	out, err := exec.Command("go", "test", "./vc", "-run", "^$", "-bench", "^BenchmarkIssue$/^generic$", "-benchtime", "2s").CombinedOutput()
-	if err != nil {
-		return 0, fmt.Errorf("generic baseline: %v\n%s", err, out)
-	}
-	m := regexp.MustCompile(`(?m)^BenchmarkIssue/generic\S*\s+\d+\s+([\d.]+) ns/op`).FindSubmatch(out)
-	if m == nil {
-		return 0, fmt.Errorf("generic baseline: no ns/op in\n%s", out)
-	}
-	ns, _ := strconv.ParseFloat(string(m[1]), 64)
-	return 1e9 / ns, nil
-}
-
 // printTargets prints the performance issue's targets as one table:
 // figure, baseline, ratio, met or not.
-func printTargets(rs []result, store []row, hello, fsync, generic float64) {
+func printTargets(rs []result, store []row, hello, fsync float64) {
 	by := map[string]result{}
 	var maxRSS int64
 	for _, r := range rs {
@@ -88,15 +71,7 @@ func printTargets(rs []result, store []row, hello, fsync, generic float64) {
 				fmt.Sprintf("hello %.0f/s", hello), fmt.Sprintf("%.3f×", r.m.Throughput/hello), "—", ""})
 		}
 	}
-	for _, s := range store {
-		if s.baseline == "generic" {
-			rate, _ := strconv.ParseFloat(s.note, 64)
-			ok := rate >= 10*generic
-			s.baseline, s.ratio, s.met, s.note = fmt.Sprintf("generic %.0f/s (one core)", generic), fmt.Sprintf("%.1f×", rate/generic), yes(ok)+" (≥ 10×)", ""
-			s.target += " — being reworked on another branch"
-		}
-		rows = append(rows, s)
-	}
+	rows = append(rows, store...)
 	rows = append(rows, row{"server resident memory while serving every scenario above", fmt.Sprintf("max %.0f MiB", float64(maxRSS)/1024), "300 MiB",
 		fmt.Sprintf("%.2f×", float64(maxRSS)/1024/300), yes(maxRSS > 0 && maxRSS < 300*1024), ""})
 
