@@ -348,8 +348,11 @@ func (d *DB) FindNotices(ctx context.Context, p shishi.Page) ([]*shishi.Notice, 
 	if a == nil || a.UserID == 0 {
 		return []*shishi.Notice{}, 0, 0, nil
 	}
+	// An e-mail verification code goes out by mail only: shown in the
+	// account's own notices, it would let whoever signed up with somebody
+	// else's address (and so knows the password) verify it.
 	var total, unread int
-	if err := d.read().QueryRowContext(ctx, `SELECT count(*), count(read_at) FROM notices WHERE user_id = $1`, a.UserID).Scan(&total, &unread); err != nil {
+	if err := d.read().QueryRowContext(ctx, `SELECT count(*), count(read_at) FROM notices WHERE user_id = $1 AND kind <> 'verify'`, a.UserID).Scan(&total, &unread); err != nil {
 		return nil, 0, 0, shishi.Internal(err)
 	}
 	unread = total - unread
@@ -358,7 +361,7 @@ func (d *DB) FindNotices(ctx context.Context, p shishi.Page) ([]*shishi.Notice, 
 	}
 	q := args{a.UserID}
 	cond, tail := byID("id", true).page(p, &q)
-	rows, err := d.read().QueryContext(ctx, `SELECT id, kind, item_id, complaint_id, finding_id, text, at, read_at FROM notices WHERE user_id = $1`+cond+tail, q...)
+	rows, err := d.read().QueryContext(ctx, `SELECT id, kind, item_id, complaint_id, finding_id, text, at, read_at FROM notices WHERE user_id = $1 AND kind <> 'verify'`+cond+tail, q...)
 	if err != nil {
 		return nil, 0, 0, shishi.Internal(err)
 	}

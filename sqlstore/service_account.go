@@ -76,8 +76,8 @@ func (d *DB) SignUp(ctx context.Context, in shishi.SignUpInput) (*shishi.User, e
 		} else if err != nil {
 			return shishi.Internal(err)
 		}
-		// The code goes out as a notice, mailed when mail is on; it is
-		// kept only as a hash.
+		// The code goes out by mail, through the notice that mail is sent
+		// from (FindNotices never shows a verify notice to the account).
 		if _, err := tx.ExecContext(ctx, `UPDATE users SET mail_kinds = 'verify' WHERE id = $1`, u.ID); err != nil {
 			return shishi.Internal(err)
 		}

@@ -28,12 +28,22 @@ func appReach(a *shishi.Actor, q *args) string {
 	if a.IsSystem() {
 		return "1=1"
 	}
-	me := q.add(a.UserID)
-	return "(a.applicant_id = " + me +
+	mine, reviewing := "1=0", "1=0"
+	if personal(a) {
+		me := q.add(a.UserID)
+		mine = "a.applicant_id = " + me
+		reviewing = "EXISTS (SELECT 1 FROM app_reviews rv WHERE rv.application_id = a.id AND rv.reviewer_id = " + me + ")"
+	}
+	return "(" + mine +
 		" OR (a.unit_id IS NOT NULL AND " + unitInReach(a, "a.unit_id", q, applicantRoles...) + ")" +
 		" OR (a.status <> 'draft' AND " + unitInReach(a, "s.owner_unit_id", q, ownerRoles...) + ")" +
-		" OR EXISTS (SELECT 1 FROM app_reviews rv WHERE rv.application_id = a.id AND rv.reviewer_id = " + me + "))"
+		" OR " + reviewing + ")"
 }
+
+// personal: the actor acts as the person, not through a limited API token.
+// What a person holds as applicant or reviewer is no grant (role at a
+// unit), so a token limited to grants (or to Open311) carries none of it.
+func personal(a *shishi.Actor) bool { return a != nil && a.TokenScope == "" }
 
 // ownerSide is the condition that the actor acts for the owner unit.
 func ownerSide(a *shishi.Actor, q *args) string {
@@ -210,6 +220,8 @@ func (d *DB) CreateApplication(ctx context.Context, in shishi.ApplicationInput) 
 				return shishi.Errorf(shishi.EFORBIDDEN, "只有申请单位的填报员可以申报 / only an operator of the applying unit may apply")
 			}
 			unitID = &in.UnitID
+		} else if !personal(a) && !a.IsSystem() {
+			return shishi.Errorf(shishi.EFORBIDDEN, "受限令牌不能以个人身份申请 / a limited token cannot apply as a person")
 		} else if un, err := d.unverified(ctx, tx); err != nil {
 			return err
 		} else if un {
@@ -290,7 +302,7 @@ func (d *DB) appEvent(ctx context.Context, tx *sql.Tx, id, ownerUnitID int64, ac
 // isApplicant reports whether the actor acts for x's applicant.
 func (d *DB) isApplicant(ctx context.Context, db queryer, x *shishi.Application) (bool, error) {
 	a := shishi.ActorFrom(ctx)
-	if a.IsSystem() || a.UserID == x.Applicant.ID {
+	if a.IsSystem() || (personal(a) && a.UserID == x.Applicant.ID) {
 		return true, nil
 	}
 	if x.Unit == nil {

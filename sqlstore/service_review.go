@@ -238,7 +238,10 @@ func (d *DB) FindReviews(ctx context.Context, f shishi.ReviewFilter) ([]*shishi.
 		return nil, shishi.Errorf(shishi.EUNAUTHORIZED, "请先登录 / sign in")
 	}
 	var q args
-	where := "r.reviewer_id = " + q.add(a.UserID)
+	where := "1=0"
+	if personal(a) {
+		where = "r.reviewer_id = " + q.add(a.UserID)
+	}
 	if !f.Mine {
 		where = "(" + where + " OR " + ownerSide(a, &q) + ")"
 	}
@@ -309,6 +312,9 @@ func (d *DB) ScoreReview(ctx context.Context, id int64, in shishi.ScoreInput) (*
 	a := shishi.ActorFrom(ctx)
 	if a == nil || a.UserID == 0 {
 		return nil, shishi.Errorf(shishi.EUNAUTHORIZED, "请先登录 / sign in")
+	}
+	if !personal(a) {
+		return nil, shishi.Errorf(shishi.EFORBIDDEN, "受限令牌不能评审 / a limited token cannot score reviews")
 	}
 	var out *shishi.Review
 	err := d.tx(ctx, func(tx *sql.Tx) error {
