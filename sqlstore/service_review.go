@@ -174,9 +174,14 @@ func (d *DB) assign(ctx context.Context, tx *sql.Tx, s *shishi.Service, x *shish
 	cond := ""
 	if x.Unit != nil {
 		// The applying unit's path, against the expert's unit (same unit
-		// or below it) and against declared conflicts (the unit or above).
+		// or below it), the units where the expert holds a role (any role
+		// at or below it, or one that acts for the applicant above it) and
+		// declared conflicts (the unit or above).
 		path := "(SELECT path FROM units WHERE id = " + q.add(x.Unit.ID) + ")"
 		cond = ` AND NOT (uu.path LIKE ` + path + ` || '%')
+			AND NOT EXISTS (SELECT 1 FROM user_roles g JOIN units gu ON gu.id = g.unit_id
+				WHERE g.user_id = m.user_id AND (gu.path LIKE ` + path + ` || '%'
+					OR (` + path + ` LIKE gu.path || '%' AND g.role IN (` + q.add(string(shishi.RoleOperator)) + `, ` + q.add(string(shishi.RoleLeader)) + `))))
 			AND NOT EXISTS (SELECT 1 FROM reviewer_conflicts c JOIN units cu ON cu.id = c.unit_id
 				WHERE c.pool_id = m.pool_id AND c.user_id = m.user_id AND ` + path + ` LIKE cu.path || '%')`
 	}

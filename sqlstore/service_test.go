@@ -299,6 +299,31 @@ func TestReviewerConflicts(t *testing.T) {
 				}
 			}
 		}
+		// An expert whose home is elsewhere but who holds a role at the
+		// applying unit (here the operator's) is from that unit too.
+		if _, err := w.db.SQL().Exec(`INSERT INTO user_roles (user_id, role, unit_id) VALUES ($1, $2, $3)`, w.experts[0].ID, string(shishi.RoleOperator), w.js.ID); err != nil {
+			t.Fatal(err)
+		}
+		extra := w.mkUser(t, "r6-bj", w.bj, shishi.RoleReviewer)
+		rolePool, err := w.db.CreatePool(w.oc, shishi.PoolInput{OwnerUnitID: w.ha.ID, Name: "角色专家库", Members: []shishi.PoolMemberInput{
+			{UserID: w.experts[0].ID}, {UserID: w.experts[1].ID}, {UserID: w.experts[2].ID}, {UserID: extra.ID}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; i < 2; i++ {
+			x := w.submit(t, "课题角色"+strconv.Itoa(i))
+			w.act(t, w.oc, x.ID, "pass", shishi.AppAction{})
+			w.act(t, w.oc, x.ID, "assign", shishi.AppAction{PoolID: rolePool.ID})
+			rs, _ := w.db.FindReviews(w.oc, shishi.ReviewFilter{ApplicationID: x.ID})
+			for _, r := range rs {
+				if r.Reviewer.ID == w.experts[0].ID || r.Reviewer.ID == own.ID || r.Reviewer.ID == declared.ID {
+					t.Fatalf("application %d assigned to %s", x.ID, r.Reviewer.Login)
+				}
+			}
+		}
+		if _, err := w.db.SQL().Exec(`DELETE FROM user_roles WHERE user_id = $1 AND unit_id = $2`, w.experts[0].ID, w.js.ID); err != nil {
+			t.Fatal(err)
+		}
 		// A pool of only conflicted experts and one clean one cannot give three.
 		small, err := w.db.CreatePool(w.oc, shishi.PoolInput{OwnerUnitID: w.ha.ID, Name: "小专家库", Members: []shishi.PoolMemberInput{
 			{UserID: own.ID}, {UserID: declared.ID, ConflictUnitIDs: []int64{w.zz.ID}}, {UserID: w.experts[0].ID}}})
