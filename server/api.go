@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -162,6 +163,24 @@ func writeList[T any](w http.ResponseWriter, items []T, total, limit int, lastID
 		next = encodeCursor(lastID(items[len(items)-1]))
 	}
 	return writeJSON(w, http.StatusOK, listBody[T]{Items: items, Total: total, Next: next})
+}
+
+// listUnder answers one page of a list that belongs to the object named
+// by the path's id (an item's, unit's, complaint's or finding's history).
+func listUnder[T any](w http.ResponseWriter, r *http.Request, find func(context.Context, int64, shishi.Page) ([]T, int, error), key func(T) int64) error {
+	id, err := idParam(r)
+	if err != nil {
+		return err
+	}
+	p, err := pageOf(r)
+	if err != nil {
+		return err
+	}
+	list, total, err := find(r.Context(), id, p)
+	if err != nil {
+		return err
+	}
+	return writeList(w, list, total, p.Limit, key)
 }
 
 // writeCut answers one page cut from a whole, ordered list: for the short

@@ -355,19 +355,7 @@ func (s *Server) getComplaint(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) listComplaintEvents(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r)
-	if err != nil {
-		return err
-	}
-	p, err := pageOf(r)
-	if err != nil {
-		return err
-	}
-	es, total, err := s.Complaints.ComplaintEvents(r.Context(), id, p)
-	if err != nil {
-		return err
-	}
-	return writeList(w, es, total, p.Limit, func(e *shishi.ComplaintEvent) int64 { return e.ID })
+	return listUnder(w, r, s.Complaints.ComplaintEvents, func(e *shishi.ComplaintEvent) int64 { return e.ID })
 }
 
 func (s *Server) listDuplicates(w http.ResponseWriter, r *http.Request) error {

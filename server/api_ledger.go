@@ -174,19 +174,7 @@ func (s *Server) getItem(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) itemHistory(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r)
-	if err != nil {
-		return err
-	}
-	p, err := pageOf(r)
-	if err != nil {
-		return err
-	}
-	h, total, err := s.Items.ItemHistory(r.Context(), id, p)
-	if err != nil {
-		return err
-	}
-	return writeList(w, h, total, p.Limit, func(e shishi.ItemEvent) int64 { return e.ID })
+	return listUnder(w, r, s.Items.ItemHistory, func(e shishi.ItemEvent) int64 { return e.ID })
 }
 
 func (s *Server) transitionItem(w http.ResponseWriter, r *http.Request, action string) error {

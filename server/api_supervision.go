@@ -365,19 +365,7 @@ func (s *Server) getFinding(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) findingHistory(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r)
-	if err != nil {
-		return err
-	}
-	p, err := pageOf(r)
-	if err != nil {
-		return err
-	}
-	h, total, err := s.Supervision.FindingHistory(r.Context(), id, p)
-	if err != nil {
-		return err
-	}
-	return writeList(w, h, total, p.Limit, func(e shishi.FindingEvent) int64 { return e.ID })
+	return listUnder(w, r, s.Supervision.FindingHistory, func(e shishi.FindingEvent) int64 { return e.ID })
 }
 
 func (s *Server) actOnFinding(w http.ResponseWriter, r *http.Request, action string) error {

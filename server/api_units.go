@@ -131,17 +131,5 @@ func (s *Server) moveUnit(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) unitHistory(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r)
-	if err != nil {
-		return err
-	}
-	p, err := pageOf(r)
-	if err != nil {
-		return err
-	}
-	h, total, err := s.Units.UnitHistory(r.Context(), id, p)
-	if err != nil {
-		return err
-	}
-	return writeList(w, h, total, p.Limit, func(c shishi.UnitChange) int64 { return c.ID })
+	return listUnder(w, r, s.Units.UnitHistory, func(c shishi.UnitChange) int64 { return c.ID })
 }
