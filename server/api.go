@@ -183,6 +183,24 @@ func listUnder[T any](w http.ResponseWriter, r *http.Request, find func(context.
 	return writeList(w, list, total, p.Limit, key)
 }
 
+// cutUnder is listUnder for a short list the store answers whole (an
+// application's versions and history): the page is cut from it.
+func cutUnder[T any](w http.ResponseWriter, r *http.Request, find func(context.Context, int64) ([]T, error), key func(T) int64) error {
+	id, err := idParam(r)
+	if err != nil {
+		return err
+	}
+	p, err := pageOf(r)
+	if err != nil {
+		return err
+	}
+	list, err := find(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	return writeCut(w, list, p, key)
+}
+
 // writeCut answers one page cut from a whole, ordered list: for the short
 // lists that are ranked or counted in Go (likely duplicates, a service's
 // ranking, the overview, an application's versions and history, the

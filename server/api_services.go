@@ -324,35 +324,11 @@ func (s *Server) updateApplication(w http.ResponseWriter, r *http.Request) error
 }
 
 func (s *Server) applicationVersions(w http.ResponseWriter, r *http.Request) error {
-	p, err := pageOf(r)
-	if err != nil {
-		return err
-	}
-	id, err := idParam(r)
-	if err != nil {
-		return err
-	}
-	vs, err := s.Online.ApplicationVersions(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	return writeCut(w, vs, p, func(x shishi.AppVersion) int64 { return int64(x.Version) })
+	return cutUnder(w, r, s.Online.ApplicationVersions, func(x shishi.AppVersion) int64 { return int64(x.Version) })
 }
 
 func (s *Server) applicationHistory(w http.ResponseWriter, r *http.Request) error {
-	p, err := pageOf(r)
-	if err != nil {
-		return err
-	}
-	id, err := idParam(r)
-	if err != nil {
-		return err
-	}
-	es, err := s.Online.ApplicationHistory(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	return writeCut(w, es, p, func(x shishi.AppEvent) int64 { return x.ID })
+	return cutUnder(w, r, s.Online.ApplicationHistory, func(x shishi.AppEvent) int64 { return x.ID })
 }
 
 func (s *Server) actOnApplication(w http.ResponseWriter, r *http.Request, action string) error {
