@@ -60,10 +60,13 @@ type campaignSummary struct {
 	Donut    template.HTML
 }
 
-// summarise counts the campaign's items in reach by their stored figures
-// (one aggregate query in the store, whatever the campaign's size).
-func (s *Server) summarise(r *http.Request, v *view, c *shishi.Campaign) (*campaignSummary, *shishi.Summary, error) {
-	all, err := s.Items.Summarise(r.Context(), shishi.ItemFilter{CampaignID: c.ID})
+// summarise is the campaign at a glance for the viewer: the roll-up of
+// the viewer's scope (the whole campaign for its office and leaders, the
+// viewer's own unit's subtree for the others; unit narrows it), kept by
+// the ledger.rollups job, so a page reads one row whatever the
+// campaign's size.
+func (s *Server) summarise(r *http.Request, v *view, c *shishi.Campaign, unit int64) (*campaignSummary, *shishi.Rollup, error) {
+	all, err := s.Rollups.Cockpit(r.Context(), c.ID, unit)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -71,7 +74,7 @@ func (s *Server) summarise(r *http.Request, v *view, c *shishi.Campaign) (*campa
 	for rag, n := range all.RAG {
 		sum.RAG[ragKey(rag)] += n
 	}
-	base := fmt.Sprintf("/app/ledger/%d?rag=", c.ID)
+	base := fmt.Sprintf("/app/ledger/%d?%srag=", c.ID, unitQuery(all.UnitID))
 	sum.Donut = template.HTML(chart.Donut(v.L.T("ledger.rag"), []chart.Part{
 		{Label: shishi.RAGGreen.Label(v.L.EN), Value: float64(sum.RAG["green"]), Colour: chart.Green, Href: base + "green"},
 		{Label: shishi.RAGAmber.Label(v.L.EN), Value: float64(sum.RAG["amber"]), Colour: chart.Amber, Href: base + "amber"},
@@ -81,6 +84,15 @@ func (s *Server) summarise(r *http.Request, v *view, c *shishi.Campaign) (*campa
 	return sum, all, nil
 }
 
+// unitQuery is the list filter "unit=N&" of a roll-up's scope, or nothing
+// for the whole campaign.
+func unitQuery(unit int64) string {
+	if unit == 0 {
+		return ""
+	}
+	return "unit=" + strconv.FormatInt(unit, 10) + "&"
+}
+
 func (s *Server) ledgerHome(w http.ResponseWriter, r *http.Request, v *view) error {
 	cs, _, err := s.Campaigns.FindCampaigns(r.Context(), shishi.Page{})
 	if err != nil {
@@ -88,7 +100,7 @@ func (s *Server) ledgerHome(w http.ResponseWriter, r *http.Request, v *view) err
 	}
 	var sums []*campaignSummary
 	for _, c := range cs {
-		sum, _, err := s.summarise(r, v, c)
+		sum, _, err := s.summarise(r, v, c, 0)
 		if err != nil {
 			return err
 		}
@@ -135,12 +147,18 @@ func (s *Server) renderCampaign(w http.ResponseWriter, r *http.Request, v *view,
 	if err != nil {
 		return err
 	}
-	sum, all, err := s.summarise(r, v, c)
+	sum, all, err := s.summarise(r, v, c, 0)
 	if err != nil {
 		return err
 	}
+	// The unit filter offers the scope's units below it (its lead units
+	// when counted live, for a unit with none below).
 	var units []shishi.UnitRef
-	for _, u := range all.ByUnit {
+	opts := all.ByChild
+	if len(opts) == 0 {
+		opts = all.ByUnit
+	}
+	for _, u := range opts {
 		units = append(units, shishi.UnitRef{ID: u.ID, Name: u.Label})
 	}
 	sort.Slice(units, func(i, j int) bool { return units[i].Name < units[j].Name })
@@ -167,12 +185,18 @@ func (s *Server) renderCampaign(w http.ResponseWriter, r *http.Request, v *view,
 type cockpitData struct {
 	Campaign *shishi.Campaign
 	Summary  *campaignSummary
+	Rollup   *shishi.Rollup
+	Scope    string // the subtree's root unit, "" for the whole campaign
+	AsOf     string // when the roll-up was counted, as Beijing reads it
+	Drilled  bool   // a unit was asked for: a link leads back
 	ByTier   template.HTML
 	ByUnit   template.HTML
+	Children bool           // ByUnit breaks down by the units below the scope
 	Red      []*shishi.Item // the first 100 red or overdue items
 	RedTotal int
 	ByStatus []statusRow
 	ByLeader []leaderRow
+	UnitQ    template.URL // "unit=N&" for the drill-down links
 }
 
 // statusRow and leaderRow are the cockpit's roll-up tables.
@@ -187,24 +211,35 @@ type leaderRow struct {
 	Avg             float64
 }
 
-// cockpitPage is the 领导驾驶舱: the campaign at a glance, with drill-down
-// from every chart to the items behind it.
+// cockpitPage is the 领导驾驶舱: the campaign at a glance for the viewer's
+// scope (the whole campaign for its office and leaders, the viewer's unit
+// and the units below it for the others; ?unit= drills down), with a link
+// from every chart to the items behind it, and to the cockpit of each unit
+// below.
 func (s *Server) cockpitPage(w http.ResponseWriter, r *http.Request, v *view) error {
 	id, err := idParam(r)
 	if err != nil {
 		return err
 	}
+	var unit int64
+	if u := r.URL.Query().Get("unit"); u != "" {
+		if unit, err = strconv.ParseInt(u, 10, 64); err != nil || unit < 0 {
+			return shishi.Invalid(shishi.FieldError{Field: "unit", Message: "须为单位编号 / must be a unit id"})
+		}
+	}
 	c, err := s.Campaigns.FindCampaign(r.Context(), id)
 	if err != nil {
 		return err
 	}
-	sum, all, err := s.summarise(r, v, c)
+	sum, all, err := s.summarise(r, v, c, unit)
 	if err != nil {
 		return err
 	}
-	d := cockpitData{Campaign: c, Summary: sum}
+	d := cockpitData{Campaign: c, Summary: sum, Rollup: all, RedTotal: all.Flagged, UnitQ: template.URL(unitQuery(all.UnitID))}
+	d.Scope, d.Drilled = all.UnitName, unit != 0
+	d.AsOf = all.AsOf.In(shishi.Beijing).Format("2006年1月2日 15:04")
 	// The items that need attention: red or overdue, the first of them.
-	if d.Red, d.RedTotal, err = s.Items.FindItems(r.Context(), shishi.ItemFilter{CampaignID: c.ID, Flagged: true, Limit: 100}); err != nil {
+	if d.Red, _, err = s.Items.FindItems(r.Context(), shishi.ItemFilter{CampaignID: c.ID, UnitID: all.UnitID, Flagged: true, Limit: 100, NoTotal: true}); err != nil {
 		return err
 	}
 	for _, st := range shishi.ItemStatuses {
@@ -224,12 +259,19 @@ func (s *Server) cockpitPage(w http.ResponseWriter, r *http.Request, v *view) er
 	var tb []chart.Bar
 	for _, t := range all.ByTier {
 		if t.Rated > 0 {
-			tb = append(tb, chart.Bar{Label: t.Label, Value: t.Sum / float64(t.Rated), Href: fmt.Sprintf("/app/ledger/%d?tier=%d", c.ID, t.ID)})
+			tb = append(tb, chart.Bar{Label: t.Label, Value: t.Sum / float64(t.Rated), Href: fmt.Sprintf("/app/ledger/%d?%stier=%d", c.ID, unitQuery(all.UnitID), t.ID)})
 		}
 	}
 	d.ByTier = template.HTML(chart.Bars(v.L.T("cockpit.by_tier"), tb, 100, nil, 640))
+	// By the units below the scope, each opening its own cockpit; counted
+	// live (a unit with none below), by lead unit, the lowest 15.
+	rows, title, max := all.ByChild, v.L.T("cockpit.by_child"), 40
+	d.Children = len(rows) > 0
+	if !d.Children {
+		rows, title, max = all.ByUnit, v.L.T("cockpit.by_unit"), 15
+	}
 	var ub []chart.Bar
-	for _, u := range all.ByUnit {
+	for _, u := range rows {
 		if u.Rated == 0 {
 			continue
 		}
@@ -238,15 +280,19 @@ func (s *Server) cockpitPage(w http.ResponseWriter, r *http.Request, v *view) er
 		if avg < 50 {
 			col = chart.Amber
 		}
-		ub = append(ub, chart.Bar{Label: u.Label, Value: avg, Colour: col, Href: fmt.Sprintf("/app/ledger/%d?unit=%d", c.ID, u.ID)})
+		href := fmt.Sprintf("/app/ledger/%d?unit=%d", c.ID, u.ID)
+		if d.Children {
+			href = fmt.Sprintf("/app/ledger/%d/cockpit?unit=%d", c.ID, u.ID)
+		}
+		ub = append(ub, chart.Bar{Label: u.Label, Value: avg, Colour: col, Href: href})
 	}
 	sort.Slice(ub, func(i, j int) bool {
 		return ub[i].Value < ub[j].Value || ub[i].Value == ub[j].Value && ub[i].Label < ub[j].Label
 	})
-	if len(ub) > 15 {
-		ub = ub[:15]
+	if len(ub) > max {
+		ub = ub[:max]
 	}
-	d.ByUnit = template.HTML(chart.Bars(v.L.T("cockpit.by_unit"), ub, 100, nil, 640))
+	d.ByUnit = template.HTML(chart.Bars(title, ub, 100, nil, 640))
 	v.Title, v.Nav, v.Data = v.L.T("cockpit.title")+" · "+c.Name, "ledger", d
 	s.render(w, r, http.StatusOK, "cockpit", v)
 	return nil

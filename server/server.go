@@ -31,6 +31,7 @@ type Services struct {
 	// The campaign ledger.
 	Campaigns shishi.CampaignService
 	Items     shishi.ItemService
+	Rollups   shishi.RollupService // the cockpit's stored roll-ups
 	Reports   shishi.ReportService
 	Import    shishi.ImportService
 	Evidence  shishi.EvidenceService

@@ -23,8 +23,30 @@ func campaignReach(pg bool, a *shishi.Actor, q *args) string {
 		" OR EXISTS (SELECT 1 FROM items ci JOIN item_units ciu ON ciu.item_id = ci.id WHERE ci.campaign_id = c.id AND ciu.unit_id IN " + unitsReached(pg, a, q) + "))"
 }
 
-const campaignCols = `c.id, c.unit_id, cu.name, c.name, c.description, c.starts_on, c.ends_on, c.as_of, c.amber_below, c.red_below, c.report_due, c.version, c.created_at,
-	(SELECT count(*) FROM items i WHERE i.campaign_id = c.id)`
+const campaignCols = `c.id, c.unit_id, cu.name, c.name, c.description, c.starts_on, c.ends_on, c.as_of, c.amber_below, c.red_below, c.report_due, c.version, c.created_at, 0`
+
+// withCounts fills in a campaign's item count and its tiers with theirs:
+// counts over a national campaign read hundreds of thousands of index
+// entries, so outside a transaction they come through the count cache.
+func (d *DB) withCounts(ctx context.Context, db queryer, c *shishi.Campaign) error {
+	var err error
+	if c.ItemCount, err = d.cachedCount(ctx, db, `SELECT count(*) FROM items i WHERE i.campaign_id = $1`, args{c.ID}); err != nil {
+		return shishi.Internal(err)
+	}
+	c.Tiers, err = d.tiers(ctx, db, c.ID)
+	return err
+}
+
+// cachedCount runs a count through the count cache when db is the store's
+// reader, and straight on db (a transaction sees its own writes) otherwise.
+func (d *DB) cachedCount(ctx context.Context, db queryer, query string, q args) (int, error) {
+	if _, ok := db.(readDB); ok {
+		return d.count(ctx, query, q)
+	}
+	var n int
+	err := db.QueryRowContext(ctx, query, q...).Scan(&n)
+	return n, err
+}
 
 func scanCampaign(s interface{ Scan(...any) error }) (*shishi.Campaign, error) {
 	var c shishi.Campaign
@@ -62,7 +84,7 @@ func (d *DB) FindCampaigns(ctx context.Context, p shishi.Page) ([]*shishi.Campai
 		return nil, 0, shishi.Internal(err)
 	}
 	for _, c := range out {
-		if c.Tiers, err = d.tiers(ctx, d.read(), c.ID); err != nil {
+		if err := d.withCounts(ctx, d.read(), c); err != nil {
 			return nil, 0, err
 		}
 	}
@@ -85,7 +107,7 @@ func (d *DB) findCampaign(ctx context.Context, db queryer, id int64) (*shishi.Ca
 	} else if err != nil {
 		return nil, shishi.Internal(err)
 	}
-	if c.Tiers, err = d.tiers(ctx, db, c.ID); err != nil {
+	if err := d.withCounts(ctx, db, c); err != nil {
 		return nil, err
 	}
 	return c, nil
@@ -94,21 +116,29 @@ func (d *DB) findCampaign(ctx context.Context, db queryer, id int64) (*shishi.Ca
 // tiers lists a campaign's tiers with the number of items in each (all
 // items: the count is the list as the office made it).
 func (d *DB) tiers(ctx context.Context, db queryer, campaignID int64) ([]shishi.Tier, error) {
-	rows, err := db.QueryContext(ctx, `SELECT t.id, t.name, t.position, (SELECT count(*) FROM items i WHERE i.tier_id = t.id AND i.parent_id IS NULL)
-		FROM tiers t WHERE t.campaign_id = $1 ORDER BY t.position`, campaignID)
+	rows, err := db.QueryContext(ctx, `SELECT t.id, t.name, t.position FROM tiers t WHERE t.campaign_id = $1 ORDER BY t.position`, campaignID)
 	if err != nil {
 		return nil, shishi.Internal(err)
 	}
-	defer rows.Close()
 	out := []shishi.Tier{}
 	for rows.Next() {
 		var t shishi.Tier
-		if err := rows.Scan(&t.ID, &t.Name, &t.Position, &t.ItemCount); err != nil {
+		if err := rows.Scan(&t.ID, &t.Name, &t.Position); err != nil {
+			rows.Close()
 			return nil, shishi.Internal(err)
 		}
 		out = append(out, t)
 	}
-	return out, rows.Err()
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, shishi.Internal(err)
+	}
+	for i := range out {
+		if out[i].ItemCount, err = d.cachedCount(ctx, db, `SELECT count(*) FROM items i WHERE i.tier_id = $1 AND i.parent_id IS NULL`, args{out[i].ID}); err != nil {
+			return nil, shishi.Internal(err)
+		}
+	}
+	return out, nil
 }
 
 // isOffice reports whether the actor runs the campaign (RoleOffice over

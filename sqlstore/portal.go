@@ -34,6 +34,11 @@ func (d *DB) PublicCampaigns(ctx context.Context) ([]*shishi.CampaignFigures, er
 	}
 	out := make([]*shishi.CampaignFigures, 0, len(cs))
 	for _, c := range cs {
+		n, err := d.count(ctx, `SELECT count(*) FROM items i WHERE i.campaign_id = $1`, args{c.ID})
+		if err != nil {
+			return nil, shishi.Internal(err)
+		}
+		c.ItemCount = n
 		f, _, err := d.publicCampaign(ctx, c)
 		if err != nil {
 			return nil, err

@@ -131,23 +131,16 @@ func (d *DB) Summarise(ctx context.Context, f shishi.ItemFilter) (*shishi.Summar
 		s.Avg = shishi.Round2(fromHundredths(sum) / float64(rated))
 	}
 	// Names: the campaign's tiers in their order.
-	trows, err := d.read().QueryContext(ctx, `SELECT id, name FROM tiers WHERE campaign_id = $1 ORDER BY position`, f.CampaignID)
+	trows, err := d.tierRows(ctx, f.CampaignID)
 	if err != nil {
-		return nil, shishi.Internal(err)
+		return nil, err
 	}
-	for trows.Next() {
-		var id int64
-		var name string
-		if err := trows.Scan(&id, &name); err != nil {
-			trows.Close()
-			return nil, shishi.Internal(err)
-		}
-		if r := tiers[id]; r != nil {
-			r.Label = name
+	for _, t := range trows {
+		if r := tiers[t.ID]; r != nil {
+			r.Label = t.Label
 			s.ByTier = append(s.ByTier, *r)
 		}
 	}
-	trows.Close()
 	for _, r := range units {
 		s.ByUnit = append(s.ByUnit, *r)
 	}

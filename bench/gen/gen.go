@@ -176,12 +176,15 @@ func (g *generator) progress(stage string) (func(done, total int), func()) {
 
 // settle leaves the database as a running system would find it:
 // PostgreSQL's statistics gathered and its identity sequences past the ids
-// written here.
+// written here, and the cockpit's roll-ups counted (the server's job
+// would count them within minutes of starting).
 func (g *generator) settle(ctx context.Context) error {
-	if !g.db.Postgres() {
-		return nil
+	if g.db.Postgres() {
+		if _, err := g.db.SQL().ExecContext(ctx, `ANALYZE`); err != nil {
+			return err
+		}
 	}
-	_, err := g.db.SQL().ExecContext(ctx, `ANALYZE`)
+	_, err := g.db.RefreshRollups(g.sys)
 	return err
 }
 

@@ -374,7 +374,7 @@ func (m *Main) Listen() error {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	srv, err := server.New(server.Services{Units: m.Store, Users: m.Store, Auth: m.Store, Audit: m.Store, Ready: m.Store.Ping,
-		Campaigns: m.Store, Items: m.Store, Reports: m.Store, Import: m.Store, Evidence: m.Store, Blobs: blobs, Coord: m.Store, Idem: m.Store, Complaints: m.Store, Credentials: m.Store,
+		Campaigns: m.Store, Items: m.Store, Rollups: m.Store, Reports: m.Store, Import: m.Store, Evidence: m.Store, Blobs: blobs, Coord: m.Store, Idem: m.Store, Complaints: m.Store, Credentials: m.Store,
 		Webhooks: m.Store, Queue: m.Store, Mail: m.Store, Supervision: m.Store, Online: m.Store, Showcases: m.Store, Accounts: m.Store, Portal: m.Store, Briefings: m.Store, Ratings: m.Store, Nominations: m.Store},
 		server.Config{PublicURL: m.Config.PublicURL, Demo: m.Config.Demo, APIRate: m.Config.APIRate, PublicRate: m.Config.PublicRate}, m.Log, reg)
 	if err != nil {
@@ -449,6 +449,12 @@ func (m *Main) scheduler() *jobs.Scheduler {
 	s.Add(jobs.Job{Name: "ledger.figures", Every: time.Hour, Lease: 30 * time.Minute, Run: func(ctx context.Context) error {
 		n, err := m.Store.RefreshFigures(ctx)
 		m.Log.Info("ledger figures", "items", n)
+		return err
+	}})
+	// The cockpit's roll-ups: every campaign counted again by unit subtree.
+	s.Add(jobs.Job{Name: "ledger.rollups", Every: shishi.RollupEvery, Lease: 10 * time.Minute, Run: func(ctx context.Context) error {
+		n, err := m.Store.RefreshRollups(ctx)
+		m.Log.Info("ledger roll-ups", "rollups", n)
 		return err
 	}})
 	s.Add(jobs.Job{Name: "ledger.reminders", Every: 24 * time.Hour, Lease: 30 * time.Minute, Run: func(ctx context.Context) error {
