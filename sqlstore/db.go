@@ -101,7 +101,13 @@ func Open(ctx context.Context, dsn string, keys *secret.Keyring) (*DB, error) {
 		if err != nil {
 			return nil, err
 		}
+		// Every connection kept: the pool's default of two idle ones
+		// closed the other six as soon as a burst ended and opened them
+		// again on the next, each open reading the schema anew and each
+		// cached statement (stmtcache.go) prepared again on it — under
+		// 64 clients that churn cost more CPU than the queries.
 		d.db.SetMaxOpenConns(8)
+		d.db.SetMaxIdleConns(8)
 	}
 	if err := d.db.PingContext(ctx); err != nil {
 		d.db.Close()
