@@ -24,6 +24,9 @@ func (s *Server) ledgerRoutes() {
 		Body: shishi.CampaignInput{}, Resp: shishi.Campaign{}, Status: http.StatusCreated, handle: s.createCampaign})
 	s.api(&operation{Method: "GET", Path: "/api/v1/campaigns/{id}", ID: "getCampaign", Tag: "ledger", Summary: "A campaign with tiers: [{id, name, item_count}]",
 		Params: []param{pathID()}, Resp: shishi.Campaign{}, handle: s.getCampaign})
+	s.api(&operation{Method: "GET", Path: "/api/v1/campaigns/{id}/cockpit", ID: "getCockpit", Tag: "ledger",
+		Summary: "The cockpit's roll-up of a unit's subtree (unit; default: the whole campaign for its office and leaders, the caller's unit for others), with as_of: counted every 5 minutes",
+		Params:  []param{pathID(), {Name: "unit", In: "query", Type: "integer"}}, Resp: shishi.Rollup{}, handle: s.getCockpit})
 	s.api(&operation{Method: "POST", Path: "/api/v1/campaigns/{id}/items", ID: "createItem", Tag: "ledger", Summary: "Add an item with its targets (campaign office)",
 		Params: []param{pathID()}, Body: shishi.ItemInput{}, Resp: shishi.Item{}, Status: http.StatusCreated, handle: s.createItem})
 	s.api(&operation{Method: "GET", Path: "/api/v1/items", ID: "listItems", Tag: "ledger", Summary: "Items in reach with derived completion and RAG",
@@ -93,6 +96,24 @@ func (s *Server) getCampaign(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return writeJSON(w, http.StatusOK, c)
+}
+
+func (s *Server) getCockpit(w http.ResponseWriter, r *http.Request) error {
+	id, err := idParam(r)
+	if err != nil {
+		return err
+	}
+	var unit int64
+	if u := r.URL.Query().Get("unit"); u != "" {
+		if unit, err = strconv.ParseInt(u, 10, 64); err != nil || unit < 1 {
+			return shishi.Invalid(shishi.FieldError{Field: "unit", Message: "须为正整数 / must be a positive integer"})
+		}
+	}
+	ru, err := s.Rollups.Cockpit(r.Context(), id, unit)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, ru)
 }
 
 func (s *Server) createItem(w http.ResponseWriter, r *http.Request) error {

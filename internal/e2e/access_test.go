@@ -63,6 +63,7 @@ var policy = map[string]rule{
 	"readNotice":      {who: "all"},
 	"listCampaigns":   {who: "all"},
 	"getCampaign":     {who: "admin auditor office leader handler supervisor henan zhengzhou"},
+	"getCockpit":      {who: "admin auditor office leader handler supervisor henan zhengzhou"},
 	"createCampaign":  {who: "office henan", body: `{"name": "访问测试活动{n}", "starts_on": "2026-01-01", "ends_on": "2026-12-31", "tiers": ["测试"]}`},
 	"exportLedger":    {who: "admin auditor office leader handler supervisor henan zhengzhou"},
 	"importItems":     {who: "office henan"},

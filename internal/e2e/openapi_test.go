@@ -120,6 +120,12 @@ func TestEveryOperationCalled(t *testing.T) {
 	tier := int64(camp["tiers"].([]any)[0].(map[string]any)["id"].(float64))
 	item := num(call("createItem", "henan", "", fmt.Sprintf(`{"tier_id": %d, "title": "周转宿舍", "lead_unit_id": %d, "coop_unit_ids": [%d], "deadline": "2026-12-31", "targets": [{"name": "建成", "unit": "套", "target": 7000}]}`, tier, zz, ly), 201, cid), "id")
 	call("listItems", "henan", fmt.Sprintf("?campaign=%d", cid), "", 200)
+	if ck := call("getCockpit", "henan", fmt.Sprintf("?unit=%d", zz), "", 200, cid).json(t); ck["items"].(float64) != 1 || ck["unit_id"].(float64) != float64(zz) {
+		t.Errorf("cockpit of Zhengzhou's subtree: %v", ck)
+	}
+	if r := e.api("GET", fmt.Sprintf("/api/v1/campaigns/%d/cockpit?unit=x", cid), "henan", ""); r.status != 422 {
+		t.Errorf("cockpit with a bad unit: %d", r.status)
+	}
 	call("getItem", "henan", "", "", 200, item)
 	call("item_approve", "henan", "", `{}`, 200, item)
 	call("item_start", "henan", "", `{}`, 200, item)
