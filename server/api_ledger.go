@@ -103,17 +103,29 @@ func (s *Server) getCockpit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var unit int64
-	if u := r.URL.Query().Get("unit"); u != "" {
-		if unit, err = strconv.ParseInt(u, 10, 64); err != nil || unit < 1 {
-			return shishi.Invalid(shishi.FieldError{Field: "unit", Message: "须为正整数 / must be a positive integer"})
-		}
+	unit, err := unitParam(r)
+	if err != nil {
+		return err
 	}
 	ru, err := s.Rollups.Cockpit(r.Context(), id, unit)
 	if err != nil {
 		return err
 	}
 	return writeJSON(w, http.StatusOK, ru)
+}
+
+// unitParam reads the optional unit query parameter of a cockpit: a
+// unit's id, or 0 when absent.
+func unitParam(r *http.Request) (int64, error) {
+	u := r.URL.Query().Get("unit")
+	if u == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(u, 10, 64)
+	if err != nil || n < 1 {
+		return 0, shishi.Invalid(shishi.FieldError{Field: "unit", Message: "须为正整数 / must be a positive integer"})
+	}
+	return n, nil
 }
 
 func (s *Server) createItem(w http.ResponseWriter, r *http.Request) error {

@@ -221,11 +221,9 @@ func (s *Server) cockpitPage(w http.ResponseWriter, r *http.Request, v *view) er
 	if err != nil {
 		return err
 	}
-	var unit int64
-	if u := r.URL.Query().Get("unit"); u != "" {
-		if unit, err = strconv.ParseInt(u, 10, 64); err != nil || unit < 0 {
-			return shishi.Invalid(shishi.FieldError{Field: "unit", Message: "须为单位编号 / must be a unit id"})
-		}
+	unit, err := unitParam(r)
+	if err != nil {
+		return err
 	}
 	c, err := s.Campaigns.FindCampaign(r.Context(), id)
 	if err != nil {
