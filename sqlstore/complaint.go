@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"strconv"
 	"strings"
 
 	"github.com/shishi-edu/shishi"
@@ -388,7 +389,9 @@ func (d *DB) submitTx(ctx context.Context, tx *sql.Tx, p *submission) (*shishi.R
 	in, sealed, files, cal := p.in, p.sealed, p.files, p.cal
 	var rc *shishi.Receipt
 	err := func() error {
-		cat, err := d.category(ctx, on(ctx, tx), in.Category)
+		cat, err := memoized(ctx, tx, "category:"+in.Category, func() (*shishi.ComplaintCategory, error) {
+			return d.category(ctx, on(ctx, tx), in.Category)
+		})
 		if err != nil {
 			return err
 		}
@@ -401,9 +404,15 @@ func (d *DB) submitTx(ctx context.Context, tx *sql.Tx, p *submission) (*shishi.R
 		}
 		// The desk is the top of the unit's tree: the column of the
 		// ministry (or of whichever authority runs this deployment).
-		var desk int64
-		if err := on(ctx, tx).QueryRowContext(ctx, `SELECT id FROM units WHERE parent_id IS NULL AND $1 LIKE path || '%'`, path).Scan(&desk); err != nil {
-			return shishi.Internal(err)
+		desk, err := memoized(ctx, tx, "desk:"+path[:strings.IndexByte(path, '/')+1], func() (int64, error) {
+			var desk int64
+			if err := on(ctx, tx).QueryRowContext(ctx, `SELECT id FROM units WHERE parent_id IS NULL AND $1 LIKE path || '%'`, path).Scan(&desk); err != nil {
+				return 0, shishi.Internal(err)
+			}
+			return desk, nil
+		})
+		if err != nil {
+			return err
 		}
 		now := d.now()
 		deadline := cal.Add(shishi.DateOf(now), cat.AcceptDays)
@@ -433,7 +442,9 @@ func (d *DB) submitTx(ctx context.Context, tx *sql.Tx, p *submission) (*shishi.R
 		if err := d.complaintEvent(ctx, tx, rc.ID, "举报人 / reporter", "submit", true, "", nil); err != nil {
 			return err
 		}
-		handlers, err := d.staffAt(ctx, tx, desk, shishi.RoleHandler)
+		handlers, err := memoized(ctx, tx, "handlers:"+strconv.FormatInt(desk, 10), func() ([]int64, error) {
+			return d.staffAt(ctx, tx, desk, shishi.RoleHandler)
+		})
 		if err != nil {
 			return err
 		}

@@ -17,6 +17,31 @@ type stmtCache struct {
 	// head is the audit chain's head as the batch moved it: read once,
 	// written back once before the commit (appendAudit, flushHead).
 	head auditHead
+	// memo keeps what the batch's submissions look up alike (a category,
+	// the desk above a unit, the desk's handlers): read once a batch.
+	memo map[string]any
+}
+
+// memoized is f's value for key, read once per batch when ctx carries
+// tx's cache (errors are not kept), and every time otherwise. Only for
+// reads of rows the batch does not write.
+func memoized[T any](ctx context.Context, tx *sql.Tx, key string, f func() (T, error)) (T, error) {
+	c := batchOf(ctx, tx)
+	if c == nil {
+		return f()
+	}
+	if v, ok := c.memo[key]; ok {
+		return v.(T), nil
+	}
+	v, err := f()
+	if err != nil {
+		return v, err
+	}
+	if c.memo == nil {
+		c.memo = map[string]any{}
+	}
+	c.memo[key] = v
+	return v, nil
 }
 
 // auditHead is the last audit entry's sequence number and hash.
