@@ -63,6 +63,10 @@ func newSvcWorld(t *testing.T, dsn string) *svcWorld {
 	}
 	w.jsOp = mk("js-op", w.js, shishi.RoleOperator)
 	w.jc = w.as(t, w.jsOp)
+	// The operator uploaded the plan that goodAnswers names.
+	if err := w.db.RecordUpload(w.jc, shishi.FileAnswer{Name: "申报书.pdf", SHA256: planHash, Size: 1024}); err != nil {
+		t.Fatal(err)
+	}
 	for _, e := range []struct {
 		login string
 		unit  *shishi.Unit
