@@ -37,7 +37,8 @@ const sealVerify = "notice/verify"
 func (d *DB) sendCode(ctx context.Context, tx *sql.Tx, userID int64, email string) (string, error) {
 	code := randomCode(16)
 	link := "/signup/verify?" + url.Values{"email": {email}, "code": {code}}.Encode()
-	text := "邮箱验证码（24 小时内有效）/ e-mail verification code (valid 24 hours): " + code
+	// The code in both halves: a mail keeps only its reader's language.
+	text := "邮箱验证码：" + code + "（24 小时内有效）/ e-mail verification code: " + code + " (valid 24 hours)"
 	sealed, err := d.keys.Seal(sealVerify, []byte(text+"\n"+link))
 	if err != nil {
 		return "", shishi.Internal(err)

@@ -37,7 +37,7 @@ func TestSignUpByMail(t *testing.T) {
 		body := mails("【实事】邮箱验证码")[0].Body
 		link := regexp.MustCompile(`https?://\S+/signup/verify\?\S+`).FindString(body)
 		u, err := url.Parse(link)
-		if err != nil || u.Query().Get("email") != addr || len(u.Query().Get("code")) != 16 || !strings.Contains(body, u.Query().Get("code")) {
+		if err != nil || u.Query().Get("email") != addr || len(u.Query().Get("code")) != 16 || !strings.Contains(body, "邮箱验证码："+u.Query().Get("code")) {
 			t.Fatalf("mailed link %q in\n%s", link, body)
 		}
 		var users int
