@@ -126,6 +126,16 @@ func TestVerificationCodeBadPaths(t *testing.T) {
 		if rows(t, w.db, "notices") != notices {
 			t.Error("a resend for a verified or unknown address sent something")
 		}
+		// A verify notice from before codes were sealed mails nothing: its
+		// code no longer verifies.
+		var legacy int64
+		if err := w.db.SQL().QueryRow(`INSERT INTO notices (user_id, kind, text, at, dedup) VALUES ($1, 'verify', $2, $3, '') RETURNING id`,
+			ub.ID, "邮箱验证码 / e-mail verification code: ABCD2345 — /signup/verify?code=ABCD2345", now).Scan(&legacy); err != nil {
+			t.Fatal(err)
+		}
+		if m, err := w.db.PrepareMail(ctx, legacy); err != nil || !m.Disabled {
+			t.Errorf("legacy verify notice: %+v %v", m, err)
+		}
 		if err := w.db.ResendCode(ctx, "not an address"); !fields(err)["email"] {
 			t.Errorf("resend to a bad address: %v", err)
 		}
