@@ -492,6 +492,11 @@ type ServiceService interface {
 	// ActOnApplication takes a step action (see AppTransitions). EINVALID,
 	// ECONFLICT, EFORBIDDEN, ENOTFOUND.
 	ActOnApplication(ctx context.Context, id int64, action string, in AppAction) (*Application, error)
+	// RecordUpload notes that the actor uploaded a file (audited once per
+	// user and file): an application may only name files its acting user
+	// uploaded or that an earlier version of it already named.
+	// EUNAUTHORIZED.
+	RecordUpload(ctx context.Context, f FileAnswer) error
 	// ApplicationVersions lists every kept version, oldest first.
 	ApplicationVersions(ctx context.Context, id int64) ([]AppVersion, error)
 	// ApplicationHistory lists what happened, oldest first.

@@ -141,6 +141,62 @@ type FileAnswer struct {
 
 var sha256RE = regexp.MustCompile(`^[0-9a-f]{64}$`)
 
+// FileRef is one file an application's answers name: the field path as
+// ParseAnswers names faults (answers.key, or answers.key[row].column for a
+// table cell), its place N (from 1) in that field's list, and the file.
+type FileRef struct {
+	Field string
+	N     int
+	File  FileAnswer
+}
+
+// FileRefs lists the files named by answers that ParseAnswers normalised
+// under this form, in form order. It goes by the form's field types, not
+// by the JSON's shape: a table whose text columns happen to be called
+// name and sha256 names no file. Who may hand in or download a file is
+// decided on this list, so nothing else in the answers counts as one.
+func (f *Form) FileRefs(answers json.RawMessage) []FileRef {
+	var in map[string]json.RawMessage
+	if json.Unmarshal(answers, &in) != nil {
+		return nil
+	}
+	var out []FileRef
+	files := func(field string, raw json.RawMessage) {
+		var xs []FileAnswer
+		if json.Unmarshal(raw, &xs) != nil {
+			return
+		}
+		for i, x := range xs {
+			if sha256RE.MatchString(x.SHA256) {
+				out = append(out, FileRef{Field: field, N: i + 1, File: x})
+			}
+		}
+	}
+	for _, fd := range f.Fields {
+		raw, ok := in[fd.Key]
+		if !ok {
+			continue
+		}
+		switch fd.Type {
+		case FormFile:
+			files("answers."+fd.Key, raw)
+		case FormTable:
+			var rows []map[string]json.RawMessage
+			if json.Unmarshal(raw, &rows) != nil {
+				continue
+			}
+			for i, row := range rows {
+				for _, col := range fd.Columns {
+					if cell, ok := row[col.Key]; ok && col.Type == FormFile {
+						files("answers."+fd.Key+"["+itoa(i+1)+"]."+col.Key, cell)
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
 // ParseAnswers reads an applicant's answers (a JSON object keyed by field)
 // against the form and returns them normalised as canonical JSON. Every
 // bad answer is named at once — answers.key, or answers.key[row].column

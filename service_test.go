@@ -124,3 +124,44 @@ func FuzzParseAnswers(f *testing.F) {
 		}
 	})
 }
+
+// TestFileRefs: files are found by the form's field types — a top-level
+// file field and a file column of a table, each named by its path — and a
+// table whose text columns are called name and sha256 names no file.
+func TestFileRefs(t *testing.T) {
+	h1, h2, h3 := strings.Repeat("a", 64), strings.Repeat("b", 64), strings.Repeat("c", 64)
+	form := Form{Version: 1, Fields: []FormField{
+		{Key: "plan", Label: "申报书", Type: FormFile},
+		{Key: "members", Label: "成员", Type: FormTable, Columns: []FormField{
+			{Key: "name", Label: "姓名", Type: FormText},
+			{Key: "scan", Label: "证件扫描件", Type: FormFile},
+		}},
+		{Key: "files", Label: "伪装的表格", Type: FormTable, Columns: []FormField{
+			{Key: "name", Label: "名称", Type: FormText},
+			{Key: "sha256", Label: "哈希", Type: FormText},
+		}},
+	}}
+	if err := form.Check(); err != nil {
+		t.Fatal(err)
+	}
+	answers, err := form.ParseAnswers([]byte(`{"plan":[{"name":"a.pdf","sha256":"`+h1+`","size":1}],
+		"members":[{"name":"王芳"},{"name":"李强","scan":[{"name":"x.png","sha256":"`+h2+`","size":2},{"name":"y.png","sha256":"`+h1+`","size":1}]}],
+		"files":[{"name":"z.pdf","sha256":"`+h3+`"}]}`), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := form.FileRefs(answers)
+	want := []FileRef{{"answers.plan", 1, FileAnswer{"a.pdf", h1, 1}}, {"answers.members[2].scan", 1, FileAnswer{"x.png", h2, 2}},
+		{"answers.members[2].scan", 2, FileAnswer{"y.png", h1, 1}}}
+	if len(got) != len(want) {
+		t.Fatalf("refs %+v", got)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("ref %d: %+v, want %+v", i, got[i], want[i])
+		}
+	}
+	if refs := form.FileRefs(json.RawMessage(`not json`)); refs != nil {
+		t.Errorf("garbage: %+v", refs)
+	}
+}

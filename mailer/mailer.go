@@ -144,6 +144,9 @@ func splitBilingual(s string) (zh, en string, ok bool) {
 var beijing = time.FixedZone("CST", 8*3600)
 
 func kindOrOther(k string) string {
+	if k == "verify" || k == "account" {
+		return k // the account's own mails (sign-up)
+	}
 	for _, m := range shishi.MailKinds {
 		if k == m {
 			return k

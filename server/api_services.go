@@ -2,7 +2,7 @@ package server
 
 import (
 	"bytes"
-	"encoding/json"
+	"context"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -252,7 +252,19 @@ func (s *Server) uploadServiceFile(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusCreated, shishi.FileAnswer{Name: e.Name, SHA256: e.Hash, Size: e.Size})
+	f, err := s.keepServiceFile(r.Context(), e)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, f)
+}
+
+// keepServiceFile notes that the actor uploaded a stored file for an
+// application (the API upload and the apply page alike): the store lets
+// an application name only files its acting user uploaded.
+func (s *Server) keepServiceFile(ctx context.Context, e shishi.Evidence) (shishi.FileAnswer, error) {
+	f := shishi.FileAnswer{Name: e.Name, SHA256: e.Hash, Size: e.Size}
+	return f, s.Online.RecordUpload(ctx, f)
 }
 
 // appFilter reads the list filters of applications.
@@ -502,22 +514,26 @@ func (s *Server) applicationFile(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	hash := strings.ToLower(r.PathValue("hash"))
+	x, err := s.Online.FindApplication(r.Context(), id)
+	if err != nil {
+		return err
+	}
 	vs, err := s.Online.ApplicationVersions(r.Context(), id)
 	if err != nil {
 		return err
 	}
+	forms := map[int]*shishi.Form{}
 	for i := len(vs) - 1; i >= 0; i-- {
-		var answers map[string]json.RawMessage
-		_ = json.Unmarshal(vs[i].Answers, &answers)
-		for _, raw := range answers {
-			var files []shishi.FileAnswer
-			if json.Unmarshal(raw, &files) != nil {
-				continue
+		form, ok := forms[vs[i].FormVersion]
+		if !ok {
+			if form, err = s.Online.FindForm(r.Context(), x.Service.ID, vs[i].FormVersion); err != nil {
+				return err
 			}
-			for _, f := range files {
-				if f.SHA256 == hash {
-					return s.sendBlob(w, r, hash, "file-"+hash[:12], f.Name, "application/octet-stream")
-				}
+			forms[vs[i].FormVersion] = form
+		}
+		for _, f := range form.FileRefs(vs[i].Answers) {
+			if f.File.SHA256 == hash {
+				return s.sendBlob(w, r, hash, "file-"+hash[:12], f.File.Name, "application/octet-stream")
 			}
 		}
 	}

@@ -207,7 +207,11 @@ func (s *Server) answersFromForm(r *http.Request, form *shishi.Form, kept map[st
 					if err != nil {
 						return nil, shishi.Invalid(shishi.FieldError{Field: "answers." + fd.Key, Message: shishi.ErrorMessage(err)})
 					}
-					files = append(files, shishi.FileAnswer{Name: e.Name, SHA256: e.Hash, Size: e.Size})
+					file, err := s.keepServiceFile(r.Context(), e)
+					if err != nil {
+						return nil, err
+					}
+					files = append(files, file)
 				}
 			}
 			if len(files) > 0 {

@@ -2,6 +2,8 @@ package server
 
 import (
 	"net/http"
+	"net/url"
+	"strings"
 
 	"github.com/shishi-edu/shishi"
 )
@@ -15,16 +17,28 @@ func (s *Server) signupRoutes(h func(string, http.HandlerFunc)) {
 	h("POST /signup", s.limit(s.publicLim, s.signup))
 	h("GET /signup/verify", s.limit(s.apiLim, s.verifyForm))
 	h("POST /signup/verify", s.limit(s.publicLim, s.verify))
+	h("POST /signup/resend", s.limit(s.publicLim, s.resend))
 }
 
-// accountRoutes are the same two steps in the API.
+// accountRoutes are the same steps in the API.
 func (s *Server) accountRoutes() {
 	s.api(&operation{Method: "POST", Path: "/api/v1/accounts", ID: "signUp", Tag: "services", Public: true, Strict: true,
-		Summary: "Sign up for a public applicant account with an e-mail and a password; the verification code is sent to the e-mail",
-		Body:    shishi.SignUpInput{}, Resp: shishi.User{}, Status: http.StatusCreated, handle: s.apiSignUp})
+		Summary: "Sign up for a public applicant account with an e-mail and a password; the verification code is mailed (valid 24 hours). " +
+			"An address that has an account is mailed that instead, and the answer is the same",
+		Body: shishi.SignUpInput{}, Resp: shishi.SignUpReceipt{}, Status: http.StatusAccepted, handle: s.apiSignUp})
 	s.api(&operation{Method: "POST", Path: "/api/v1/account-verifications", ID: "verifyEmail", Tag: "services", Public: true, Strict: true,
-		Summary: "Verify a public account's e-mail with the code sent to it; then it may apply",
+		Summary: "Verify a public account's e-mail with the e-mail and the code sent to it; then it may apply. After 5 wrong codes a new one must be requested",
 		Body:    shishi.VerifyInput{}, Resp: shishi.User{}, handle: s.apiVerifyEmail})
+	s.api(&operation{Method: "POST", Path: "/api/v1/account-verifications:resend", ID: "resendVerification", Tag: "services", Public: true, Strict: true,
+		Summary: "Mail a new verification code to an unverified account (the old code stops working); the answer is the same for any address",
+		Body:    shishi.ResendInput{}, Resp: shishi.SignUpReceipt{}, Status: http.StatusAccepted, handle: s.apiResend})
+}
+
+// receipt is the one answer to a sign-up or a request for a new code,
+// whatever the address: it reveals no account.
+func receipt(email string) shishi.SignUpReceipt {
+	return shishi.SignUpReceipt{Email: strings.ToLower(strings.TrimSpace(email)),
+		Message: "请查收邮件：验证码 24 小时内有效；如该邮箱已有账户，邮件会告知 / check your mail: the code is valid for 24 hours; if the address has an account, the mail says so"}
 }
 
 func (s *Server) signupForm(w http.ResponseWriter, r *http.Request) {
@@ -45,26 +59,42 @@ func readPublicForm(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *Server) signup(w http.ResponseWriter, r *http.Request) {
-	v := s.publicView(r, "acct.signup")
+// publicStep runs one step of the sign-up pages: the public form read,
+// then do; a fault is shown beside its field on page, an internal error as
+// the error page. It reports whether do succeeded.
+func (s *Server) publicStep(w http.ResponseWriter, r *http.Request, v *view, page string, do func() error) bool {
 	err := readPublicForm(w, r)
 	if err == nil {
-		_, err = s.Accounts.SignUp(r.Context(), shishi.SignUpInput{Email: r.PostForm.Get("email"), Name: r.PostForm.Get("name"), Password: r.PostForm.Get("password")})
+		err = do()
 	}
-	if err != nil {
-		if shishi.ErrorCode(err) == shishi.EINTERNAL {
-			s.fail(w, r, v, err)
-			return
-		}
-		formError(v, r, err)
-		v.Form.Del("password")
-		s.render(w, r, Status(err), "signup", v)
-		return
+	if err == nil {
+		return true
 	}
-	v.Flash = v.L.T("acct.sent")
-	s.render(w, r, http.StatusCreated, "signup_verify", v)
+	if shishi.ErrorCode(err) == shishi.EINTERNAL {
+		s.fail(w, r, v, err)
+		return false
+	}
+	formError(v, r, err)
+	v.Form.Del("password")
+	s.render(w, r, Status(err), page, v)
+	return false
 }
 
+func (s *Server) signup(w http.ResponseWriter, r *http.Request) {
+	v := s.publicView(r, "acct.signup")
+	if !s.publicStep(w, r, v, "signup", func() error {
+		return s.Accounts.SignUp(r.Context(), shishi.SignUpInput{Email: r.PostForm.Get("email"), Name: r.PostForm.Get("name"), Password: r.PostForm.Get("password")})
+	}) {
+		return
+	}
+	// The same page whether or not the address had an account.
+	v.Flash, v.Form = v.L.T("acct.sent"), url.Values{"email": {r.PostForm.Get("email")}}
+	s.render(w, r, http.StatusAccepted, "signup_verify", v)
+}
+
+// verifyForm is where the mailed link lands: it fills in the e-mail and
+// the code and verifies nothing; only the POST does, so a mail client's
+// link preview cannot use the code up.
 func (s *Server) verifyForm(w http.ResponseWriter, r *http.Request) {
 	v := s.publicView(r, "acct.verify")
 	v.Form = r.URL.Query()
@@ -73,21 +103,23 @@ func (s *Server) verifyForm(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) verify(w http.ResponseWriter, r *http.Request) {
 	v := s.publicView(r, "acct.verify")
-	err := readPublicForm(w, r)
-	if err == nil {
-		_, err = s.Accounts.VerifyEmail(r.Context(), r.PostForm.Get("code"))
-	}
-	if err != nil {
-		if shishi.ErrorCode(err) == shishi.EINTERNAL {
-			s.fail(w, r, v, err)
-			return
-		}
-		formError(v, r, err)
-		s.render(w, r, Status(err), "signup_verify", v)
+	if !s.publicStep(w, r, v, "signup_verify", func() error {
+		_, err := s.Accounts.VerifyEmail(r.Context(), shishi.VerifyInput{Email: r.PostForm.Get("email"), Code: r.PostForm.Get("code")})
+		return err
+	}) {
 		return
 	}
 	v.Flash, v.Data = v.L.T("acct.verified"), true
 	s.render(w, r, http.StatusOK, "signup_verify", v)
+}
+
+func (s *Server) resend(w http.ResponseWriter, r *http.Request) {
+	v := s.publicView(r, "acct.verify")
+	if !s.publicStep(w, r, v, "signup_verify", func() error { return s.Accounts.ResendCode(r.Context(), r.PostForm.Get("email")) }) {
+		return
+	}
+	v.Flash, v.Form = v.L.T("acct.resent"), url.Values{"email": {r.PostForm.Get("email")}}
+	s.render(w, r, http.StatusAccepted, "signup_verify", v)
 }
 
 func (s *Server) apiSignUp(w http.ResponseWriter, r *http.Request) error {
@@ -95,11 +127,10 @@ func (s *Server) apiSignUp(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(r, &in); err != nil {
 		return err
 	}
-	u, err := s.Accounts.SignUp(r.Context(), in)
-	if err != nil {
+	if err := s.Accounts.SignUp(r.Context(), in); err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusCreated, u)
+	return writeJSON(w, http.StatusAccepted, receipt(in.Email))
 }
 
 func (s *Server) apiVerifyEmail(w http.ResponseWriter, r *http.Request) error {
@@ -107,9 +138,20 @@ func (s *Server) apiVerifyEmail(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(r, &in); err != nil {
 		return err
 	}
-	u, err := s.Accounts.VerifyEmail(r.Context(), in.Code)
+	u, err := s.Accounts.VerifyEmail(r.Context(), in)
 	if err != nil {
 		return err
 	}
 	return writeJSON(w, http.StatusOK, u)
+}
+
+func (s *Server) apiResend(w http.ResponseWriter, r *http.Request) error {
+	var in shishi.ResendInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	if err := s.Accounts.ResendCode(r.Context(), in.Email); err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusAccepted, receipt(in.Email))
 }

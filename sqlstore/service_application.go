@@ -232,6 +232,8 @@ func (d *DB) CreateApplication(ctx context.Context, in shishi.ApplicationInput) 
 			for _, f := range shishi.ErrorFields(err) {
 				v.Add(f.Field, f.Message)
 			}
+		} else if err := d.checkUploads(ctx, tx, &v, s.ID, 0, &s.Form, answers); err != nil {
+			return err
 		}
 		if err := v.Err(); err != nil {
 			return err
@@ -359,6 +361,8 @@ func (d *DB) UpdateApplication(ctx context.Context, id int64, p shishi.Applicati
 				for _, f := range shishi.ErrorFields(err) {
 					v.Add(f.Field, f.Message)
 				}
+			} else if err := d.checkUploads(ctx, tx, &v, s.ID, id, form, a); err != nil {
+				return err
 			}
 			answers = a
 		}

@@ -198,7 +198,8 @@ var policy = map[string]rule{
 	"listReviews":         {who: "all"},
 	"scoreReview":         {who: "reviewer", body: `{"scores": {"quality": 8, "value": 8}}`},
 	"signUp":              {who: "public", body: `{"email": "acc{n}@example.com", "name": "访问测试", "password": "Correct-Horse-4242"}`},
-	"verifyEmail":         {who: "public", body: `{"code": "NOSUCHCODE"}`},
+	"verifyEmail":         {who: "public", body: `{"email": "nobody@example.com", "code": "NOSUCHCODE"}`},
+	"resendVerification":  {who: "public", body: `{"email": "nobody@example.com"}`},
 }
 
 // The steps of a workflow table: the desk's and the unit's.

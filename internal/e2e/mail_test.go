@@ -11,17 +11,25 @@ import (
 	"github.com/shishi-edu/shishi/internal/testsmtp"
 )
 
+// startMail starts the server with mail on, through a real SMTP listener,
+// and a fast queue so mails go out at once.
+func startMail(t *testing.T, dsn string) (*env, *testsmtp.Server) {
+	t.Helper()
+	smtp := testsmtp.Start(t)
+	e := startConfig(t, dsn, false, nil, func(c *app.Config) {
+		fastQueue(c)
+		c.SMTPURL = "smtp://" + smtp.Addr + "?tls=none"
+		c.MailFrom = "实事平台 <noreply@jyt.example.cn>"
+	})
+	return e, smtp
+}
+
 // TestNoticeByMail: a unit operator who asked for complaint notices by
 // e-mail, in English, gets one through a real SMTP server when a case is
 // dispatched to the unit; the choices are kept per user and checked.
 func TestNoticeByMail(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, dsn string) {
-		smtp := testsmtp.Start(t)
-		e := startConfig(t, dsn, false, nil, func(c *app.Config) {
-			fastQueue(c)
-			c.SMTPURL = "smtp://" + smtp.Addr + "?tls=none"
-			c.MailFrom = "实事平台 <noreply@jyt.example.cn>"
-		})
+		e, smtp := startMail(t, dsn)
 		u, _ := e.m.Store.FindUserByLogin(e.sys, "zhengzhou")
 		if r := e.api("PATCH", fmt.Sprintf("/api/v1/users/%d", u.ID), "admin", `{"email": "wu.ting@zz.example.cn"}`); r.status != 200 {
 			t.Fatalf("set e-mail: %d %s", r.status, r.body)

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/url"
@@ -284,9 +285,10 @@ func serviceOps(t *testing.T, e *env, call func(id, login, query, body string, w
 	e.api("POST", fmt.Sprintf("/api/v1/applications/%d:pass", m), "henan", "")
 	call("application_deliver", "henan", "", `{"method": "mail", "carrier": "EMS", "tracking": "1180512345678"}`, 200, m)
 	// A public account: signed up, verified with the code from its notice.
-	call("signUp", "", "", `{"email": "api.grad@example.com", "name": "接口毕业生", "password": "Graduate-2026!"}`, 201)
+	call("signUp", "", "", `{"email": "api.grad@example.com", "name": "接口毕业生", "password": "Graduate-2026!"}`, 202)
+	call("resendVerification", "", "", `{"email": "api.grad@example.com"}`, 202)
 	code := publicCode(t, e, "api.grad@example.com")
-	call("verifyEmail", "", "", `{"code": "`+code+`"}`, 200)
+	call("verifyEmail", "", "", `{"email": "api.grad@example.com", "code": "`+code+`"}`, 200)
 	call("changeServiceForm", "henan", "", `{"fields": [{"key": "address", "label": "邮寄地址", "type": "text", "required": true}, {"key": "phone", "label": "联系电话", "type": "text"}]}`, 200, mail)
 }
 
@@ -398,10 +400,21 @@ func TestServicePages(t *testing.T) {
 	if r := anon.post("/signup", url.Values{"email": {"bad"}, "name": {""}, "password": {"x"}}); r.status != 422 || r.doc(t).Find(".field-err").Length() != 3 {
 		t.Fatalf("bad sign-up: %d", r.status)
 	}
-	if r := anon.post("/signup", url.Values{"email": {"wang.fang@example.com"}, "name": {"王芳"}, "password": {"Graduate-2026!"}}); r.status != 201 {
+	if r := anon.post("/signup", url.Values{"email": {"wang.fang@example.com"}, "name": {"王芳"}, "password": {"Graduate-2026!"}}); r.status != 202 {
 		t.Fatalf("sign-up: %d %s", r.status, r.body)
 	}
-	if r := anon.post("/signup/verify", url.Values{"code": {publicCode(t, e, "wang.fang@example.com")}}); r.status != 200 || !strings.Contains(string(r.body), "邮箱已验证") {
+	// The mailed link fills in the form and verifies nothing (a mail
+	// client's preview follows it); the POST verifies.
+	link := publicLink(t, e, "wang.fang@example.com")
+	lu, _ := url.Parse(link)
+	if r := anon.get(link); r.status != 200 || r.doc(t).Find(`#verify-form input[name=code]`).AttrOr("value", "") != lu.Query().Get("code") ||
+		r.doc(t).Find(`#verify-form input[name=email]`).AttrOr("value", "") != "wang.fang@example.com" {
+		t.Fatalf("the link's page: %d", r.status)
+	}
+	if r := anon.post("/signup/verify", url.Values{"email": {"wang.fang@example.com"}, "code": {"0000000000000000"}}); r.status != 422 {
+		t.Fatalf("a wrong code: %d", r.status)
+	}
+	if r := anon.post("/signup/verify", url.Values{"email": {"wang.fang@example.com"}, "code": {publicCode(t, e, "wang.fang@example.com")}}); r.status != 200 || !strings.Contains(string(r.body), "邮箱已验证") {
 		t.Fatalf("verify: %d", r.status)
 	}
 	pub := e.browser()
@@ -416,14 +429,28 @@ func TestServicePages(t *testing.T) {
 	}
 }
 
-// publicCode reads the verification code a public account was sent, from
-// its notice (as the person would from their mail or notices).
-func publicCode(t *testing.T, e *env, email string) string {
+// publicLink reads the verification link a public account was last sent,
+// as the mail worker renders it (the notice keeps it sealed).
+func publicLink(t *testing.T, e *env, email string) string {
 	t.Helper()
-	var text string
-	if err := e.m.Store.SQL().QueryRow(`SELECT n.text FROM notices n JOIN public_accounts p ON p.user_id = n.user_id WHERE p.email = $1 AND n.kind = 'verify'`, email).Scan(&text); err != nil {
+	var id int64
+	if err := e.m.Store.SQL().QueryRow(`SELECT n.id FROM notices n JOIN public_accounts p ON p.user_id = n.user_id
+		WHERE p.email = $1 AND n.kind = 'verify' ORDER BY n.id DESC LIMIT 1`, email).Scan(&id); err != nil {
 		t.Fatal(err)
 	}
-	_, rest, _ := strings.Cut(text, ": ")
-	return strings.Fields(rest)[0]
+	m, err := e.m.Store.PrepareMail(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m.Path
+}
+
+// publicCode is the code in that link.
+func publicCode(t *testing.T, e *env, email string) string {
+	t.Helper()
+	u, err := url.Parse(publicLink(t, e, email))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u.Query().Get("code")
 }
