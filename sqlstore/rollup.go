@@ -14,10 +14,12 @@ import (
 // units below it, counted by RefreshRollups from the items' stored
 // figures in one scan of the campaign, and read by Cockpit in one lookup.
 
-// unitTree is the units' parent links, indexed by id (ids are dense).
+// unitTree is the units' parent links and names, indexed by id (ids are
+// dense).
 type unitTree struct {
 	parent   []int64
 	hasChild []bool
+	name     []string
 }
 
 func (d *DB) loadUnitTree(ctx context.Context) (*unitTree, error) {
@@ -25,21 +27,22 @@ func (d *DB) loadUnitTree(ctx context.Context) (*unitTree, error) {
 	if err := d.read().QueryRowContext(ctx, `SELECT COALESCE(max(id), 0) FROM units`).Scan(&top); err != nil {
 		return nil, shishi.Internal(err)
 	}
-	t := &unitTree{parent: make([]int64, top+1), hasChild: make([]bool, top+1)}
-	rows, err := d.read().QueryContext(ctx, `SELECT id, COALESCE(parent_id, 0) FROM units`)
+	t := &unitTree{parent: make([]int64, top+1), hasChild: make([]bool, top+1), name: make([]string, top+1)}
+	rows, err := d.read().QueryContext(ctx, `SELECT id, COALESCE(parent_id, 0), name FROM units`)
 	if err != nil {
 		return nil, shishi.Internal(err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var id, parent int64
-		if err := rows.Scan(&id, &parent); err != nil {
+		var name string
+		if err := rows.Scan(&id, &parent, &name); err != nil {
 			return nil, shishi.Internal(err)
 		}
 		if id > top || parent > top {
 			continue // added since max(id) was read: counted next time
 		}
-		t.parent[id] = parent
+		t.parent[id], t.name[id] = parent, name
 		t.hasChild[parent] = parent != 0
 	}
 	return t, rows.Err()
@@ -179,9 +182,11 @@ func (d *DB) refreshCampaignRollups(ctx context.Context, tree *unitTree, campaig
 	if err != nil {
 		return 0, err
 	}
-	names, err := d.childNames(ctx, counters)
-	if err != nil {
-		return 0, err
+	names := map[int64]string{}
+	for _, c := range counters {
+		for _, id := range c.Children() {
+			names[id] = tree.name[id]
+		}
 	}
 	err = d.tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM cockpit_rollups WHERE campaign_id = $1`, campaignID); err != nil {
@@ -226,34 +231,6 @@ func (d *DB) tierRows(ctx context.Context, campaignID int64) ([]shishi.SummaryRo
 		out = append(out, r)
 	}
 	return out, rows.Err()
-}
-
-// childNames reads the names of the units the roll-ups break down by, 500
-// a query.
-func (d *DB) childNames(ctx context.Context, counters map[int64]*shishi.RollupCounter) (map[int64]string, error) {
-	var ids []int64
-	for _, c := range counters {
-		ids = append(ids, c.Children()...)
-	}
-	names := map[int64]string{}
-	for start := 0; start < len(ids); start += 500 {
-		var q args
-		rows, err := d.read().QueryContext(ctx, `SELECT id, name FROM units WHERE id IN `+inList(&q, ids[start:min(start+500, len(ids))]), q...)
-		if err != nil {
-			return nil, shishi.Internal(err)
-		}
-		for rows.Next() {
-			var id int64
-			var name string
-			if err := rows.Scan(&id, &name); err != nil {
-				rows.Close()
-				return nil, shishi.Internal(err)
-			}
-			names[id] = name
-		}
-		rows.Close()
-	}
-	return names, nil
 }
 
 // Cockpit implements shishi.RollupService: the stored roll-up when there
