@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"strings"
 
 	"github.com/shishi-edu/shishi"
@@ -87,17 +88,24 @@ func scanItem(s interface{ Scan(...any) error }) (itemRow, error) {
 // included, is an SQL condition on the item's stored figures, so a page
 // reads its own rows only.
 func (d *DB) FindItems(ctx context.Context, f shishi.ItemFilter) ([]*shishi.Item, int, error) {
-	var q args
-	where, err := d.itemWhere(ctx, f, &q)
-	if err != nil {
-		return nil, 0, err
-	}
 	limit := clampLimit(f.Limit)
 	var total int
 	if !f.NoTotal {
-		if total, err = d.count(ctx, `SELECT count(*) FROM items i WHERE `+where, q); err != nil {
+		// The total counts every row: a unit's subtree as a set (see
+		// itemWhere).
+		var cq args
+		where, err := d.itemWhere(ctx, f, &cq, false)
+		if err != nil {
+			return nil, 0, err
+		}
+		if total, err = d.count(ctx, `SELECT count(*) FROM items i WHERE `+where, cq); err != nil {
 			return nil, 0, shishi.Internal(err)
 		}
+	}
+	var q args
+	where, err := d.itemWhere(ctx, f, &q, true)
+	if err != nil {
+		return nil, 0, err
 	}
 	if f.After > 0 {
 		where += " AND i.id > " + q.add(f.After)
@@ -117,17 +125,39 @@ func (d *DB) FindItems(ctx context.Context, f shishi.ItemFilter) ([]*shishi.Item
 }
 
 // itemWhere is the condition of FindItems and Summarise: the actor's reach
-// and the filter, paging aside.
-func (d *DB) itemWhere(ctx context.Context, f shishi.ItemFilter, q *args) (string, error) {
+// and the filter, paging aside. A unit's subtree is written two ways, the
+// same rows either way: for a page (paged), a test per row, so the scan in
+// id order stops at the page's end; for a count or a roll-up, which read
+// every row, the subtree's items as a set gathered from its units.
+func (d *DB) itemWhere(ctx context.Context, f shishi.ItemFilter, q *args, paged bool) (string, error) {
 	if f.Status != "" && !f.Status.Valid() {
 		return "", shishi.Invalid(shishi.FieldError{Field: "status", Message: "未知的事项状态 / unknown status"})
 	}
 	if f.HasRAG && f.RAG != shishi.RAGNone && f.RAG != shishi.RAGGreen && f.RAG != shishi.RAGAmber && f.RAG != shishi.RAGRed {
 		return "", shishi.Invalid(shishi.FieldError{Field: "rag", Message: "未知的红黄绿灯 / unknown RAG"})
 	}
-	where, err := d.listReach(ctx, d.read(), f.CampaignID, q)
-	if err != nil {
-		return "", err
+	// A unit's subtree is found by its root's path, not as IN lists of
+	// its units: a province holds 17,000 units at national scale, and
+	// building those lists cost more than a page. An actor who reaches the
+	// root reaches every item led or co-operated below it, so its own
+	// reach needs no test then.
+	var root string
+	reached := false
+	if f.UnitID > 0 {
+		var rq args
+		var in int
+		err := d.read().QueryRowContext(ctx, `SELECT u.path, CASE WHEN `+reach(shishi.ActorFrom(ctx), "u.path", &rq)+` THEN 1 ELSE 0 END FROM units u WHERE u.id = `+rq.add(f.UnitID), rq...).Scan(&root, &in)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return "", shishi.Internal(err)
+		}
+		reached = in == 1
+	}
+	where := "1=1"
+	if !reached {
+		var err error
+		if where, err = d.listReach(ctx, d.read(), f.CampaignID, q); err != nil {
+			return "", err
+		}
 	}
 	if f.CampaignID > 0 {
 		where += " AND i.campaign_id = " + q.add(f.CampaignID)
@@ -135,9 +165,16 @@ func (d *DB) itemWhere(ctx context.Context, f shishi.ItemFilter, q *args) (strin
 	if f.TierID > 0 {
 		where += " AND i.tier_id = " + q.add(f.TierID)
 	}
-	if f.UnitID > 0 {
-		sub := "(SELECT su.id FROM units pu JOIN units su ON " + subtree(d.postgres, "su.path", "pu.path") + " WHERE pu.id = " + q.add(f.UnitID) + ")"
-		where += " AND (i.lead_unit_id IN " + sub + " OR i.id IN (SELECT fu.item_id FROM item_units fu WHERE fu.unit_id IN " + sub + "))"
+	if f.UnitID > 0 && root == "" {
+		where += " AND 1=0" // no such unit
+	} else if f.UnitID > 0 && !paged {
+		r := "CAST(" + q.add(root) + " AS TEXT)"
+		where += " AND i.id IN (SELECT li.id FROM units su JOIN items li ON li.lead_unit_id = su.id WHERE " + subtree(d.postgres, "su.path", r) +
+			" UNION SELECT fu.item_id FROM units fs JOIN item_units fu ON fu.unit_id = fs.id WHERE " + subtree(d.postgres, "fs.path", r) + ")"
+	} else if f.UnitID > 0 {
+		r := "CAST(" + q.add(root) + " AS TEXT)"
+		where += " AND (EXISTS (SELECT 1 FROM units lu2 WHERE lu2.id = i.lead_unit_id AND " + subtree(d.postgres, "lu2.path", r) +
+			") OR EXISTS (SELECT 1 FROM item_units fu JOIN units fu2 ON fu2.id = fu.unit_id WHERE fu.item_id = i.id AND " + subtree(d.postgres, "fu2.path", r) + "))"
 	}
 	if f.Status != "" {
 		where += " AND i.status = " + q.add(string(f.Status))

@@ -113,16 +113,31 @@ func unitInReach(a *shishi.Actor, idExpr string, q *args, roles ...shishi.Role) 
 // scan of every unit's path against the grants cost more than the query
 // it served.
 func unitsReached(pg bool, a *shishi.Actor, q *args, roles ...shishi.Role) string {
-	if a == nil {
-		return "(SELECT 0 WHERE 1=0)"
-	}
-	roles, ok := scoped(a, roles)
+	from, ok := reachedFrom(pg, a, q, "", "", roles...)
 	if !ok {
 		return "(SELECT 0 WHERE 1=0)"
 	}
+	return "(SELECT ru.id " + from + ")"
+}
+
+// reachedFrom is unitsReached's FROM and WHERE, the reached units as ru,
+// with more joined onto ru and cond added: for an EXISTS that goes on from
+// the actor's units to what hangs from them (items by their lead unit),
+// which an index on that column serves, instead of testing every row of
+// those against a list of the units. ok is false when the actor reaches
+// nothing (no actor, or a token scoped to none of the roles).
+func reachedFrom(pg bool, a *shishi.Actor, q *args, more, cond string, roles ...shishi.Role) (string, bool) {
+	if a == nil {
+		return "", false
+	}
+	roles, ok := scoped(a, roles)
+	if !ok {
+		return "", false
+	}
 	var b strings.Builder
-	b.WriteString("(SELECT ru.id FROM user_roles g JOIN units gu ON gu.id = g.unit_id JOIN units ru ON ")
+	b.WriteString("FROM user_roles g JOIN units gu ON gu.id = g.unit_id JOIN units ru ON ")
 	b.WriteString(subtree(pg, "ru.path", "gu.path"))
+	b.WriteString(more)
 	b.WriteString(" WHERE g.user_id = ")
 	b.WriteString(q.add(a.UserID))
 	if len(roles) > 0 {
@@ -136,8 +151,8 @@ func unitsReached(pg bool, a *shishi.Actor, q *args, roles ...shishi.Role) strin
 		b.WriteString(")")
 	}
 	b.WriteString(tokenLimit(a, "g.role", "ru.path", q))
-	b.WriteString(")")
-	return b.String()
+	b.WriteString(cond)
+	return b.String(), true
 }
 
 // subtree is the condition that the unit path pathExpr lies in the subtree

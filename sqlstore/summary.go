@@ -42,7 +42,7 @@ func (d *DB) Summarise(ctx context.Context, f shishi.ItemFilter) (*shishi.Summar
 	for _, st := range shishi.ItemStatuses[1:] {
 		cols += ", " + count("i.status = "+q.add(string(st)))
 	}
-	where, err := d.itemWhere(ctx, f, &q)
+	where, err := d.itemWhere(ctx, f, &q, false)
 	if err != nil {
 		return nil, err
 	}
