@@ -169,3 +169,36 @@ func TestImportCodeTaken(t *testing.T) {
 		}
 	})
 }
+
+// TestImportWebhooks: an imported item's audit entry is a webhook event
+// like any other item.create: a subscription on Zhengzhou gets one
+// delivery for the item led there, none for the one led in Luoyang, and
+// the chain verifies.
+func TestImportWebhooks(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, dsn string) {
+		w := newWorld(t, dsn)
+		ha := w.as(t, w.haAdmin)
+		h, err := w.db.CreateWebhook(ha, shishi.WebhookInput{UnitID: w.zz.ID, URL: "https://hooks.example.org/x", Events: []string{"item.*"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := w.db.CreateCampaign(w.sys, shishi.CampaignInput{UnitID: w.moe.ID, Name: "推送", StartsOn: "2026-01-01", EndsOn: "2026-12-31"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows := []shishi.ItemRow{
+			{Row: 3, Code: "W-1", Title: "郑州事项", LeadUnit: w.js.Name, Deadline: "2026-12-31"},
+			{Row: 4, Code: "W-2", Title: "洛阳事项", LeadUnit: w.ly.Name, Deadline: "2026-12-31"},
+		}
+		if _, err := w.db.ImportItems(w.sys, c.ID, rows); err != nil {
+			t.Fatal(err)
+		}
+		ds, n, err := w.db.FindDeliveries(ha, shishi.DeliveryFilter{WebhookID: h.ID})
+		if err != nil || n != 1 || ds[0].Event != "item.create" || !strings.Contains(string(ds[0].Payload), "W-1") {
+			t.Fatalf("deliveries: %d %+v %v", n, ds, err)
+		}
+		if b, _, err := w.db.VerifyAudit(context.Background()); err != nil || b != nil {
+			t.Fatalf("audit chain: %+v %v", b, err)
+		}
+	})
+}
