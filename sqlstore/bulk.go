@@ -172,40 +172,16 @@ func (w *rowsWriter) prepared(text string) (*sql.Stmt, error) {
 // value: integers (nullable as sql.NullInt64 or *int64) are bigint,
 // strings text, booleans boolean, times timestamptz.
 func pgArray(vals []any, c, cols, n int) (any, string, error) {
-	bad := func(v any) error {
-		return fmt.Errorf("sqlstore: bulk column %d: value %T does not match the column's type", c+1, v)
-	}
 	switch vals[c].(type) {
 	case string:
-		a := make([]string, n)
-		for r := range a {
-			v, ok := vals[r*cols+c].(string)
-			if !ok {
-				return nil, "", bad(vals[r*cols+c])
-			}
-			a[r] = v
-		}
-		return a, "text", nil
+		a, err := typedColumn[string](vals, c, cols, n)
+		return a, "text", err
 	case bool:
-		a := make([]bool, n)
-		for r := range a {
-			v, ok := vals[r*cols+c].(bool)
-			if !ok {
-				return nil, "", bad(vals[r*cols+c])
-			}
-			a[r] = v
-		}
-		return a, "boolean", nil
+		a, err := typedColumn[bool](vals, c, cols, n)
+		return a, "boolean", err
 	case time.Time:
-		a := make([]time.Time, n)
-		for r := range a {
-			v, ok := vals[r*cols+c].(time.Time)
-			if !ok {
-				return nil, "", bad(vals[r*cols+c])
-			}
-			a[r] = v
-		}
-		return a, "timestamptz", nil
+		a, err := typedColumn[time.Time](vals, c, cols, n)
+		return a, "timestamptz", err
 	}
 	a := make([]*int64, n)
 	for r := range a {
@@ -222,10 +198,27 @@ func pgArray(vals []any, c, cols, n int) (any, string, error) {
 		case *int64:
 			a[r] = v
 		default:
-			return nil, "", bad(v)
+			return nil, "", badColumn(c, v)
 		}
 	}
 	return a, "bigint", nil
+}
+
+// typedColumn is column c of the n rows as a []T.
+func typedColumn[T any](vals []any, c, cols, n int) ([]T, error) {
+	a := make([]T, n)
+	for r := range a {
+		v, ok := vals[r*cols+c].(T)
+		if !ok {
+			return nil, badColumn(c, vals[r*cols+c])
+		}
+		a[r] = v
+	}
+	return a, nil
+}
+
+func badColumn(c int, v any) error {
+	return fmt.Errorf("sqlstore: bulk column %d: value %T does not match the column's type", c+1, v)
 }
 
 // close releases the statements.
