@@ -514,13 +514,18 @@ const (
 // XML parser: it does not check that tags nest.
 type xmlScan struct {
 	r   *bufio.Reader
-	buf []byte
+	buf []byte // a tag
+	raw []byte // a text longer than the reader's buffer
 }
 
 func newXMLScan(r io.Reader) *xmlScan { return &xmlScan{r: bufio.NewReaderSize(r, 64<<10)} }
 
-// maxTag bounds one tag's length.
-const maxTag = 1 << 20
+// maxTag bounds one tag's length, maxText one text's (Excel's longest
+// cell, 32,767 characters, is at most ~260 KB written as references).
+const (
+	maxTag  = 1 << 20
+	maxText = 4 << 20
+)
 
 // tag skips to the next element tag and returns its kind, local name and
 // raw attributes (valid until the next call). Text before it is dropped.
@@ -724,13 +729,22 @@ func (s *xmlScan) text(dst []byte, elem string) ([]byte, error) {
 	for {
 		chunk, err := s.r.ReadSlice('<')
 		if err == bufio.ErrBufferFull {
-			dst = unescape(dst, chunk)
+			// Longer than the buffer: kept whole until its end, so that
+			// an entity or a CR LF cut by the buffer's end reads as one.
+			if s.raw = append(s.raw, chunk...); len(s.raw) > maxText {
+				return dst, errSheet
+			}
 			continue
 		}
 		if err != nil {
 			return dst, unexpected(err)
 		}
-		dst = unescape(dst, chunk[:len(chunk)-1])
+		if len(s.raw) > 0 {
+			s.raw = append(s.raw, chunk[:len(chunk)-1]...)
+			dst, s.raw = unescape(dst, s.raw), s.raw[:0]
+		} else {
+			dst = unescape(dst, chunk[:len(chunk)-1])
+		}
 		if head, _ := s.r.Peek(9); bytes.HasPrefix(head, []byte("![CDATA[")) {
 			if dst, err = s.cdata(dst); err != nil {
 				return dst, err
