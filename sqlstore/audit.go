@@ -40,14 +40,7 @@ func (d *DB) appendAudit(ctx context.Context, tx *sql.Tx, action, entity string,
 	} else if err := on(ctx, tx).QueryRowContext(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`+lock).Scan(&e.Seq, &e.PrevHash); err != nil {
 		return shishi.Internal(err)
 	}
-	e.Seq++
-	e.At = d.now()
-	e.ActorID, e.ActorLogin, e.IP = a.UserID, a.Login, a.IP
-	e.Action, e.Entity, e.UnitID, e.Detail = action, entity, unitID, text
-	if entityID != 0 {
-		e.EntityID = strconv.FormatInt(entityID, 10)
-	}
-	e.Hash = e.Digest(d.auditKey)
+	e = d.auditEntry(a, e.Seq, e.PrevHash, action, entity, entityID, unitID, text)
 	if _, err := on(ctx, tx).ExecContext(ctx, `INSERT INTO audit_log (seq, at, actor_id, actor_login, ip, action, entity, entity_id, unit_id, detail, prev_hash, hash)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
 		e.Seq, e.At, e.ActorID, e.ActorLogin, e.IP, e.Action, e.Entity, e.EntityID, e.UnitID, e.Detail, e.PrevHash, e.Hash); err != nil {
@@ -61,10 +54,28 @@ func (d *DB) appendAudit(ctx context.Context, tx *sql.Tx, action, entity string,
 	// Every audited change of a unit is an event its webhooks may want:
 	// the outbox rows are written here, in the change's transaction.
 	if unitID != nil {
-		return d.emitWebhooks(ctx, tx, shishi.WebhookEvent{EventID: e.Seq, Event: action, OccurredAt: e.At, UnitID: *unitID,
-			Entity: entity, EntityID: e.EntityID, Actor: e.ActorLogin, Data: json.RawMessage(text)})
+		return d.emitWebhooks(ctx, tx, auditEvent(e))
 	}
 	return nil
+}
+
+// auditEvent is the webhook event of an entry that has a unit.
+func auditEvent(e shishi.AuditEntry) shishi.WebhookEvent {
+	return shishi.WebhookEvent{EventID: e.Seq, Event: e.Action, OccurredAt: e.At, UnitID: *e.UnitID,
+		Entity: e.Entity, EntityID: e.EntityID, Actor: e.ActorLogin, Data: json.RawMessage(e.Detail)}
+}
+
+// auditEntry is the entry after (seq, prev) in the chain, its hash
+// computed: appendAudit and the import's bulk write (auditRows) chain
+// entries the same way.
+func (d *DB) auditEntry(a *shishi.Actor, seq int64, prev, action, entity string, entityID int64, unitID *int64, detail string) shishi.AuditEntry {
+	e := shishi.AuditEntry{Seq: seq + 1, PrevHash: prev, At: d.now(), ActorID: a.UserID, ActorLogin: a.Login, IP: a.IP,
+		Action: action, Entity: entity, UnitID: unitID, Detail: detail}
+	if entityID != 0 {
+		e.EntityID = strconv.FormatInt(entityID, 10)
+	}
+	e.Hash = e.Digest(d.auditKey)
+	return e
 }
 
 // Audit records an event that changes no other row (a failed login, a

@@ -6,7 +6,6 @@ import (
 	"io"
 	"runtime"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -161,30 +160,12 @@ func (p *bulkPipe) args(batch []*signed) []any {
 	return a
 }
 
-// insertRows is a multi-row INSERT of n credentials. SQLite gets plain ?
-// placeholders: its driver looks each numbered one up by name in a list,
-// which over a few thousand parameters costs more than the INSERT itself.
+// insertRows is a multi-row INSERT of n credentials (placeholders says
+// why SQLite gets ? placeholders).
 func insertRows(n int, postgres bool) string {
 	var b strings.Builder
 	b.WriteString(credentialInsertCols)
-	for r := 0; r < n; r++ {
-		if r > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteByte('(')
-		for c := 1; c <= 16; c++ {
-			if c > 1 {
-				b.WriteByte(',')
-			}
-			if postgres {
-				b.WriteByte('$')
-				b.WriteString(strconv.Itoa(r*16 + c))
-			} else {
-				b.WriteByte('?')
-			}
-		}
-		b.WriteByte(')')
-	}
+	placeholders(&b, n, 16, postgres)
 	return b.String()
 }
 

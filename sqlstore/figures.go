@@ -127,17 +127,7 @@ func (d *DB) deriveLevel(ctx context.Context, db queryer, rows []itemRow, campai
 			}
 			campaigns[r.CampaignID] = c
 		}
-		r.asOf = d.asOf(c)
-		if at != "" && at < r.asOf {
-			r.asOf = at
-		}
-		r.LastPeriod, r.Missing = "", []shishi.Period{}
-		shishi.Evaluate(r.Item, r.obs, r.asOf, c.AmberBelow, c.RedBelow)
-		if r.Status == shishi.StatusInProgress && len(r.Targets) > 0 {
-			if m := shishi.MissingPeriods(r.reportFrom, r.asOf, c.ReportDue, r.reported); m != nil {
-				r.Missing = m
-			}
-		}
+		d.evaluate(r, c, at)
 		if r.ChildCount > 0 && len(r.Targets) == 0 {
 			parents = append(parents, r.ID)
 		}
@@ -167,6 +157,23 @@ func (d *DB) deriveLevel(ctx context.Context, db queryer, rows []itemRow, campai
 		r.until = shishi.FiguresChangeOn(r.Item, r.asOf, campaigns[r.CampaignID].ReportDue)
 	}
 	return nil
+}
+
+// evaluate derives one row's own figures from its observations (attached
+// and observed) as of its campaign's day, or at when earlier. The import
+// derives its new items with it before writing them (import_write.go).
+func (d *DB) evaluate(r *itemRow, c *shishi.Campaign, at shishi.Date) {
+	r.asOf = d.asOf(c)
+	if at != "" && at < r.asOf {
+		r.asOf = at
+	}
+	r.LastPeriod, r.Missing = "", []shishi.Period{}
+	shishi.Evaluate(r.Item, r.obs, r.asOf, c.AmberBelow, c.RedBelow)
+	if r.Status == shishi.StatusInProgress && len(r.Targets) > 0 {
+		if m := shishi.MissingPeriods(r.reportFrom, r.asOf, c.ReportDue, r.reported); m != nil {
+			r.Missing = m
+		}
+	}
 }
 
 // attachBatch loads cooperating units, targets, plans and milestones of
@@ -392,32 +399,46 @@ func (d *DB) store(ctx context.Context, tx *sql.Tx, rows []itemRow) error {
 	}
 	defer targets.Close()
 	for _, r := range rows {
-		var completion sql.NullInt64
-		if r.Completion != nil {
-			completion = sql.NullInt64{Int64: hundredths(*r.Completion), Valid: true}
-		}
-		missing := make([]string, len(r.Missing))
-		for i, p := range r.Missing {
-			missing[i] = string(p)
-		}
-		if _, err := items.ExecContext(ctx, completion, string(r.RAG), r.Overdue, strings.Join(missing, ","), len(r.Missing),
-			string(r.LastPeriod), string(r.Forecast), string(r.asOf), string(r.until), r.ID); err != nil {
+		if _, err := items.ExecContext(ctx, append(r.figures(), r.ID)...); err != nil {
 			return shishi.Internal(err)
 		}
 		for _, t := range r.Targets {
 			if t.ID == 0 { // a parent's summed target: not a row
 				continue
 			}
-			var actual sql.NullInt64
-			if t.Actual != nil {
-				actual = sql.NullInt64{Int64: int64(*t.Actual), Valid: true}
-			}
-			if _, err := targets.ExecContext(ctx, actual, hundredths(t.Completion), t.ID); err != nil {
+			if _, err := targets.ExecContext(ctx, append(targetFigures(t), t.ID)...); err != nil {
 				return shishi.Internal(err)
 			}
 		}
 	}
 	return nil
+}
+
+// figures are the values of an item row's figure columns, in the order
+// of figureCols.
+func (r *itemRow) figures() []any {
+	var completion sql.NullInt64
+	if r.Completion != nil {
+		completion = sql.NullInt64{Int64: hundredths(*r.Completion), Valid: true}
+	}
+	missing := make([]string, len(r.Missing))
+	for i, p := range r.Missing {
+		missing[i] = string(p)
+	}
+	return []any{completion, string(r.RAG), r.Overdue, strings.Join(missing, ","), len(r.Missing),
+		string(r.LastPeriod), string(r.Forecast), string(r.asOf), string(r.until)}
+}
+
+// figureCols are the item columns figures fills.
+var figureCols = []string{"completion", "rag", "overdue", "missing", "missing_count", "last_period", "forecast", "figures_on", "figures_until"}
+
+// targetFigures are a target row's actual and completion.
+func targetFigures(t shishi.Target) []any {
+	var actual sql.NullInt64
+	if t.Actual != nil {
+		actual = sql.NullInt64{Int64: int64(*t.Actual), Valid: true}
+	}
+	return []any{actual, hundredths(t.Completion)}
 }
 
 // RefreshFigures implements shishi.FiguresService: campaign by campaign,

@@ -52,6 +52,10 @@ func (d *DB) ImportItems(ctx context.Context, campaignID int64, rows []shishi.It
 		}
 		var inputs []shishi.ItemInput
 		codes := map[string]int{}
+		taken, err := d.itemCodes(ctx, tx, campaignID)
+		if err != nil {
+			return err
+		}
 		for _, r := range rows {
 			in := shishi.ItemInput{Code: r.Code, Title: r.Title, Description: r.Description, LeaderName: r.Leader, Deadline: r.Deadline, Public: r.Public}
 			tier := strings.TrimSpace(r.Tier)
@@ -90,6 +94,9 @@ func (d *DB) ImportItems(ctx context.Context, campaignID int64, rows []shishi.It
 					fault(r.Row, "事项编号", fmt.Sprintf("与第 %d 行重复 / same code as row %d", prev, prev))
 				}
 				codes[r.Code] = r.Row
+				if taken[strings.TrimSpace(r.Code)] {
+					fault(r.Row, "事项编号", "事项编号在本活动中已被使用 / code already used in this campaign")
+				}
 			}
 			for _, t := range r.Targets {
 				in.Targets = append(in.Targets, t.Input)
@@ -118,29 +125,6 @@ func (d *DB) ImportItems(ctx context.Context, campaignID int64, rows []shishi.It
 			}
 			inputs = append(inputs, in)
 		}
-		var created []int64
-		// One statement cache for the sheet: each item's dozen statements
-		// are parsed once, and the audit head is read and written once.
-		ictx := withStmts(ctx, tx)
-		if len(faults) == 0 {
-			for i, in := range inputs {
-				id, err := d.createItem(ictx, tx, campaignID, in)
-				if err != nil {
-					f := shishi.ErrorFields(err)
-					if shishi.ErrorCode(err) != shishi.EINVALID || len(f) == 0 {
-						return err
-					}
-					col := f[0].Field
-					if name, ok := columnOf[col]; ok {
-						col = name
-					}
-					fault(rows[i].Row, col, f[0].Message)
-					break
-				}
-				created = append(created, id)
-				n++
-			}
-		}
 		if len(faults) > 0 {
 			e := shishi.Invalid(faults...)
 			e.Message = fmt.Sprintf("表格有 %d 处错误，未导入任何事项 / %d faults; nothing imported", len(faults), len(faults))
@@ -149,22 +133,36 @@ func (d *DB) ImportItems(ctx context.Context, campaignID int64, rows []shishi.It
 			}
 			return e
 		}
-		// The items' audit entries moved the head in the cache: written
-		// back before the import's own entry reads it.
-		if err := batchOf(ictx, tx).flushHead(ctx); err != nil {
-			return shishi.Internal(err)
+		if err := d.importWrite(ctx, tx, campaignID, inputs); err != nil {
+			return err
 		}
-		for start := 0; start < len(created); start += 500 {
-			if err := d.refresh(ctx, tx, created[start:min(start+500, len(created))]); err != nil {
-				return err
-			}
-		}
+		n = len(inputs)
 		return d.appendAudit(ctx, tx, "campaign.import", "campaign", campaignID, &c.UnitID, map[string]int{"items": n})
 	})
 	if err != nil {
 		return 0, err
 	}
 	return n, nil
+}
+
+// itemCodes are the codes the campaign's items already use: a sheet's
+// item may not take one (the unique index would refuse it without saying
+// which row).
+func (d *DB) itemCodes(ctx context.Context, tx *sql.Tx, campaignID int64) (map[string]bool, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT code FROM items WHERE campaign_id = $1 AND code <> ''`, campaignID)
+	if err != nil {
+		return nil, shishi.Internal(err)
+	}
+	defer rows.Close()
+	codes := map[string]bool{}
+	for rows.Next() {
+		var code string
+		if err := rows.Scan(&code); err != nil {
+			return nil, shishi.Internal(err)
+		}
+		codes[code] = true
+	}
+	return codes, rows.Err()
 }
 
 // unitIndex finds units by code or by name, as a sheet names them.

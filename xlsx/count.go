@@ -8,8 +8,6 @@ import (
 	"errors"
 	"io"
 	"os"
-	"path"
-	"strings"
 )
 
 // EstimateRows counts the data rows of a table file (the header not
@@ -119,42 +117,21 @@ func countRowTagsBy(r io.Reader, size int) (int, error) {
 
 // firstSheet finds the first sheet of the workbook (the one OpenRows reads).
 func firstSheet(z *zip.Reader) (*zip.File, error) {
-	files := map[string]*zip.File{}
-	for _, f := range z.File {
-		files[f.Name] = f
-	}
-	var wb struct {
-		Sheets []struct {
-			RID string `xml:"http://schemas.openxmlformats.org/officeDocument/2006/relationships id,attr"`
-		} `xml:"sheets>sheet"`
-	}
-	var rels struct {
-		Rel []struct {
-			ID     string `xml:"Id,attr"`
-			Target string `xml:"Target,attr"`
-		} `xml:"Relationship"`
-	}
-	if err := decodePart(files["xl/workbook.xml"], &wb); err != nil || len(wb.Sheets) == 0 {
-		return nil, errors.New("xlsx: no sheet")
-	}
-	if err := decodePart(files["xl/_rels/workbook.xml.rels"], &rels); err != nil {
+	p, err := readWorkbook(z)
+	if err != nil {
 		return nil, err
 	}
-	for _, r := range rels.Rel {
-		if r.ID == wb.Sheets[0].RID {
-			p := strings.TrimPrefix(r.Target, "/")
-			if !strings.HasPrefix(r.Target, "/") {
-				p = path.Join("xl", r.Target)
-			}
-			if f := files[p]; f != nil {
-				return f, nil
-			}
-		}
+	if p.sheets[0] == nil {
+		return nil, errors.New("xlsx: first sheet not found")
 	}
-	return nil, errors.New("xlsx: first sheet not found")
+	return p.sheets[0], nil
 }
 
-func decodePart(f *zip.File, v any) error {
+func decodePart(f *zip.File, v any) error { return decodePartMax(f, v, 1<<20) }
+
+// decodePartMax decodes a small part of the workbook, reading at most
+// limit bytes of it.
+func decodePartMax(f *zip.File, v any, limit int64) error {
 	if f == nil {
 		return errors.New("xlsx: part missing")
 	}
@@ -163,5 +140,5 @@ func decodePart(f *zip.File, v any) error {
 		return err
 	}
 	defer r.Close()
-	return xml.NewDecoder(io.LimitReader(r, 1<<20)).Decode(v)
+	return xml.NewDecoder(io.LimitReader(r, limit)).Decode(v)
 }

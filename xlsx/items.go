@@ -5,6 +5,9 @@
 package xlsx
 
 import (
+	"archive/zip"
+	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"regexp"
@@ -55,28 +58,47 @@ var planRE = regexp.MustCompile(`^(?:计划\s*(\d{4}-\d{2})|(\d{4}-\d{2})\s*计�
 // load (performance issue: a 100,000-row import under 15 s).
 const MaxRows = 200_000
 
+// openItemSheet opens the sheet ReadItems reads: the one named 台账 or
+// 清单, else the first.
+func openItemSheet(r io.Reader) (*sheetRows, error) {
+	notXLSX := func(err error) error {
+		return shishi.Invalid(shishi.FieldError{Field: "file", Message: "不是有效的 .xlsx 文件 / not a valid .xlsx file: " + err.Error()})
+	}
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return nil, notXLSX(err)
+	}
+	z, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		return nil, notXLSX(err)
+	}
+	rows, err := openSheet(z, func(names []string) int {
+		at := 0
+		for i, s := range names {
+			if s == "台账" || s == "清单" {
+				at = i
+			}
+		}
+		return at
+	})
+	switch {
+	case errors.Is(err, errNoSheet):
+		return nil, shishi.Invalid(shishi.FieldError{Field: "file", Message: "工作簿没有工作表 / the workbook has no sheet"})
+	case errors.Is(err, errNoWorkbook):
+		return nil, notXLSX(err)
+	case err != nil:
+		return nil, shishi.Invalid(shishi.FieldError{Field: "file", Message: "无法读取工作表 / cannot read the sheet: " + err.Error()})
+	}
+	return rows, nil
+}
+
 // ReadItems parses the first sheet (or the one named 台账 / 清单). Every
 // fault is collected, each with its row and column, so the office fixes
 // the file in one pass.
 func ReadItems(r io.Reader) ([]shishi.ItemRow, error) {
-	f, err := excelize.OpenReader(r)
+	rows, err := openItemSheet(r)
 	if err != nil {
-		return nil, shishi.Invalid(shishi.FieldError{Field: "file", Message: "不是有效的 .xlsx 文件 / not a valid .xlsx file: " + err.Error()})
-	}
-	defer f.Close()
-	sheets := f.GetSheetList()
-	if len(sheets) == 0 {
-		return nil, shishi.Invalid(shishi.FieldError{Field: "file", Message: "工作簿没有工作表 / the workbook has no sheet"})
-	}
-	sheet := sheets[0]
-	for _, s := range sheets {
-		if s == "台账" || s == "清单" {
-			sheet = s
-		}
-	}
-	rows, err := f.Rows(sheet)
-	if err != nil {
-		return nil, shishi.Invalid(shishi.FieldError{Field: "file", Message: "无法读取工作表 / cannot read the sheet: " + err.Error()})
+		return nil, err
 	}
 	defer rows.Close()
 	var faults []shishi.FieldError
@@ -92,7 +114,7 @@ func ReadItems(r io.Reader) ([]shishi.ItemRow, error) {
 	var cur *shishi.ItemRow
 	n := 0
 	for rows.Next() {
-		n++
+		n = rows.Row()
 		if n > MaxRows {
 			fault(n, "file", fmt.Sprintf("超过 %d 行 / more than %d rows", MaxRows, MaxRows))
 			break
@@ -183,7 +205,7 @@ func ReadItems(r io.Reader) ([]shishi.ItemRow, error) {
 			cur.Targets = append(cur.Targets, shishi.TargetRow{Row: n, Input: t})
 		}
 	}
-	if err := rows.Error(); err != nil {
+	if err := rows.Err(); err != nil {
 		fault(n, "file", "读取失败 / read error: "+err.Error())
 	}
 	if headerRow == 0 {
@@ -271,6 +293,8 @@ func readTarget(cells []string, cols map[string]int, plan map[int]shishi.Period,
 	return t, errs
 }
 
+var dateSeparators = strings.NewReplacer("/", "-", ".", "-", "年", "-", "月", "-", "日", "")
+
 // parseDate reads a deadline as offices type it: 2021-12-31, 2021/12/31,
 // 2021.12.31, 2021年12月31日, 2021年12月 (the month's end), or an Excel
 // date serial number.
@@ -285,8 +309,7 @@ func parseDate(s string) (shishi.Date, error) {
 			return shishi.Date(t.Format("2006-01-02")), nil
 		}
 	}
-	r := strings.NewReplacer("/", "-", ".", "-", "年", "-", "月", "-", "日", "")
-	norm := strings.Trim(r.Replace(s), "-")
+	norm := strings.Trim(dateSeparators.Replace(s), "-")
 	parts := strings.Split(norm, "-")
 	if len(parts) == 2 {
 		y, err1 := strconv.Atoi(parts[0])
