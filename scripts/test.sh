@@ -356,7 +356,7 @@ section "go test"
 # Extra arguments go to go test, before the package list.
 set +e
 # shellcheck disable=SC2086 # SHISHI_TEST_PKGS may name several packages
-go test -count=1 "$@" ${SHISHI_TEST_PKGS:-./...}
+go test -count=1 -timeout 30m "$@" ${SHISHI_TEST_PKGS:-./...}
 status=$?
 set -e
 if [[ "$status" -ne 0 ]]; then
