@@ -156,8 +156,9 @@ func Probe(ctx context.Context, dir string, iters int, log io.Writer) ([]Row, er
 		fmt.Sprintf("raw SELECT of 50 rows p50 %.2f ms", floor.ms(floor.p50)), fmt.Sprintf("%.1f× floor", float64(list.p50)/float64(floor.p50)),
 		yes(list.p99 < 20*time.Millisecond) + " (p99 < 20 ms)", ""})
 
-	// The roll-up of a province's subtree (the cockpit's drill-down to a
-	// unit), as the ministry's office.
+	// The live roll-up of a province's subtree (Summarise, as the API's
+	// filters ask for it), as the ministry's office: no target of its own
+	// since the cockpit reads the stored roll-up; beside it for scale.
 	step("province roll-up")
 	sum, err := measure(iters, func(int) error {
 		_, err := e.db.Summarise(e.office, shishi.ItemFilter{CampaignID: e.campaign, UnitID: e.provinceID})
@@ -166,8 +167,8 @@ func Probe(ctx context.Context, dir string, iters int, log io.Writer) ([]Row, er
 	if err != nil {
 		return nil, err
 	}
-	rows = append(rows, Row{"roll-up of a province subtree (Summarise, unit = province)", fmt.Sprintf("p50 %.1f ms, p99 %.1f ms", sum.ms(sum.p50), sum.ms(sum.p99)),
-		"50 ms", fmt.Sprintf("%.2f× target", float64(sum.p50)/float64(50*time.Millisecond)), yes(sum.p50 < 50*time.Millisecond), ""})
+	rows = append(rows, Row{"live roll-up of a province subtree (Summarise, unit = province; no target of its own: the cockpit reads the stored roll-up)", fmt.Sprintf("p50 %.1f ms, p99 %.1f ms", sum.ms(sum.p50), sum.ms(sum.p99)),
+		"—", "—", "—", ""})
 	// The cockpit as the province's office sees it (the page's store
 	// calls): the campaign, the roll-up of the province's subtree that the
 	// ledger.rollups job keeps, and the first 100 red or overdue items of
