@@ -247,9 +247,16 @@ func sortFields(err error) {
 	}
 }
 
+// isEmptyAnswer: nothing given — no value, null, an empty text, or a list
+// with no elements however it is spaced ("[ ]" too, or the answer would
+// normalise to "[]" and be dropped only on a second reading).
 func isEmptyAnswer(raw json.RawMessage) bool {
-	s := string(bytes.TrimSpace(raw))
-	return s == "" || s == "null" || s == `""` || s == "[]"
+	s := bytes.TrimSpace(raw)
+	switch string(s) {
+	case "", "null", `""`:
+		return true
+	}
+	return len(s) >= 2 && s[0] == '[' && s[len(s)-1] == ']' && len(bytes.TrimSpace(s[1:len(s)-1])) == 0
 }
 
 // parseAnswer checks one answer; ok is false when nothing is kept.
