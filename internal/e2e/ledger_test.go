@@ -89,6 +89,22 @@ func TestLedgerThroughAPIAndPages(t *testing.T) {
 	if !strings.Contains(o.get(fmt.Sprintf("/app/ledger/%d", cid)).doc(t).Find("table.items").Text(), "周转宿舍") {
 		t.Error("campaign page lacks the item")
 	}
+	// The cockpit's scope: the office sees the whole campaign; Zhengzhou's
+	// operator its own subtree (with its item), and may drill into a unit
+	// below it but not beside it.
+	if txt := o.get(fmt.Sprintf("/app/ledger/%d/cockpit", cid)).doc(t).Find("main").Text(); !strings.Contains(txt, "全部事项") {
+		t.Errorf("office's cockpit scope: %.300s", txt)
+	}
+	zzName := b.get(fmt.Sprintf("/app/ledger/%d/cockpit", cid)).doc(t).Find("main").Text()
+	if !strings.Contains(zzName, "郑州") || !strings.Contains(zzName, "及下级单位") || !strings.Contains(zzName, "周转宿舍") {
+		t.Errorf("zhengzhou's cockpit: %.400s", zzName)
+	}
+	if r := b.get(fmt.Sprintf("/app/ledger/%d/cockpit?unit=%d", cid, e.unitID("ha-ly"))); r.status != 404 {
+		t.Errorf("zhengzhou opens Luoyang's cockpit: %d", r.status)
+	}
+	if r := b.get(fmt.Sprintf("/app/ledger/%d/cockpit?unit=x", cid)); r.status != 422 && r.status != 400 {
+		t.Errorf("cockpit with a bad unit: %d", r.status)
+	}
 	// Items list filters: unknown rag is refused with the field.
 	if r := e.api("GET", "/api/v1/items?rag=purple", "henan", ""); r.status != 422 || !strings.Contains(string(r.body), `"rag"`) {
 		t.Fatalf("bad rag: %d", r.status)
