@@ -147,15 +147,12 @@ func (c *RollupCounter) AddChild(child int64, f ItemFigures) {
 // Children lists the child units counted so far, in the order first seen.
 func (c *RollupCounter) Children() []int64 { return c.childOrder }
 
-// Rollup finishes the count: tiers in the campaign's order (tierNames,
-// by id, in position order), children by name, leaders with the most red
-// items first (at most RollupLeaders).
+// Rollup finishes the count (once a counter; the roll-up shares its
+// maps): tiers as listed (the campaign's, in position order, with their
+// names), children by name, leaders with the most red items first (at
+// most RollupLeaders).
 func (c *RollupCounter) Rollup(tiers []SummaryRow, childNames map[int64]string, asOf time.Time) *Rollup {
 	r := c.r
-	r.ByStatus = map[ItemStatus]int{}
-	for k, v := range c.r.ByStatus {
-		r.ByStatus[k] = v
-	}
 	r.Closed = r.ByStatus[StatusClosed]
 	if c.rated > 0 {
 		r.Avg = Round2(float64(c.sum) / 100 / float64(c.rated))

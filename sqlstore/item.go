@@ -23,21 +23,18 @@ func itemReach(pg bool, a *shishi.Actor, q *args) string {
 		" OR i.id IN (SELECT iu.item_id FROM item_units iu WHERE iu.unit_id IN " + unitsReached(pg, a, q) + "))"
 }
 
-// listReach is itemReach for a list: an actor who sees the whole of the
-// listed campaign needs no condition at all, which lets a page or a count
-// run on the campaign's index alone.
-func (d *DB) listReach(ctx context.Context, db queryer, campaignID int64, q *args) (string, error) {
-	a := shishi.ActorFrom(ctx)
-	if campaignID > 0 && !a.IsSystem() {
-		wide, err := d.hasCampaignRole(ctx, db, campaignID, campaignWide...)
-		if err != nil {
-			return "", err
-		}
-		if wide {
-			return "1=1", nil
-		}
+// seesCampaign reports whether the actor sees the whole of the listed
+// campaign (a campaign-wide role over its unit): a list then needs no
+// reach condition at all, which lets a page or a count run on the
+// campaign's index alone.
+func (d *DB) seesCampaign(ctx context.Context, db queryer, campaignID int64) (bool, error) {
+	if campaignID <= 0 {
+		return false, nil
 	}
-	return itemReach(d.postgres, a, q), nil
+	if shishi.ActorFrom(ctx).IsSystem() {
+		return true, nil
+	}
+	return d.hasCampaignRole(ctx, db, campaignID, campaignWide...)
 }
 
 const itemFrom = ` FROM items i JOIN units lu ON lu.id = i.lead_unit_id JOIN tiers t ON t.id = i.tier_id `
@@ -88,25 +85,21 @@ func scanItem(s interface{ Scan(...any) error }) (itemRow, error) {
 // included, is an SQL condition on the item's stored figures, so a page
 // reads its own rows only.
 func (d *DB) FindItems(ctx context.Context, f shishi.ItemFilter) ([]*shishi.Item, int, error) {
+	sc, err := d.itemScope(ctx, f)
+	if err != nil {
+		return nil, 0, err
+	}
 	limit := clampLimit(f.Limit)
 	var total int
 	if !f.NoTotal {
-		// The total counts every row: a unit's subtree as a set (see
-		// itemWhere).
+		// The total counts every row: a unit's subtree as a set.
 		var cq args
-		where, err := d.itemWhere(ctx, f, &cq, false)
-		if err != nil {
-			return nil, 0, err
-		}
-		if total, err = d.count(ctx, `SELECT count(*) FROM items i WHERE `+where, cq); err != nil {
+		if total, err = d.count(ctx, `SELECT count(*) FROM items i WHERE `+sc.where(d.postgres, &cq, false), cq); err != nil {
 			return nil, 0, shishi.Internal(err)
 		}
 	}
 	var q args
-	where, err := d.itemWhere(ctx, f, &q, true)
-	if err != nil {
-		return nil, 0, err
-	}
+	where := sc.where(d.postgres, &q, true)
 	if f.After > 0 {
 		where += " AND i.id > " + q.add(f.After)
 	}
@@ -124,40 +117,57 @@ func (d *DB) FindItems(ctx context.Context, f shishi.ItemFilter) ([]*shishi.Item
 	return out, total, nil
 }
 
-// itemWhere is the condition of FindItems and Summarise: the actor's reach
-// and the filter, paging aside. A unit's subtree is written two ways, the
-// same rows either way: for a page (paged), a test per row, so the scan in
-// id order stops at the page's end; for a count or a roll-up, which read
-// every row, the subtree's items as a set gathered from its units.
-func (d *DB) itemWhere(ctx context.Context, f shishi.ItemFilter, q *args, paged bool) (string, error) {
+// itemScope is what the condition of FindItems and Summarise needs from
+// the database, looked up once for a page and its total: the filter
+// checked, whether the actor sees the whole campaign, and a unit filter's
+// root. A unit's subtree is found by its root's path, not as IN lists of
+// its units: a province holds 17,000 units at national scale, and building
+// those lists cost more than a page. An actor who reaches the root reaches
+// every item led or co-operated below it, so its own reach needs no test
+// then.
+type itemScope struct {
+	f     shishi.ItemFilter
+	actor *shishi.Actor
+	whole bool   // no reach condition: the whole campaign, or the reached root's subtree
+	root  string // the unit filter's root path; "" when there is no such unit
+}
+
+func (d *DB) itemScope(ctx context.Context, f shishi.ItemFilter) (*itemScope, error) {
 	if f.Status != "" && !f.Status.Valid() {
-		return "", shishi.Invalid(shishi.FieldError{Field: "status", Message: "未知的事项状态 / unknown status"})
+		return nil, shishi.Invalid(shishi.FieldError{Field: "status", Message: "未知的事项状态 / unknown status"})
 	}
 	if f.HasRAG && f.RAG != shishi.RAGNone && f.RAG != shishi.RAGGreen && f.RAG != shishi.RAGAmber && f.RAG != shishi.RAGRed {
-		return "", shishi.Invalid(shishi.FieldError{Field: "rag", Message: "未知的红黄绿灯 / unknown RAG"})
+		return nil, shishi.Invalid(shishi.FieldError{Field: "rag", Message: "未知的红黄绿灯 / unknown RAG"})
 	}
-	// A unit's subtree is found by its root's path, not as IN lists of
-	// its units: a province holds 17,000 units at national scale, and
-	// building those lists cost more than a page. An actor who reaches the
-	// root reaches every item led or co-operated below it, so its own
-	// reach needs no test then.
-	var root string
-	reached := false
+	sc := &itemScope{f: f, actor: shishi.ActorFrom(ctx)}
 	if f.UnitID > 0 {
-		var rq args
+		var q args
 		var in int
-		err := d.read().QueryRowContext(ctx, `SELECT u.path, CASE WHEN `+reach(shishi.ActorFrom(ctx), "u.path", &rq)+` THEN 1 ELSE 0 END FROM units u WHERE u.id = `+rq.add(f.UnitID), rq...).Scan(&root, &in)
+		err := d.read().QueryRowContext(ctx, `SELECT u.path, CASE WHEN `+reach(sc.actor, "u.path", &q)+` THEN 1 ELSE 0 END FROM units u WHERE u.id = `+q.add(f.UnitID), q...).Scan(&sc.root, &in)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return "", shishi.Internal(err)
+			return nil, shishi.Internal(err)
 		}
-		reached = in == 1
+		sc.whole = in == 1
 	}
-	where := "1=1"
-	if !reached {
+	if !sc.whole {
 		var err error
-		if where, err = d.listReach(ctx, d.read(), f.CampaignID, q); err != nil {
-			return "", err
+		if sc.whole, err = d.seesCampaign(ctx, d.read(), f.CampaignID); err != nil {
+			return nil, err
 		}
+	}
+	return sc, nil
+}
+
+// where writes the condition with its arguments in q. A unit's subtree is
+// written two ways, the same rows either way: for a page (paged), a test
+// per row, so the scan in id order stops at the page's end; for a count or
+// a roll-up, which read every row, the subtree's items as a set gathered
+// from its units.
+func (sc *itemScope) where(pg bool, q *args, paged bool) string {
+	f := sc.f
+	where := "1=1"
+	if !sc.whole {
+		where = itemReach(pg, sc.actor, q)
 	}
 	if f.CampaignID > 0 {
 		where += " AND i.campaign_id = " + q.add(f.CampaignID)
@@ -165,16 +175,16 @@ func (d *DB) itemWhere(ctx context.Context, f shishi.ItemFilter, q *args, paged 
 	if f.TierID > 0 {
 		where += " AND i.tier_id = " + q.add(f.TierID)
 	}
-	if f.UnitID > 0 && root == "" {
+	if f.UnitID > 0 && sc.root == "" {
 		where += " AND 1=0" // no such unit
 	} else if f.UnitID > 0 && !paged {
-		r := "CAST(" + q.add(root) + " AS TEXT)"
-		where += " AND i.id IN (SELECT li.id FROM units su JOIN items li ON li.lead_unit_id = su.id WHERE " + subtree(d.postgres, "su.path", r) +
-			" UNION SELECT fu.item_id FROM units fs JOIN item_units fu ON fu.unit_id = fs.id WHERE " + subtree(d.postgres, "fs.path", r) + ")"
+		r := "CAST(" + q.add(sc.root) + " AS TEXT)"
+		where += " AND i.id IN (SELECT li.id FROM units su JOIN items li ON li.lead_unit_id = su.id WHERE " + subtree(pg, "su.path", r) +
+			" UNION SELECT fu.item_id FROM units fs JOIN item_units fu ON fu.unit_id = fs.id WHERE " + subtree(pg, "fs.path", r) + ")"
 	} else if f.UnitID > 0 {
-		r := "CAST(" + q.add(root) + " AS TEXT)"
-		where += " AND (EXISTS (SELECT 1 FROM units lu2 WHERE lu2.id = i.lead_unit_id AND " + subtree(d.postgres, "lu2.path", r) +
-			") OR EXISTS (SELECT 1 FROM item_units fu JOIN units fu2 ON fu2.id = fu.unit_id WHERE fu.item_id = i.id AND " + subtree(d.postgres, "fu2.path", r) + "))"
+		r := "CAST(" + q.add(sc.root) + " AS TEXT)"
+		where += " AND (EXISTS (SELECT 1 FROM units lu2 WHERE lu2.id = i.lead_unit_id AND " + subtree(pg, "lu2.path", r) +
+			") OR EXISTS (SELECT 1 FROM item_units fu JOIN units fu2 ON fu2.id = fu.unit_id WHERE fu.item_id = i.id AND " + subtree(pg, "fu2.path", r) + "))"
 	}
 	if f.Status != "" {
 		where += " AND i.status = " + q.add(string(f.Status))
@@ -194,7 +204,7 @@ func (d *DB) itemWhere(ctx context.Context, f shishi.ItemFilter, q *args, paged 
 	if f.PublicOnly {
 		where += " AND i.public = " + q.add(true)
 	}
-	return where, nil
+	return where
 }
 
 func (d *DB) loadItems(ctx context.Context, db queryer, query string, q args) ([]itemRow, error) {

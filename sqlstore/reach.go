@@ -30,16 +30,7 @@ func reach(a *shishi.Actor, pathExpr string, q *args, roles ...shishi.Role) stri
 	b.WriteString(" AND ")
 	b.WriteString(pathExpr)
 	b.WriteString(" LIKE gu.path || '%'")
-	if len(roles) > 0 {
-		b.WriteString(" AND g.role IN (")
-		for i, r := range roles {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			b.WriteString(q.add(string(r)))
-		}
-		b.WriteString(")")
-	}
+	b.WriteString(rolesIn(q, roles))
 	b.WriteString(tokenLimit(a, "g.role", pathExpr, q))
 	b.WriteString(")")
 	return b.String()
@@ -140,19 +131,23 @@ func reachedFrom(pg bool, a *shishi.Actor, q *args, more, cond string, roles ...
 	b.WriteString(more)
 	b.WriteString(" WHERE g.user_id = ")
 	b.WriteString(q.add(a.UserID))
-	if len(roles) > 0 {
-		b.WriteString(" AND g.role IN (")
-		for i, r := range roles {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			b.WriteString(q.add(string(r)))
-		}
-		b.WriteString(")")
-	}
+	b.WriteString(rolesIn(q, roles))
 	b.WriteString(tokenLimit(a, "g.role", "ru.path", q))
 	b.WriteString(cond)
 	return b.String(), true
+}
+
+// rolesIn is the condition " AND g.role IN (…)" on the grants g, or nothing
+// when roles is empty (any role).
+func rolesIn(q *args, roles []shishi.Role) string {
+	if len(roles) == 0 {
+		return ""
+	}
+	ps := make([]string, len(roles))
+	for i, r := range roles {
+		ps[i] = q.add(string(r))
+	}
+	return " AND g.role IN (" + strings.Join(ps, ", ") + ")"
 }
 
 // subtree is the condition that the unit path pathExpr lies in the subtree

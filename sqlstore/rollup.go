@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"slices"
 	"time"
 
 	"github.com/shishi-edu/shishi"
@@ -132,15 +133,8 @@ func (d *DB) refreshCampaignRollups(ctx context.Context, tree *unitTree, campaig
 	}
 	// An item's scopes and (scope, child) pairs, deduplicated across its
 	// lead and cooperating units: a handful, so a slice does.
-	var scopes, pairs []int64
-	seen := func(xs []int64, v ...int64) bool {
-		for i := 0; i+len(v) <= len(xs); i += len(v) {
-			if xs[i] == v[0] && (len(v) == 1 || xs[i+1] == v[1]) {
-				return true
-			}
-		}
-		return false
-	}
+	var scopes []int64
+	var pairs [][2]int64
 	for rows.Next() {
 		var id, lead int64
 		var f shishi.ItemFigures
@@ -156,20 +150,20 @@ func (d *DB) refreshCampaignRollups(ctx context.Context, tree *unitTree, campaig
 		for _, u := range append([]int64{lead}, coop[id]...) {
 			prev := int64(0)
 			for x := u; x != 0; prev, x = x, tree.up(x) {
-				if x == ownerUnit && prev != 0 && !seen(pairs, 0, prev) {
+				if x == ownerUnit && prev != 0 && !slices.Contains(pairs, [2]int64{0, prev}) {
 					counters[0].AddChild(prev, f)
-					pairs = append(pairs, 0, prev)
+					pairs = append(pairs, [2]int64{0, prev})
 				}
 				if !tree.inner(x) {
 					continue
 				}
-				if !seen(scopes, x) {
+				if !slices.Contains(scopes, x) {
 					counter(x).Add(f)
 					scopes = append(scopes, x)
 				}
-				if prev != 0 && !seen(pairs, x, prev) {
+				if prev != 0 && !slices.Contains(pairs, [2]int64{x, prev}) {
 					counter(x).AddChild(prev, f)
-					pairs = append(pairs, x, prev)
+					pairs = append(pairs, [2]int64{x, prev})
 				}
 			}
 		}

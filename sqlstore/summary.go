@@ -42,10 +42,11 @@ func (d *DB) Summarise(ctx context.Context, f shishi.ItemFilter) (*shishi.Summar
 	for _, st := range shishi.ItemStatuses[1:] {
 		cols += ", " + count("i.status = "+q.add(string(st)))
 	}
-	where, err := d.itemWhere(ctx, f, &q, false)
+	sc, err := d.itemScope(ctx, f)
 	if err != nil {
 		return nil, err
 	}
+	where := sc.where(d.postgres, &q, false)
 	rows, err := d.read().QueryContext(ctx, `SELECT `+cols+` FROM items i WHERE `+where+group, q...)
 	if err != nil {
 		return nil, shishi.Internal(err)
