@@ -182,6 +182,16 @@ type Item struct {
 	UpdatedAt   time.Time  `json:"updated_at"`
 }
 
+// ItemCard is an item as the API's item list writes it: the JSON of the
+// Item as FindItems returns it (targets without History). The store keeps
+// one for each item, written whenever the item's figures are derived, so
+// that a page of a national list reads 50 short texts rather than the
+// items' targets, plans and milestones.
+type ItemCard struct {
+	ID   int64
+	JSON []byte
+}
+
 // TargetInput defines a target on an item.
 type TargetInput struct {
 	Name       string      `json:"name"`
@@ -333,6 +343,9 @@ type ItemService interface {
 	// FindItems lists items in reach with derived progress, as the store
 	// keeps it; targets carry no History (FindItem does). EINVALID.
 	FindItems(ctx context.Context, f ItemFilter) ([]*Item, int, error)
+	// FindItemCards is FindItems as the API's list writes it: the same
+	// items, total and errors, each as its JSON (ItemCard).
+	FindItemCards(ctx context.Context, f ItemFilter) ([]ItemCard, int, error)
 	// Summarise counts the items FindItems would list (f.CampaignID
 	// required; paging ignored). EINVALID.
 	Summarise(ctx context.Context, f ItemFilter) (*Summary, error)

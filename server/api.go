@@ -165,6 +165,43 @@ func writeList[T any](w http.ResponseWriter, items []T, total, limit int, lastID
 	return writeJSON(w, http.StatusOK, listBody[T]{Items: items, Total: total, Next: next})
 }
 
+// writeCards is writeList for the item list: the envelope is written
+// around the JSON the store keeps for each item (shishi.ItemCard) as it
+// stands, byte for byte what writeList would write of the items.
+func writeCards(w http.ResponseWriter, cards []shishi.ItemCard, total, limit int) error {
+	next := ""
+	if len(cards) == limit && len(cards) > 0 {
+		next = encodeCursor(cards[len(cards)-1].ID)
+	}
+	tail, err := json.Marshal(next)
+	if err != nil {
+		return err
+	}
+	n := 64
+	for _, c := range cards {
+		n += len(c.JSON) + 1
+	}
+	b := make([]byte, 0, n)
+	b = append(b, `{"items":[`...)
+	for i, c := range cards {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, c.JSON...)
+	}
+	b = append(b, `],"total":`...)
+	b = strconv.AppendInt(b, int64(total), 10)
+	b = append(b, `,"next":`...)
+	b = append(b, tail...)
+	b = append(b, "}\n"...)
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+	w.WriteHeader(http.StatusOK)
+	_, err = w.Write(b)
+	return err
+}
+
 // listUnder answers one page of a list that belongs to the object named
 // by the path's id (an item's, unit's, complaint's or finding's history).
 func listUnder[T any](w http.ResponseWriter, r *http.Request, find func(context.Context, int64, shishi.Page) ([]T, int, error), key func(T) int64) error {

@@ -186,11 +186,11 @@ func (s *Server) listItems(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	f.Limit, f.After = limit, after
-	items, total, err := s.Items.FindItems(r.Context(), f)
+	cards, total, err := s.Items.FindItemCards(r.Context(), f)
 	if err != nil {
 		return err
 	}
-	return writeList(w, items, total, limit, func(it *shishi.Item) int64 { return it.ID })
+	return writeCards(w, cards, total, limit)
 }
 
 func (s *Server) getItem(w http.ResponseWriter, r *http.Request) error {

@@ -359,7 +359,18 @@ func (d *DB) refresh(ctx context.Context, tx *sql.Tx, ids []int64) error {
 			return shishi.Errorf(shishi.EINTERNAL, "items nested deeper than 32 levels")
 		}
 		var q args
-		rows, err := d.loadItems(ctx, tx, `SELECT `+itemCols+itemFrom+`WHERE i.id IN `+inList(&q, ids), q)
+		in := inList(&q, ids)
+		if d.postgres {
+			// Under READ COMMITTED two writers deriving one item (a report
+			// and the hourly job; two children of one parent) would each
+			// store what it read, the older last; the row lock makes the
+			// later one read what the earlier committed. SQLite's write
+			// transactions run one at a time already.
+			if _, err := tx.ExecContext(ctx, `SELECT id FROM items WHERE id IN `+in+` ORDER BY id FOR UPDATE`, q...); err != nil {
+				return shishi.Internal(err)
+			}
+		}
+		rows, err := d.loadItems(ctx, tx, `SELECT `+itemCols+itemFrom+`WHERE i.id IN `+in, q)
 		if err != nil {
 			return err
 		}
@@ -367,6 +378,9 @@ func (d *DB) refresh(ctx context.Context, tx *sql.Tx, ids []int64) error {
 			return err
 		}
 		if err := d.store(ctx, tx, rows); err != nil {
+			return err
+		}
+		if err := d.storeCards(ctx, tx, rows); err != nil {
 			return err
 		}
 		seen := map[int64]bool{}

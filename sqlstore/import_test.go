@@ -88,7 +88,7 @@ func TestImportFiguresAsRefresh(t *testing.T) {
 		figures := func() string {
 			var out []string
 			for _, q := range []string{
-				`SELECT id, code, status, completion, rag, overdue, missing, missing_count, last_period, forecast, figures_on, figures_until, report_from FROM items WHERE campaign_id = $1 ORDER BY id`,
+				`SELECT id, code, status, completion, rag, overdue, missing, missing_count, last_period, forecast, figures_on, report_from FROM items WHERE campaign_id = $1 ORDER BY id`,
 				`SELECT t.id, t.position, t.kind, t.target, t.actual, t.completion, (SELECT count(*) FROM target_plan p WHERE p.target_id = t.id),
 					(SELECT count(*) FROM milestones m WHERE m.target_id = t.id) FROM targets t JOIN items i ON i.id = t.item_id WHERE i.campaign_id = $1 ORDER BY t.id`,
 			} {
@@ -115,6 +115,11 @@ func TestImportFiguresAsRefresh(t *testing.T) {
 		imported := figures()
 		if !strings.Contains(imported, "2026-06-20") {
 			t.Fatalf("figures not derived as of the campaign's day:\n%s", imported)
+		}
+		// Each is marked for the next derivation, which writes its list card.
+		var marked int
+		if err := w.db.SQL().QueryRowContext(ctx, `SELECT count(*) FROM items WHERE campaign_id = $1 AND figures_until = ''`, c.ID).Scan(&marked); err != nil || marked != 4 {
+			t.Fatalf("imported items marked for derivation: %d %v", marked, err)
 		}
 		if _, err := w.db.SQL().ExecContext(ctx, `UPDATE items SET figures_until = '', rag = '', completion = NULL WHERE campaign_id = $1`, c.ID); err != nil {
 			t.Fatal(err)

@@ -27,7 +27,7 @@ const importBatch = 1000
 // (the transaction holds the write lock), on PostgreSQL from the identity
 // sequence. A new item has no reports and no children, so its figures are
 // derived in memory by the same rules refresh applies (evaluate) and
-// written with the row.
+// written with the row; their list cards come with the next derivation.
 func (d *DB) importWrite(ctx context.Context, tx *sql.Tx, campaignID int64, inputs []shishi.ItemInput) error {
 	c, err := d.campaignSettings(ctx, tx, campaignID)
 	if err != nil {
@@ -98,7 +98,11 @@ func (d *DB) importWrite(ctx context.Context, tx *sql.Tx, campaignID int64, inpu
 			}
 		}
 		d.evaluate(&r, c, "")
-		r.until = shishi.FiguresChangeOn(r.Item, r.asOf, c.ReportDue)
+		// Marked for the next derivation (figures_until ''), which writes
+		// the item's list card: the card holds names (tier, units) this
+		// writer does not read. Until then the list reads the item the
+		// long way.
+		r.until = ""
 		w.items.add(append([]any{id, campaignID, in.TierID, in.ParentID, in.Code, in.Title, in.Description, in.LeaderName, in.LeadUnitID,
 			string(in.Deadline), in.Public, draft, string(from), now, now}, r.figures()...)...)
 		for _, u := range in.CoopUnitIDs {

@@ -85,25 +85,13 @@ func scanItem(s interface{ Scan(...any) error }) (itemRow, error) {
 // included, is an SQL condition on the item's stored figures, so a page
 // reads its own rows only.
 func (d *DB) FindItems(ctx context.Context, f shishi.ItemFilter) ([]*shishi.Item, int, error) {
-	sc, err := d.itemScope(ctx, f)
+	sc, total, err := d.itemPage(ctx, f)
 	if err != nil {
 		return nil, 0, err
 	}
-	limit := clampLimit(f.Limit)
-	var total int
-	if !f.NoTotal {
-		// The total counts every row: a unit's subtree as a set.
-		var cq args
-		if total, err = d.count(ctx, `SELECT count(*) FROM items i WHERE `+sc.where(d.postgres, &cq, false), cq); err != nil {
-			return nil, 0, shishi.Internal(err)
-		}
-	}
 	var q args
-	where := sc.where(d.postgres, &q, true)
-	if f.After > 0 {
-		where += " AND i.id > " + q.add(f.After)
-	}
-	rows, err := d.loadItems(ctx, d.read(), `SELECT `+itemCols+itemFrom+`WHERE `+where+" ORDER BY i.id LIMIT "+q.add(limit), q)
+	where := sc.pageWhere(d.postgres, &q)
+	rows, err := d.loadItems(ctx, d.read(), `SELECT `+itemCols+itemFrom+`WHERE `+where+" ORDER BY i.id LIMIT "+q.add(clampLimit(f.Limit)), q)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -115,6 +103,33 @@ func (d *DB) FindItems(ctx context.Context, f shishi.ItemFilter) ([]*shishi.Item
 		out = append(out, r.Item)
 	}
 	return out, total, nil
+}
+
+// itemPage checks a list's filter, finds its scope and counts its total
+// (unless f.NoTotal).
+func (d *DB) itemPage(ctx context.Context, f shishi.ItemFilter) (*itemScope, int, error) {
+	sc, err := d.itemScope(ctx, f)
+	if err != nil {
+		return nil, 0, err
+	}
+	var total int
+	if !f.NoTotal {
+		// The total counts every row: a unit's subtree as a set.
+		var cq args
+		if total, err = d.count(ctx, `SELECT count(*) FROM items i WHERE `+sc.where(d.postgres, &cq, false), cq); err != nil {
+			return nil, 0, shishi.Internal(err)
+		}
+	}
+	return sc, total, nil
+}
+
+// pageWhere is the condition of a page: the scope's, after the cursor.
+func (sc *itemScope) pageWhere(pg bool, q *args) string {
+	where := sc.where(pg, q, true)
+	if sc.f.After > 0 {
+		where += " AND i.id > " + q.add(sc.f.After)
+	}
+	return where
 }
 
 // itemScope is what the condition of FindItems and Summarise needs from

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
 	"strconv"
 
 	"github.com/shishi-edu/shishi"
@@ -256,6 +257,13 @@ func (d *DB) UpdateUnit(ctx context.Context, id int64, version int64, p shishi.U
 		if _, err := tx.ExecContext(ctx, `UPDATE units SET name = $1, name_en = $2, kind = $3, credit_code = $4, version = version + 1, updated_at = $5 WHERE id = $6`,
 			u.Name, u.NameEN, string(u.Kind), u.CreditCode, now, u.ID); err != nil {
 			return shishi.Internal(err)
+		}
+		if p.Name != nil && slices.ContainsFunc(changes, func(c shishi.UnitChange) bool { return c.Field == "name" }) {
+			// The list cards of its items name it.
+			var q args
+			if err := d.dropCards(ctx, tx, "i.lead_unit_id = "+q.add(u.ID)+" OR i.id IN (SELECT iu.item_id FROM item_units iu WHERE iu.unit_id = "+q.add(u.ID)+")", q); err != nil {
+				return err
+			}
 		}
 		for _, c := range changes {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO unit_changes (unit_id, at, actor, field, before, after) VALUES ($1, $2, $3, $4, $5, $6)`,
