@@ -32,12 +32,7 @@ func (d *DB) appendAudit(ctx context.Context, tx *sql.Tx, action, entity string,
 		lock = " FOR UPDATE"
 	}
 	var e shishi.AuditEntry
-	// In a batch of public submissions the head is read once and written
-	// once (complaint_batch.go): two statements fewer per submission.
-	batch := batchOf(ctx, tx)
-	if batch != nil && batch.head.loaded {
-		e.Seq, e.PrevHash = batch.head.seq, batch.head.hash
-	} else if err := on(ctx, tx).QueryRowContext(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`+lock).Scan(&e.Seq, &e.PrevHash); err != nil {
+	if err := on(ctx, tx).QueryRowContext(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`+lock).Scan(&e.Seq, &e.PrevHash); err != nil {
 		return shishi.Internal(err)
 	}
 	e = d.auditEntry(a, e.Seq, e.PrevHash, action, entity, entityID, unitID, text)
@@ -46,9 +41,7 @@ func (d *DB) appendAudit(ctx context.Context, tx *sql.Tx, action, entity string,
 		e.Seq, e.At, e.ActorID, e.ActorLogin, e.IP, e.Action, e.Entity, e.EntityID, e.UnitID, e.Detail, e.PrevHash, e.Hash); err != nil {
 		return shishi.Internal(err)
 	}
-	if batch != nil {
-		batch.head = auditHead{seq: e.Seq, hash: e.Hash, loaded: true, moved: true}
-	} else if _, err := tx.ExecContext(ctx, `UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1`, e.Seq, e.Hash); err != nil {
+	if _, err := tx.ExecContext(ctx, `UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1`, e.Seq, e.Hash); err != nil {
 		return shishi.Internal(err)
 	}
 	// Every audited change of a unit is an event its webhooks may want:

@@ -55,7 +55,15 @@ type rowsWriter struct {
 	vals     []any
 	stmts    map[int]*sql.Stmt
 	text     string // flushArrays' statement, stmts[0]
+	// steady, on SQLite, writes rows in statements of a few fixed sizes
+	// (steadySizes), prepared once in the process (readCache) and bound to
+	// each transaction: a writer of many small batches of varying size
+	// (complaint_batch.go) then parses no text per batch.
+	steady *DB
 }
+
+// steadySizes are the row counts of a steady writer's statements.
+var steadySizes = []int{64, 16, 4, 1}
 
 func (d *DB) rowsWriter(ctx context.Context, tx *sql.Tx, table string, cols ...string) *rowsWriter {
 	return &rowsWriter{ctx: ctx, tx: tx, postgres: d.postgres, head: "INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES ",
@@ -77,6 +85,14 @@ func (w *rowsWriter) flush() error {
 	}
 	for len(w.vals) > 0 {
 		n := min(w.per, len(w.vals)/w.cols)
+		if w.steady != nil {
+			for _, k := range steadySizes {
+				if k <= n && k*w.cols <= bulkParams {
+					n = k
+					break
+				}
+			}
+		}
 		st, err := w.stmt(n)
 		if err != nil {
 			return err
@@ -100,6 +116,13 @@ func (w *rowsWriter) stmt(n int) (*sql.Stmt, error) {
 	var b strings.Builder
 	b.WriteString(w.head)
 	placeholders(&b, n, w.cols, w.postgres)
+	if w.steady != nil {
+		if parent := w.steady.read().stmt(w.ctx, b.String()); parent != nil {
+			st := w.tx.StmtContext(w.ctx, parent)
+			w.stmts[n] = st
+			return st, nil
+		}
+	}
 	st, err := w.tx.PrepareContext(w.ctx, b.String())
 	if err != nil {
 		return nil, err

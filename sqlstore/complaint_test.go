@@ -513,6 +513,16 @@ func TestComplaintPurge(t *testing.T) {
 func TestComplaintGroupCommit(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, dsn string) {
 		w := newComplaintWorld(t, dsn)
+		// The desk's handler takes complaint notices by mail; a webhook of
+		// Zhengzhou's wants every complaint event: each acknowledged
+		// submission queues one mail and one delivery with its batch.
+		w.db.MailEnabled = true
+		if _, err := w.db.SQL().Exec(`UPDATE users SET email = 'desk@jyt.example.cn', mail_kinds = 'complaint' WHERE id = $1`, w.desk.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.db.CreateWebhook(w.as(t, w.haAdmin), shishi.WebhookInput{UnitID: w.zz.ID, URL: "https://hooks.example.org/x", Events: []string{"complaint.*"}}); err != nil {
+			t.Fatal(err)
+		}
 		var mu sync.Mutex
 		biggest, batches := 0, 0
 		w.db.OnBatch = func(size, committed int) {
@@ -533,8 +543,12 @@ func TestComplaintGroupCommit(t *testing.T) {
 					if i == 2 && c%8 == 0 {
 						unit = 999999 // no such unit: refused alone
 					}
+					var files []*shishi.Attachment
+					if c%4 == 0 { // with a file: under a savepoint
+						files = []*shishi.Attachment{{Hash: strings.Repeat("ab", 32), Name: "收据.pdf", Mime: "application/pdf", Size: 1024}}
+					}
 					_, err := w.db.Submit(context.Background(), shishi.ComplaintInput{Category: "fees", UnitID: unit, Anonymous: true,
-						Body: fmt.Sprintf("并发提交测试 %d-%d：某校违规收费。", c, i)}, nil)
+						Body: fmt.Sprintf("并发提交测试 %d-%d：某校违规收费。", c, i)}, files)
 					switch {
 					case err == nil:
 						okN.Add(1)
@@ -559,6 +573,22 @@ func TestComplaintGroupCommit(t *testing.T) {
 		w.db.SQL().QueryRow(`SELECT count(*) FROM complaint_events WHERE action = 'submit'`).Scan(&events)
 		if int64(stored) != okN.Load() || events != stored {
 			t.Fatalf("stored %d cases with %d submit events; %d acknowledged", stored, events, okN.Load())
+		}
+		var notices, mails, deliveries, audited, filed int
+		w.db.SQL().QueryRow(`SELECT count(*) FROM notices WHERE kind = 'complaint' AND user_id = $1`, w.desk.ID).Scan(&notices)
+		w.db.SQL().QueryRow(`SELECT count(*) FROM jobs WHERE kind = $1`, string(shishi.JobMail)).Scan(&mails)
+		w.db.SQL().QueryRow(`SELECT count(*) FROM webhook_deliveries WHERE event = 'complaint.submit'`).Scan(&deliveries)
+		w.db.SQL().QueryRow(`SELECT count(*) FROM audit_log WHERE action = 'complaint.submit'`).Scan(&audited)
+		w.db.SQL().QueryRow(`SELECT count(*) FROM complaint_files`).Scan(&filed)
+		if notices != stored || mails != stored || deliveries != stored || audited != stored || filed != (clients/4)*each-clients/8 {
+			t.Fatalf("%d cases: %d desk notices, %d mail jobs, %d webhook deliveries, %d audit entries, %d files", stored, notices, mails, deliveries, audited, filed)
+		}
+		// Each mail job names a notice of the desk's.
+		var orphans int
+		w.db.SQL().QueryRow(`SELECT count(*) FROM notices n WHERE n.user_id = $1 AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.kind = $2 AND j.payload = '{"notice":' || n.id || '}')`,
+			w.desk.ID, string(shishi.JobMail)).Scan(&orphans)
+		if orphans != 0 {
+			t.Fatalf("%d desk notices without their mail job", orphans)
 		}
 		if b, _, err := w.db.VerifyAudit(context.Background()); err != nil || b != nil {
 			t.Fatalf("audit chain: %+v %v", b, err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strconv"
 	"strings"
 
 	"github.com/shishi-edu/shishi"
@@ -33,18 +34,31 @@ func (d *DB) insertNotice(ctx context.Context, tx *sql.Tx, userID int64, kind, r
 	if !d.MailEnabled {
 		return true, nil
 	}
-	var email, kinds string
-	var unit int64
-	if err := tx.QueryRowContext(ctx, `SELECT email, mail_kinds, unit_id FROM users WHERE id = $1`, userID).Scan(&email, &kinds, &unit); err != nil {
-		return false, shishi.Internal(err)
+	return true, d.mailNotice(ctx, tx, id, userID, kind)
+}
+
+// mailNotice queues the mail of a stored notice when its user has an
+// address and takes mail of its kind.
+func (d *DB) mailNotice(ctx context.Context, tx *sql.Tx, id, userID int64, kind string) error {
+	type mailTo struct {
+		email, kinds string
+		unit         int64
 	}
-	if email == "" || (!hasKind(kinds, kind) && !accountMail[kind]) {
-		return true, nil
+	to, err := memoized(ctx, tx, "mailto:"+strconv.FormatInt(userID, 10), func() (mailTo, error) {
+		var m mailTo
+		if err := on(ctx, tx).QueryRowContext(ctx, `SELECT email, mail_kinds, unit_id FROM users WHERE id = $1`, userID).Scan(&m.email, &m.kinds, &m.unit); err != nil {
+			return m, shishi.Internal(err)
+		}
+		return m, nil
+	})
+	if err != nil {
+		return err
 	}
-	if _, err := d.enqueue(ctx, tx, shishi.JobInput{Kind: shishi.JobMail, Payload: shishi.MailJob{Notice: id}, UnitID: &unit}); err != nil {
-		return false, err
+	if to.email == "" || (!hasKind(to.kinds, kind) && !accountMail[kind]) {
+		return nil
 	}
-	return true, nil
+	_, err = d.enqueue(ctx, tx, shishi.JobInput{Kind: shishi.JobMail, Payload: shishi.MailJob{Notice: id}, UnitID: &to.unit})
+	return err
 }
 
 // accountMail are the notices about the account itself (its verification

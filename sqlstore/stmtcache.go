@@ -6,17 +6,17 @@ import (
 	"sync"
 )
 
-// stmtCache holds the statements one transaction has prepared, so that a
-// batch of public submissions (the group commit of complaint_batch.go)
-// parses each SQL text once per batch instead of once per submission:
-// profiled under 64 clients, SQLite's parser took a third of the writer's
-// time. The statements belong to the transaction and close with it.
+// stmtCache holds the statements of one transaction, so that a batch of
+// public submissions (the group commit of complaint_batch.go) parses each
+// SQL text once instead of once per submission: profiled under 64
+// clients, SQLite's parser took a third of the writer's time. On SQLite
+// the texts are parsed once in the process (readCache) and bound to each
+// transaction; on PostgreSQL once a transaction (pgx keeps its own cache).
+// The bound statements belong to the transaction and close with it.
 type stmtCache struct {
+	d  *DB
 	tx *sql.Tx
 	m  map[string]*sql.Stmt
-	// head is the audit chain's head as the batch moved it: read once,
-	// written back once before the commit (appendAudit, flushHead).
-	head auditHead
 	// memo keeps what the batch's submissions look up alike (a category,
 	// the desk above a unit, the desk's handlers): read once a batch.
 	memo map[string]any
@@ -60,20 +60,11 @@ func batchOf(ctx context.Context, tx *sql.Tx) *stmtCache {
 	return c
 }
 
-// flushHead writes the audit head the batch moved.
-func (c *stmtCache) flushHead(ctx context.Context) error {
-	if !c.head.moved {
-		return nil
-	}
-	_, err := c.tx.ExecContext(ctx, `UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1`, c.head.seq, c.head.hash)
-	return err
-}
-
 type stmtKey struct{}
 
 // withStmts returns ctx carrying a statement cache for tx.
-func withStmts(ctx context.Context, tx *sql.Tx) context.Context {
-	return context.WithValue(ctx, stmtKey{}, &stmtCache{tx: tx, m: map[string]*sql.Stmt{}})
+func (d *DB) withStmts(ctx context.Context, tx *sql.Tx) context.Context {
+	return context.WithValue(ctx, stmtKey{}, &stmtCache{d: d, tx: tx, m: map[string]*sql.Stmt{}})
 }
 
 // prepared is query's statement in tx when ctx carries tx's cache; nil
@@ -85,6 +76,15 @@ func prepared(ctx context.Context, tx *sql.Tx, query string) *sql.Stmt {
 		return nil
 	}
 	if st := c.m[query]; st != nil {
+		return st
+	}
+	// On SQLite the text is parsed once in the process (readCache) and
+	// bound to the transaction's connection: the writer of public
+	// submissions runs a transaction every few milliseconds, and parsing
+	// its statements in each was a sixth of its time.
+	if parent := c.d.read().stmt(ctx, query); parent != nil {
+		st := tx.StmtContext(ctx, parent)
+		c.m[query] = st
 		return st
 	}
 	st, err := tx.PrepareContext(ctx, query)
@@ -133,7 +133,8 @@ func withStmtsOf(ctx, from context.Context) context.Context {
 }
 
 // readCache keeps prepared statements of the reads that run outside a
-// transaction, on SQLite: database/sql prepares a *sql.Stmt once per
+// transaction, on SQLite (and the texts the submission writer binds to
+// its transactions, see stmtCache): database/sql prepares a *sql.Stmt once per
 // pooled connection and reuses it, so a hot read (an API token's lookup, a
 // list page's count) is parsed a few times in the process's life instead
 // of on every request. The modernc driver has no statement cache of its
