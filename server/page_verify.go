@@ -108,7 +108,15 @@ func (s *Server) verifyPage(w http.ResponseWriter, r *http.Request) {
 	d := verifyData{Number: q.Get("number"), Name: q.Get("name"), Code: q.Get("code")}
 	var res *shishi.PublicCredential
 	var err error
-	asked := true
+	// A query is rate-limited before it reads anything: a refused one
+	// costs the store nothing.
+	asked := d.Code != "" || d.Number != "" || d.Name != ""
+	if asked {
+		if ok, wait := s.publicLim.allow(clientIP(r)); !ok {
+			s.tooMany(w, r, wait)
+			return
+		}
+	}
 	switch {
 	case d.Code != "":
 		res, err = s.Credentials.UseHolderCode(r.Context(), d.Code)
@@ -116,16 +124,8 @@ func (s *Server) verifyPage(w http.ResponseWriter, r *http.Request) {
 	case d.Number != "" && q.Get("key") != "":
 		res, err = s.Credentials.OpenCredential(r.Context(), d.Number, q.Get("key"))
 		d.Full = true
-	case d.Number != "" || d.Name != "":
+	case asked:
 		res, err = s.Credentials.QueryCredential(r.Context(), d.Number, d.Name)
-	default:
-		asked = false
-	}
-	if asked {
-		if ok, wait := s.publicLim.allow(clientIP(r)); !ok {
-			s.tooMany(w, r, wait)
-			return
-		}
 	}
 	if wantsJSON(r) {
 		if !asked {
