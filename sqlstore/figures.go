@@ -195,15 +195,10 @@ func (d *DB) attachBatch(ctx context.Context, db queryer, ids []int64, items map
 		items[id].CoopUnits = append(items[id].CoopUnits, u)
 	}
 	rows.Close()
-	// Each target comes with its plan folded into one text: a page of 50
-	// items has ~700 plan points, and reading them as rows (one step of
-	// the driver each, sorted in a temporary B-tree) cost more than the
-	// rest of the page. string_agg is on both databases (SQLite ≥ 3.44);
-	// its order is not SQL's business (an ORDER BY inside the aggregate
-	// runs a sorter per target): foldedPlan sorts the few points.
+	// Each target comes with its plan folded into one text (migration
+	// 0022, foldPlan).
 	targetItem := map[int64]int64{}
-	rows, err = db.QueryContext(ctx, `SELECT id, item_id, name, kind, unit, baseline, target, down, weight, actual, completion,
-		(SELECT string_agg(tp.period || ':' || tp.value, ',') FROM target_plan tp WHERE tp.target_id = targets.id)
+	rows, err = db.QueryContext(ctx, `SELECT id, item_id, name, kind, unit, baseline, target, down, weight, actual, completion, plan
 		FROM targets WHERE item_id IN `+in+` ORDER BY item_id, position`, q...)
 	if err != nil {
 		return shishi.Internal(err)
@@ -212,7 +207,7 @@ func (d *DB) attachBatch(ctx context.Context, db queryer, ids []int64, items map
 		var t shishi.Target
 		var itemID, completion int64
 		var actual sql.NullInt64
-		var plan sql.NullString
+		var plan string
 		if err := rows.Scan(&t.ID, &itemID, &t.Name, &t.Kind, &t.Unit, &t.Baseline, &t.Target, &t.Down, &t.Weight, &actual, &completion, &plan); err != nil {
 			rows.Close()
 			return shishi.Internal(err)
@@ -223,7 +218,7 @@ func (d *DB) attachBatch(ctx context.Context, db queryer, ids []int64, items map
 		}
 		t.Completion = fromHundredths(completion)
 		t.History = []shishi.PlanPoint{}
-		if t.Plan, err = foldedPlan(plan.String); err != nil {
+		if t.Plan, err = foldedPlan(plan); err != nil {
 			rows.Close()
 			return err
 		}
@@ -525,8 +520,23 @@ func (d *DB) staleItems(ctx context.Context, campaignID int64, asOf shishi.Date)
 
 var _ shishi.FiguresService = (*DB)(nil)
 
-// foldedPlan reads a plan folded by string_agg in attachBatch,
-// "2026-01:1200000,2026-02:2400000", and puts it in month order.
+// foldPlan is a plan as the target's row keeps it (migration 0022):
+// "2026-01:1200000,2026-02:2400000", in the order given (Validate makes
+// a quantity's months increasing).
+func foldPlan(plan []shishi.PlanPoint) string {
+	var b strings.Builder
+	for i, p := range plan {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(string(p.Period))
+		b.WriteByte(':')
+		b.WriteString(strconv.FormatInt(int64(p.Value), 10))
+	}
+	return b.String()
+}
+
+// foldedPlan reads a plan foldPlan wrote and puts it in month order.
 func foldedPlan(s string) ([]shishi.PlanPoint, error) {
 	out := make([]shishi.PlanPoint, 0, strings.Count(s, ",")+1)
 	if s == "" {

@@ -89,7 +89,7 @@ func TestImportFiguresAsRefresh(t *testing.T) {
 			var out []string
 			for _, q := range []string{
 				`SELECT id, code, status, completion, rag, overdue, missing, missing_count, last_period, forecast, figures_on, report_from FROM items WHERE campaign_id = $1 ORDER BY id`,
-				`SELECT t.id, t.position, t.kind, t.target, t.actual, t.completion, (SELECT count(*) FROM target_plan p WHERE p.target_id = t.id),
+				`SELECT t.id, t.position, t.kind, t.target, t.actual, t.completion, t.plan,
 					(SELECT count(*) FROM milestones m WHERE m.target_id = t.id) FROM targets t JOIN items i ON i.id = t.item_id WHERE i.campaign_id = $1 ORDER BY t.id`,
 			} {
 				rs, err := w.db.SQL().QueryContext(ctx, q, c.ID)

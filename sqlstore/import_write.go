@@ -60,16 +60,15 @@ func (d *DB) importWrite(ctx context.Context, tx *sql.Tx, campaignID int64, inpu
 	if err != nil {
 		return err
 	}
-	w := struct{ items, units, targets, plan, milestones, events *rowsWriter }{
+	w := struct{ items, units, targets, milestones, events *rowsWriter }{
 		items: d.rowsWriter(ctx, tx, "items", append([]string{"id", "campaign_id", "tier_id", "parent_id", "code", "title", "description", "leader_name", "lead_unit_id",
 			"deadline", "public", "status", "report_from", "created_at", "updated_at"}, figureCols...)...),
 		units:      d.rowsWriter(ctx, tx, "item_units", "item_id", "unit_id"),
-		targets:    d.rowsWriter(ctx, tx, "targets", "id", "item_id", "position", "name", "kind", "unit", "baseline", "target", "down", "weight", "actual", "completion"),
-		plan:       d.rowsWriter(ctx, tx, "target_plan", "target_id", "period", "value"),
+		targets:    d.rowsWriter(ctx, tx, "targets", "id", "item_id", "position", "name", "kind", "unit", "baseline", "target", "down", "weight", "actual", "completion", "plan"),
 		milestones: d.rowsWriter(ctx, tx, "milestones", "target_id", "position", "title", "due", "done_on"),
 		events:     d.rowsWriter(ctx, tx, "item_events", "item_id", "at", "actor", "action", "from_status", "to_status", "note"),
 	}
-	order := []*rowsWriter{w.items, w.units, w.targets, w.plan, w.milestones, w.events}
+	order := []*rowsWriter{w.items, w.units, w.targets, w.milestones, w.events}
 	defer func() {
 		for _, x := range order {
 			x.close()
@@ -110,11 +109,8 @@ func (d *DB) importWrite(ctx context.Context, tx *sql.Tx, campaignID int64, inpu
 		}
 		for k, t := range in.Targets {
 			tid := targetIDs[next+k]
-			w.targets.add(append([]any{tid, id, k + 1, t.Name, string(t.Kind), t.Unit, int64(t.Baseline), int64(t.Target), t.Down, t.Weight},
-				targetFigures(r.Targets[k])...)...)
-			for _, p := range t.Plan {
-				w.plan.add(tid, string(p.Period), int64(p.Value))
-			}
+			w.targets.add(append(append([]any{tid, id, k + 1, t.Name, string(t.Kind), t.Unit, int64(t.Baseline), int64(t.Target), t.Down, t.Weight},
+				targetFigures(r.Targets[k])...), foldPlan(t.Plan))...)
 			for j, m := range t.Milestones {
 				w.milestones.add(tid, j+1, m.Title, string(m.Due), string(m.DoneOn))
 			}

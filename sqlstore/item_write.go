@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"strings"
 
 	"github.com/shishi-edu/shishi"
 )
@@ -85,21 +84,9 @@ func (d *DB) createItem(ctx context.Context, tx *sql.Tx, campaignID int64, in sh
 	}
 	for i, t := range in.Targets {
 		var tid int64
-		if err := on(ctx, tx).QueryRowContext(ctx, `INSERT INTO targets (item_id, position, name, kind, unit, baseline, target, down, weight) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-			id, i+1, t.Name, string(t.Kind), t.Unit, int64(t.Baseline), int64(t.Target), t.Down, t.Weight).Scan(&tid); err != nil {
+		if err := on(ctx, tx).QueryRowContext(ctx, `INSERT INTO targets (item_id, position, name, kind, unit, baseline, target, down, weight, plan) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+			id, i+1, t.Name, string(t.Kind), t.Unit, int64(t.Baseline), int64(t.Target), t.Down, t.Weight, foldPlan(t.Plan)).Scan(&tid); err != nil {
 			return 0, shishi.Internal(err)
-		}
-		// The plan in one statement: a monthly plan is a dozen points or
-		// more, and an import writes a hundred thousand of them.
-		if len(t.Plan) > 0 {
-			var q args
-			vals := make([]string, len(t.Plan))
-			for k, p := range t.Plan {
-				vals[k] = "(" + q.add(tid) + ", " + q.add(string(p.Period)) + ", " + q.add(int64(p.Value)) + ")"
-			}
-			if _, err := on(ctx, tx).ExecContext(ctx, `INSERT INTO target_plan (target_id, period, value) VALUES `+strings.Join(vals, ", "), q...); err != nil {
-				return 0, shishi.Internal(err)
-			}
 		}
 		for j, m := range t.Milestones {
 			if _, err := on(ctx, tx).ExecContext(ctx, `INSERT INTO milestones (target_id, position, title, due, done_on) VALUES ($1, $2, $3, $4, $5)`, tid, j+1, m.Title, string(m.Due), string(m.DoneOn)); err != nil {
@@ -275,19 +262,12 @@ func (d *DB) UpdateTarget(ctx context.Context, itemID, targetID int64, in shishi
 		if old.Kind != in.Kind {
 			return shishi.Invalid(shishi.FieldError{Field: "target.kind", Message: "指标类型不能更改 / a target's kind stays"})
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE targets SET name = $1, unit = $2, baseline = $3, target = $4, down = $5, weight = $6 WHERE id = $7`,
-			in.Name, in.Unit, int64(in.Baseline), int64(in.Target), in.Down, in.Weight, targetID); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE targets SET name = $1, unit = $2, baseline = $3, target = $4, down = $5, weight = $6, plan = $7 WHERE id = $8`,
+			in.Name, in.Unit, int64(in.Baseline), int64(in.Target), in.Down, in.Weight, foldPlan(in.Plan), targetID); err != nil {
 			return shishi.Internal(err)
 		}
-		for _, del := range []string{`DELETE FROM target_plan WHERE target_id = $1`, `DELETE FROM milestones WHERE target_id = $1`} {
-			if _, err := tx.ExecContext(ctx, del, targetID); err != nil {
-				return shishi.Internal(err)
-			}
-		}
-		for _, p := range in.Plan {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO target_plan (target_id, period, value) VALUES ($1, $2, $3)`, targetID, string(p.Period), int64(p.Value)); err != nil {
-				return shishi.Internal(err)
-			}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM milestones WHERE target_id = $1`, targetID); err != nil {
+			return shishi.Internal(err)
 		}
 		for j, m := range in.Milestones {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO milestones (target_id, position, title, due, done_on) VALUES ($1, $2, $3, $4, $5)`, targetID, j+1, m.Title, string(m.Due), string(m.DoneOn)); err != nil {

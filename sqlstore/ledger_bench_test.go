@@ -438,18 +438,17 @@ func seedScale(tb testing.TB, db *sqlstore.DB, items, reportsPerItem int) *bench
 	sc.Status, sc.Lead = make([]shishi.ItemStatus, items), make([]int64, items)
 
 	const perTx, perGroup = 5000, 50
-	var itemVals, coopVals, targetVals, planVals, reportVals, valueVals []any
+	var itemVals, coopVals, targetVals, reportVals, valueVals []any
 	for txStart := 0; txStart < items; txStart += perTx {
 		tx, err := sdb.BeginTx(ctx, nil)
 		fatal("begin", err)
 		insItems := newBenchInserter(tx, "items", "id, campaign_id, tier_id, code, title, leader_name, lead_unit_id, deadline, public, status, report_from, version, created_at, updated_at")
 		insCoop := newBenchInserter(tx, "item_units", "item_id, unit_id")
-		insTargets := newBenchInserter(tx, "targets", "id, item_id, position, name, kind, unit, baseline, target, down, weight")
-		insPlan := newBenchInserter(tx, "target_plan", "target_id, period, value")
+		insTargets := newBenchInserter(tx, "targets", "id, item_id, position, name, kind, unit, baseline, target, down, weight, plan")
 		insReports := newBenchInserter(tx, "reports", "id, item_id, period, version, narrative, status, review_comment, reviewed_by, reviewed_at, submitted_by, submitted_at, late")
 		insValues := newBenchInserter(tx, "report_values", "report_id, target_id, value")
 		for g := txStart; g < min(txStart+perTx, items); g += perGroup {
-			itemVals, coopVals, targetVals, planVals, reportVals, valueVals = itemVals[:0], coopVals[:0], targetVals[:0], planVals[:0], reportVals[:0], valueVals[:0]
+			itemVals, coopVals, targetVals, reportVals, valueVals = itemVals[:0], coopVals[:0], targetVals[:0], reportVals[:0], valueVals[:0]
 			for i := g; i < min(g+perGroup, items); i++ {
 				id, tid := sc.FirstItem+int64(i), sc.FirstTarget+int64(i)
 				tier := sc.Tiers[2]
@@ -482,10 +481,11 @@ func seedScale(tb testing.TB, db *sqlstore.DB, items, reportsPerItem int) *bench
 					}
 				}
 				units := int64(100 + rng.IntN(9900))
-				targetVals = append(targetVals, tid, id, 1, "完成数量", string(shishi.TargetQuantity), "个", int64(0), int64(shishi.DecimalOf(units)), false, 1)
-				for k := 0; k < 10; k++ {
-					planVals = append(planVals, tid, string(periods[k]), int64(shishi.DecimalOf(units*int64(k+1)/10)))
+				plan := make([]shishi.PlanPoint, 10)
+				for k := range plan {
+					plan[k] = shishi.PlanPoint{Period: periods[k], Value: shishi.DecimalOf(units * int64(k+1) / 10)}
 				}
+				targetVals = append(targetVals, tid, id, 1, "完成数量", string(shishi.TargetQuantity), "个", int64(0), int64(shishi.DecimalOf(units)), false, 1, sqlstore.FoldPlan(plan))
 				for k := 0; k < reportsPerItem; k++ {
 					reportID++
 					p := periods[k]
@@ -515,11 +515,10 @@ func seedScale(tb testing.TB, db *sqlstore.DB, items, reportsPerItem int) *bench
 			fatal("insert items", insItems.insert(ctx, itemVals))
 			fatal("insert item_units", insCoop.insert(ctx, coopVals))
 			fatal("insert targets", insTargets.insert(ctx, targetVals))
-			fatal("insert target_plan", insPlan.insert(ctx, planVals))
 			fatal("insert reports", insReports.insert(ctx, reportVals))
 			fatal("insert report_values", insValues.insert(ctx, valueVals))
 		}
-		for _, in := range []*benchInserter{insItems, insCoop, insTargets, insPlan, insReports, insValues} {
+		for _, in := range []*benchInserter{insItems, insCoop, insTargets, insReports, insValues} {
 			in.close()
 		}
 		fatal("commit items", tx.Commit())

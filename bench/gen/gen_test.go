@@ -64,11 +64,14 @@ func TestGenerate(t *testing.T) {
 		if want.Schools != 105 || want.Items != 200 || want.Reports != 2400 || want.Complaints != 200 || want.Credentials != 2000 {
 			t.Fatalf("counts for %g: %+v", tinyScale, want)
 		}
-		for table, n := range map[string]int{"units": want.Units, "items": want.Items, "targets": want.Items, "target_plan": want.Items * 14,
+		for table, n := range map[string]int{"units": want.Units, "items": want.Items, "targets": want.Items,
 			"reports": want.Reports, "report_values": want.Reports, "complaints": want.Complaints, "credentials": want.Credentials} {
 			if got := count(t, db, `SELECT COUNT(*) FROM `+table); got != n {
 				t.Errorf("%s: %d rows, want %d", table, got, n)
 			}
+		}
+		if got := count(t, db, `SELECT COUNT(*) FROM targets WHERE plan LIKE '2025-11:%,2026-12:%'`); got != want.Items {
+			t.Errorf("targets with a plan from 2025-11 to 2026-12: %d, want %d", got, want.Items)
 		}
 		if got := count(t, db, `SELECT COUNT(*) FROM units WHERE kind = 'school'`); got != want.Schools {
 			t.Errorf("schools: %d, want %d", got, want.Schools)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/shishi-edu/shishi"
+	"github.com/shishi-edu/shishi/sqlstore"
 )
 
 // Words for titles: a title search for one area ("食堂") matches about one
@@ -87,8 +88,7 @@ func (g *generator) items(ctx context.Context) error {
 	defer s.close(ctx)
 	tItems := s.table("items", "id", "campaign_id", "tier_id", "code", "title", "leader_name", "lead_unit_id", "deadline", "public", "status", "report_from", "version", "created_at", "updated_at")
 	tCoop := s.table("item_units", "item_id", "unit_id")
-	tTargets := s.table("targets", "id", "item_id", "position", "name", "kind", "unit", "baseline", "target", "down", "weight")
-	tPlan := s.table("target_plan", "target_id", "period", "value")
+	tTargets := s.table("targets", "id", "item_id", "position", "name", "kind", "unit", "baseline", "target", "down", "weight", "plan")
 	tReports := s.table("reports", "id", "item_id", "period", "version", "narrative", "status", "review_comment", "reviewed_by", "reviewed_at", "submitted_by", "submitted_at", "late")
 	tValues := s.table("report_values", "report_id", "target_id", "value")
 
@@ -137,10 +137,11 @@ func (g *generator) items(ctx context.Context) error {
 			}
 		}
 		units := int64(100 + g.rng.IntN(9900))
-		tTargets.add(tid, id, 1, "完成数量", string(shishi.TargetQuantity), "个", int64(0), int64(shishi.DecimalOf(units)), false, 1)
-		for k := 0; k < planMonths; k++ {
-			tPlan.add(tid, string(periods[k]), int64(shishi.DecimalOf(units*int64(k+1)/planMonths)))
+		plan := make([]shishi.PlanPoint, planMonths)
+		for k := range plan {
+			plan[k] = shishi.PlanPoint{Period: periods[k], Value: shishi.DecimalOf(units * int64(k+1) / planMonths)}
 		}
+		tTargets.add(tid, id, 1, "完成数量", string(shishi.TargetQuantity), "个", int64(0), int64(shishi.DecimalOf(units)), false, 1, sqlstore.FoldPlan(plan))
 		for k := 0; k < ReportMonths; k++ {
 			reportID++
 			p := periods[k]
