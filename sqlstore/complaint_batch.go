@@ -107,7 +107,14 @@ func (s *submitter) write(batch []*submission) {
 			close(p.done)
 		}
 	}()
-	tx, err := d.db.BeginTx(ctx, nil)
+	leave, err := d.enterWrite(ctx)
+	if err == nil {
+		defer leave()
+	}
+	var tx *sql.Tx
+	if err == nil {
+		tx, err = d.db.BeginTx(ctx, nil)
+	}
 	if err != nil {
 		for _, p := range batch {
 			p.err = shishi.Internal(err)

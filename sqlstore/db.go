@@ -48,6 +48,7 @@ type DB struct {
 
 	submitOnce sync.Once
 	submit     *submitter
+	writes     chan struct{} // SQLite: the write gate (enterWrite)
 	reads      readCache
 	counts     countCache
 	types      typeCache
@@ -108,6 +109,7 @@ func Open(ctx context.Context, dsn string, keys *secret.Keyring) (*DB, error) {
 		// 64 clients that churn cost more CPU than the queries.
 		d.db.SetMaxOpenConns(8)
 		d.db.SetMaxIdleConns(8)
+		d.writes = make(chan struct{}, 1)
 	}
 	if err := d.db.PingContext(ctx); err != nil {
 		d.db.Close()
@@ -167,6 +169,38 @@ func (d *DB) Migrate(ctx context.Context) error {
 	return nil
 }
 
+// writeWait bounds the wait at the write gate, as busy_timeout bounds
+// SQLite's own.
+const writeWait = 15 * time.Second
+
+// enterWrite waits for the write gate: on SQLite one write transaction of
+// this process runs at a time, and the others queue here, in the order
+// they came, instead of in SQLite's busy handler, which polls the lock
+// with sleeps of up to 100 ms. Under 64 clients creating items the
+// sleeps made the tail (p99 0.5 s at 460 creations a second). leave is
+// deferred by the caller after the commit or rollback. Other processes
+// (the CLI beside a server) still meet the busy handler.
+func (d *DB) enterWrite(ctx context.Context) (leave func(), err error) {
+	if d.writes == nil {
+		return func() {}, nil
+	}
+	select {
+	case d.writes <- struct{}{}:
+		return func() { <-d.writes }, nil
+	default:
+	}
+	t := time.NewTimer(writeWait)
+	defer t.Stop()
+	select {
+	case d.writes <- struct{}{}:
+		return func() { <-d.writes }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	case <-t.C:
+		return nil, shishi.Errorf(shishi.EINTERNAL, "数据库繁忙，请稍后重试 / the database is busy; try again shortly")
+	}
+}
+
 // tx runs fn in a transaction, committing when it returns nil.
 func (d *DB) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	return d.txCounted(ctx, true, fn)
@@ -190,6 +224,11 @@ func (d *DB) txOutsideLists(ctx context.Context, fn func(tx *sql.Tx) error) erro
 }
 
 func (d *DB) txCounted(ctx context.Context, counted bool, fn func(tx *sql.Tx) error) error {
+	leave, err := d.enterWrite(ctx)
+	if err != nil {
+		return err
+	}
+	defer leave()
 	tx, err := d.db.BeginTx(ctx, nil)
 	if err != nil {
 		return shishi.Internal(err)

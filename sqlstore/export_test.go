@@ -37,3 +37,8 @@ func MigrateTo(ctx context.Context, d *DB, version int64) error {
 	}
 	return err
 }
+
+// HoldWrite takes the write gate until release is called.
+func HoldWrite(d *DB) (release func(), err error) {
+	return d.enterWrite(context.Background())
+}
