@@ -441,6 +441,7 @@ func (in *ComplaintInput) Validate() error {
 	in.Reporter.Phone = strings.TrimSpace(in.Reporter.Phone)
 	in.Reporter.Email = strings.TrimSpace(in.Reporter.Email)
 	v.Check(in.Category != "", "category", "请选择类别 / a category is required")
+	checkText(&v, "category", in.Category, 0, 50)
 	v.Check(in.UnitID > 0 || in.UnitCode != "" || in.Place != "", "unit_id", "请选择被举报单位或填写所在地 / pick the unit concerned or give the place")
 	checkText(&v, "unit_code", in.UnitCode, 0, 50)
 	checkText(&v, "place", in.Place, 0, 100)

@@ -1,6 +1,7 @@
 package shishi_test
 
 import (
+	"strings"
 	"testing"
 	"unicode/utf8"
 
@@ -149,4 +150,21 @@ func FuzzComplaintInput(f *testing.F) {
 			t.Fatalf("anonymous input keeps an identity")
 		}
 	})
+}
+
+// TestComplaintInputCategory: a category code with a control character,
+// bad UTF-8 or past 50 characters is refused with the field named before
+// it reaches the store (on PostgreSQL such a text fails the query itself).
+func TestComplaintInputCategory(t *testing.T) {
+	for _, cat := range []string{"fe\x00es", "fe\xffes", strings.Repeat("类", 51)} {
+		in := shishi.ComplaintInput{Category: cat, UnitCode: "ha-zz", Body: "某校违规收费，请核查处理。", Anonymous: true}
+		err := in.Validate()
+		if f := shishi.ErrorFields(err); shishi.ErrorCode(err) != shishi.EINVALID || len(f) != 1 || f[0].Field != "category" {
+			t.Errorf("category %q: %v", cat, err)
+		}
+	}
+	in := shishi.ComplaintInput{Category: "fees", UnitCode: "ha-zz", Body: "某校违规收费，请核查处理。", Anonymous: true}
+	if err := in.Validate(); err != nil {
+		t.Errorf("a good category: %v", err)
+	}
 }

@@ -450,15 +450,17 @@ func (d *DB) submitTx(ctx context.Context, tx *sql.Tx, p *submission, rows *batc
 			return nil, shishi.Internal(err)
 		}
 	}
+	// The audit entry names the case, never the reporter.
+	detail, err := json.Marshal(map[string]any{"code": rc.Code, "category": cat.Code, "anonymous": sealed == "", "files": len(files), "source": in.Source})
+	if err != nil {
+		return nil, shishi.Internal(err)
+	}
+	// From here nothing fails: the case's rows are added whole.
 	rows.events.add(rc.ID, now, "举报人 / reporter", "submit", true, "", (*int64)(nil))
 	for _, u := range handlers {
 		rows.notice(u, "complaint", rc.ID, "新举报件 "+rc.Code+"（"+cat.Name+"），请于 "+string(deadline)+" 前受理 / new complaint", now)
 	}
-	// The audit entry names the case, never the reporter.
-	if err := rows.audit(ctx, "complaint.submit", "complaint", rc.ID, &unitID,
-		map[string]any{"code": rc.Code, "category": cat.Code, "anonymous": sealed == "", "files": len(files), "source": in.Source}); err != nil {
-		return nil, err
-	}
+	rows.audit(ctx, "complaint.submit", "complaint", rc.ID, &unitID, detail)
 	return rc, nil
 }
 

@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"sync"
 	"time"
 
@@ -126,9 +125,16 @@ func (s *submitter) write(batch []*submission) {
 	stmts := d.withStmts(ctx, tx)
 	rows := d.batchRows(stmts, tx)
 	defer rows.close()
+	if err := rows.begin(); err != nil {
+		s.fail(batch, err)
+		return
+	}
 	ok := 0
 	for _, p := range batch {
-		saved := len(p.files) > 0
+		// A savepoint for a submission with files, whose case is more
+		// than one statement; and on PostgreSQL for every submission,
+		// where any failed statement would end the batch's transaction.
+		saved := len(p.files) > 0 || d.postgres
 		if saved {
 			if _, err := on(stmts, tx).ExecContext(ctx, "SAVEPOINT s"); err != nil {
 				p.err = shishi.Internal(err)
@@ -186,7 +192,7 @@ type batchRows struct {
 	entries *rowsWriter
 	notices []batchNotice
 	head    auditHead
-	hooks   int // -1: not yet known; 0: no active webhook; 1: some
+	hooks   int // 0: no active webhook when the batch began; 1: some
 	pending []shishi.AuditEntry
 }
 
@@ -198,7 +204,7 @@ type batchNotice struct {
 }
 
 func (d *DB) batchRows(ctx context.Context, tx *sql.Tx) *batchRows {
-	r := &batchRows{d: d, ctx: ctx, tx: tx, hooks: -1,
+	r := &batchRows{d: d, ctx: ctx, tx: tx,
 		events:  d.rowsWriter(ctx, tx, "complaint_events", "complaint_id", "at", "actor", "action", "public", "note", "unit_id"),
 		entries: d.rowsWriter(ctx, tx, "audit_log", auditColList...)}
 	r.events.steady, r.entries.steady = d, d
@@ -209,43 +215,39 @@ func (r *batchRows) notice(user int64, kind string, caseID int64, text string, a
 	r.notices = append(r.notices, batchNotice{user: user, caseID: caseID, kind: kind, text: text, at: at})
 }
 
-// audit chains an entry as appendAudit would, as the actor of ctx.
-func (r *batchRows) audit(ctx context.Context, action, entity string, entityID int64, unitID *int64, detail any) error {
-	d := r.d
+// begin reads what the batch's audit entries need before any submission
+// runs: the chain's head (locked on PostgreSQL) and whether any webhook is
+// active. Adding a submission's rows then cannot fail: a submission is
+// refused before it adds any, or not at all.
+func (r *batchRows) begin() error {
+	lock := ""
+	if r.d.postgres {
+		lock = " FOR UPDATE"
+	}
+	if err := r.tx.QueryRowContext(r.ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`+lock).Scan(&r.head.seq, &r.head.hash); err != nil {
+		return shishi.Internal(err)
+	}
+	var n int
+	if err := r.tx.QueryRowContext(r.ctx, `SELECT count(*) FROM webhooks WHERE active = $1 AND deleted_at IS NULL`, true).Scan(&n); err != nil {
+		return shishi.Internal(err)
+	}
+	r.head.loaded, r.hooks = true, min(n, 1)
+	return nil
+}
+
+// audit chains an entry as appendAudit would, as the actor of ctx, with
+// its detail already marshalled.
+func (r *batchRows) audit(ctx context.Context, action, entity string, entityID int64, unitID *int64, detail []byte) {
 	a := shishi.ActorFrom(ctx)
 	if a == nil {
 		a = &shishi.Actor{Login: "anonymous"}
 	}
-	b, err := json.Marshal(detail)
-	if err != nil {
-		return shishi.Internal(err)
-	}
-	if !r.head.loaded {
-		lock := ""
-		if d.postgres {
-			lock = " FOR UPDATE"
-		}
-		if err := r.tx.QueryRowContext(r.ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`+lock).Scan(&r.head.seq, &r.head.hash); err != nil {
-			return shishi.Internal(err)
-		}
-		r.head.loaded = true
-	}
-	e := d.auditEntry(a, r.head.seq, r.head.hash, action, entity, entityID, unitID, string(b))
+	e := r.d.auditEntry(a, r.head.seq, r.head.hash, action, entity, entityID, unitID, string(detail))
 	r.head.seq, r.head.hash, r.head.moved = e.Seq, e.Hash, true
 	r.entries.add(e.Seq, e.At, e.ActorID, e.ActorLogin, e.IP, e.Action, e.Entity, e.EntityID, e.UnitID, e.Detail, e.PrevHash, e.Hash)
-	if unitID != nil && shishi.WebhookEventSent(action) {
-		if r.hooks < 0 {
-			var n int
-			if err := r.tx.QueryRowContext(r.ctx, `SELECT count(*) FROM webhooks WHERE active = $1 AND deleted_at IS NULL`, true).Scan(&n); err != nil {
-				return shishi.Internal(err)
-			}
-			r.hooks = min(n, 1)
-		}
-		if r.hooks > 0 {
-			r.pending = append(r.pending, e)
-		}
+	if unitID != nil && r.hooks > 0 && shishi.WebhookEventSent(action) {
+		r.pending = append(r.pending, e)
 	}
-	return nil
 }
 
 // flush writes the rows in foreign-key order, the notices' mail jobs and
