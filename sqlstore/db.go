@@ -197,7 +197,7 @@ func (d *DB) enterWrite(ctx context.Context) (leave func(), err error) {
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	case <-t.C:
-		return nil, shishi.Errorf(shishi.EINTERNAL, "数据库繁忙，请稍后重试 / the database is busy; try again shortly")
+		return nil, shishi.Errorf(shishi.ETOOMANY, "数据库繁忙，请稍后重试 / the database is busy; try again shortly")
 	}
 }
 
