@@ -26,6 +26,11 @@ type ReminderService interface {
 	SendReminders(ctx context.Context, soon time.Duration) (int, error)
 }
 
+// FiguresJob is the periodic job that runs RefreshFigures. A write that
+// leaves items to derive (an import, a unit renamed) makes it due at once
+// rather than at its next hour.
+const FiguresJob = "ledger.figures"
+
 // FiguresService keeps the ledger's stored figures current as days pass.
 type FiguresService interface {
 	// RefreshFigures re-derives the figures of the items whose figures a

@@ -61,7 +61,7 @@ func (d *DB) storeCards(ctx context.Context, tx *sql.Tx, rows []itemRow) error {
 
 // dropCards drops the cards of the items a condition on items i selects
 // (with its arguments q) and marks them for the next derivation, which
-// writes them again.
+// writes them again and is made due.
 func (d *DB) dropCards(ctx context.Context, tx *sql.Tx, cond string, q args) error {
 	// The items first: their row locks order this against a refresh of
 	// the same items (see refresh).
@@ -69,6 +69,16 @@ func (d *DB) dropCards(ctx context.Context, tx *sql.Tx, cond string, q args) err
 		return shishi.Internal(err)
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM item_cards WHERE item_id IN (SELECT i.id FROM items i WHERE `+cond+`)`, q...); err != nil {
+		return shishi.Internal(err)
+	}
+	return d.figuresDue(ctx, tx)
+}
+
+// figuresDue makes the figures job (shishi.FiguresJob) due at its next
+// tick, a minute at most: items were left to derive, and until then they
+// are listed the long way.
+func (d *DB) figuresDue(ctx context.Context, tx *sql.Tx) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE job_runs SET last_run_at = NULL WHERE name = $1`, shishi.FiguresJob); err != nil {
 		return shishi.Internal(err)
 	}
 	return nil

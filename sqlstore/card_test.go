@@ -141,6 +141,17 @@ func TestItemCards(t *testing.T) {
 		if renamed := same("unit renamed"); !strings.Contains(renamed, name) {
 			t.Fatalf("the list does not name the renamed unit: %s", renamed)
 		}
+		// The import makes the figures job due at once: it has run (not
+		// due for an hour) before the import, and is due after it.
+		if ok, err := w.db.ClaimRun(sys, shishi.FiguresJob, time.Hour, time.Minute); err != nil || !ok {
+			t.Fatalf("claim the figures job: %v %v", ok, err)
+		}
+		if err := w.db.FinishRun(sys, shishi.FiguresJob, nil); err != nil {
+			t.Fatal(err)
+		}
+		if ok, err := w.db.ClaimRun(sys, shishi.FiguresJob, time.Hour, time.Minute); err != nil || ok {
+			t.Fatalf("the figures job due again right after it ran: %v %v", ok, err)
+		}
 		// Imported items have no card until their first derivation.
 		rows := []shishi.ItemRow{{Row: 3, Code: "I-1", Title: "导入", LeadUnit: w.zz.Name, CoopUnits: []string{w.js.Name}, Deadline: "2026-12-31", Public: true,
 			Targets: []shishi.TargetRow{{Row: 3, Input: shishi.TargetInput{Name: "数量", Unit: "个", Target: shishi.DecimalOf(100), Plan: plan}}}}}
@@ -148,6 +159,9 @@ func TestItemCards(t *testing.T) {
 			t.Fatalf("import: %d %v", n, err)
 		}
 		same("imported")
+		if ok, err := w.db.ClaimRun(sys, shishi.FiguresJob, time.Hour, time.Minute); err != nil || !ok {
+			t.Fatalf("the figures job is not due after the import: %v %v", ok, err)
+		}
 		if _, err := w.db.RefreshFigures(sys); err != nil {
 			t.Fatal(err)
 		}

@@ -142,7 +142,10 @@ func (d *DB) importWrite(ctx context.Context, tx *sql.Tx, campaignID int64, inpu
 			}
 		}
 	}
-	return audit.finish()
+	if err := audit.finish(); err != nil {
+		return err
+	}
+	return d.figuresDue(ctx, tx)
 }
 
 // reserveIDs takes n ids of table for rows written with explicit ids.

@@ -446,7 +446,7 @@ func (m *Main) Serve(ctx context.Context) error {
 // hour).
 func (m *Main) scheduler() *jobs.Scheduler {
 	s := &jobs.Scheduler{Store: m.Store, Log: m.Log}
-	s.Add(jobs.Job{Name: "ledger.figures", Every: time.Hour, Lease: 30 * time.Minute, Run: func(ctx context.Context) error {
+	s.Add(jobs.Job{Name: shishi.FiguresJob, Every: time.Hour, Lease: 30 * time.Minute, Run: func(ctx context.Context) error {
 		n, err := m.Store.RefreshFigures(ctx)
 		m.Log.Info("ledger figures", "items", n)
 		return err
