@@ -384,8 +384,17 @@ func TestTokens(t *testing.T) {
 			t.Fatalf("create token %q %v", plain, err)
 		}
 		a, _, err := w.db.TokenActor(context.Background(), plain)
-		if err != nil || a.UserID != w.zzOp.ID || a.TokenID != tk.ID {
+		if err != nil || a.UserID != w.zzOp.ID || a.TokenID != tk.ID || a.Login != "zz-op" || a.UnitID != w.zz.ID || len(a.Grants) != 2 {
 			t.Fatalf("token actor %+v %v", a, err)
+		}
+		// A disabled user's token stops working, and works again with the user.
+		for _, off := range []bool{true, false} {
+			if _, err := w.db.SQL().Exec(`UPDATE users SET disabled = $1 WHERE id = $2`, off, w.zzOp.ID); err != nil {
+				t.Fatal(err)
+			}
+			if _, _, err := w.db.TokenActor(context.Background(), plain); (code(err) == shishi.EUNAUTHORIZED) != off {
+				t.Fatalf("token of a user disabled=%v: %v", off, err)
+			}
 		}
 		// The zz operator cannot make tokens for someone else.
 		if _, _, err := w.db.CreateToken(w.as(t, w.zzOp), w.admin.ID, "x", "", 0); code(err) != shishi.EFORBIDDEN {
