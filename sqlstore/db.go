@@ -49,9 +49,12 @@ type DB struct {
 	submitOnce sync.Once
 	submit     *submitter
 	writes     chan struct{} // SQLite: the write gate (enterWrite)
-	reads      readCache
-	counts     countCache
-	types      typeCache
+	// SQLite: the checkpointer's stop signal and its end.
+	checkpoints  chan struct{}
+	checkpointed sync.WaitGroup
+	reads        readCache
+	counts       countCache
+	types        typeCache
 
 	// PublicURL is the base of every URL written into a credential (the
 	// server's --public-url); an issuer keeps the one it was created under.
@@ -94,7 +97,7 @@ func Open(ctx context.Context, dsn string, keys *secret.Keyring) (*DB, error) {
 			return nil, err
 		}
 		q := url.Values{}
-		for _, p := range []string{"foreign_keys(1)", "journal_mode(WAL)", "busy_timeout(15000)", "synchronous(FULL)"} {
+		for _, p := range []string{"foreign_keys(1)", "journal_mode(WAL)", "busy_timeout(15000)", "synchronous(FULL)", "wal_autocheckpoint(0)"} {
 			q.Add("_pragma", p)
 		}
 		q.Set("_txlock", "immediate")
@@ -115,7 +118,38 @@ func Open(ctx context.Context, dsn string, keys *secret.Keyring) (*DB, error) {
 		d.db.Close()
 		return nil, fmt.Errorf("sqlstore: connect: %w", err)
 	}
+	if !d.postgres {
+		d.checkpoints = make(chan struct{})
+		d.checkpointed.Add(1)
+		go d.checkpointer()
+	}
 	return d, nil
+}
+
+// checkpointEvery is how often the checkpointer copies the WAL back.
+const checkpointEvery = 100 * time.Millisecond
+
+// checkpointer copies SQLite's write-ahead log back into the database
+// (a PASSIVE checkpoint: it never blocks a writer or a reader) every
+// checkpointEvery, in its own goroutine. SQLite's own checkpoint runs
+// inside the commit that fills the log past 1,000 pages, that is inside
+// a write transaction's answer: under 64 clients submitting complaints
+// it was a tenth of the single writer's time. The connections are opened
+// with wal_autocheckpoint(0); the last one closed checkpoints as well.
+func (d *DB) checkpointer() {
+	defer d.checkpointed.Done()
+	t := time.NewTicker(checkpointEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-d.checkpoints:
+			return
+		case <-t.C:
+			// Errors (busy, closing) leave the pages in the log for the
+			// next tick.
+			_, _ = d.db.Exec(`PRAGMA wal_checkpoint(PASSIVE)`)
+		}
+	}
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL server.
@@ -133,6 +167,10 @@ func (d *DB) SQL() *sql.DB { return d.db }
 func (d *DB) Close() error {
 	if d.submit != nil {
 		d.submit.stop()
+	}
+	if d.checkpoints != nil {
+		close(d.checkpoints)
+		d.checkpointed.Wait()
 	}
 	d.closeReads()
 	return d.db.Close()
