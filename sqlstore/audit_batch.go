@@ -57,7 +57,13 @@ var auditColList = strings.Split(auditCols, ", ")
 
 // add chains the next entry.
 func (b *auditBatch) add(entity string, entityID int64, unitID *int64, detail string) {
-	e := b.d.auditEntry(b.actor, b.seq, b.prev, b.action, entity, entityID, unitID, detail)
+	b.addAs(b.actor, entity, entityID, unitID, detail)
+}
+
+// addAs chains the next entry as actor a (a batch of public submissions
+// holds entries of several actors).
+func (b *auditBatch) addAs(a *shishi.Actor, entity string, entityID int64, unitID *int64, detail string) {
+	e := b.d.auditEntry(a, b.seq, b.prev, b.action, entity, entityID, unitID, detail)
 	b.seq, b.prev, b.moved = e.Seq, e.Hash, true
 	b.rows.add(e.Seq, e.At, e.ActorID, e.ActorLogin, e.IP, e.Action, e.Entity, e.EntityID, e.UnitID, e.Detail, e.PrevHash, e.Hash)
 	if b.hooks && unitID != nil {

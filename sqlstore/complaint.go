@@ -460,7 +460,7 @@ func (d *DB) submitTx(ctx context.Context, tx *sql.Tx, p *submission, rows *batc
 	for _, u := range handlers {
 		rows.notice(u, "complaint", rc.ID, "新举报件 "+rc.Code+"（"+cat.Name+"），请于 "+string(deadline)+" 前受理 / new complaint", now)
 	}
-	rows.audit(ctx, "complaint.submit", "complaint", rc.ID, &unitID, detail)
+	rows.audit(ctx, "complaint", rc.ID, &unitID, detail)
 	return rc, nil
 }
 

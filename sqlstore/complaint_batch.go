@@ -123,12 +123,12 @@ func (s *submitter) write(batch []*submission) {
 	defer tx.Rollback()
 	// The batch's statements, prepared once in the process.
 	stmts := d.withStmts(ctx, tx)
-	rows := d.batchRows(stmts, tx)
-	defer rows.close()
-	if err := rows.begin(); err != nil {
+	rows, err := d.batchRows(stmts, tx)
+	if err != nil {
 		s.fail(batch, err)
 		return
 	}
+	defer rows.close()
 	ok := 0
 	for _, p := range batch {
 		// A savepoint for a submission with files, whose case is more
@@ -180,20 +180,17 @@ func (s *submitter) write(batch []*submission) {
 
 // batchRows are the rows a batch's submissions add after their cases:
 // each case's first timeline line, the desk's notices, the audit entries
-// (chained in order from the head read once) with their webhook outbox
-// rows. Written one statement a row they were half of the writer's time
-// (profiled under 64 clients); as multi-row INSERTs, a few statements a
-// batch.
+// (auditBatch: chained in order from the head read once, with their
+// webhook outbox rows). Written one statement a row they were half of the
+// writer's time (profiled under 64 clients); as multi-row INSERTs, a few
+// statements a batch.
 type batchRows struct {
 	d       *DB
 	ctx     context.Context
 	tx      *sql.Tx
 	events  *rowsWriter
-	entries *rowsWriter
 	notices []batchNotice
-	head    auditHead
-	hooks   int // 0: no active webhook when the batch began; 1: some
-	pending []shishi.AuditEntry
+	entries *auditBatch
 }
 
 // batchNotice is a notice pointing at a case.
@@ -203,51 +200,33 @@ type batchNotice struct {
 	at           time.Time
 }
 
-func (d *DB) batchRows(ctx context.Context, tx *sql.Tx) *batchRows {
-	r := &batchRows{d: d, ctx: ctx, tx: tx,
-		events:  d.rowsWriter(ctx, tx, "complaint_events", "complaint_id", "at", "actor", "action", "public", "note", "unit_id"),
-		entries: d.rowsWriter(ctx, tx, "audit_log", auditColList...)}
-	r.events.steady, r.entries.steady = d, d
-	return r
+// batchRows reads what the batch's audit entries need before any
+// submission runs: the chain's head (locked on PostgreSQL) and whether
+// any webhook is active. Adding a submission's rows then cannot fail: a
+// submission is refused before it adds any, or not at all.
+func (d *DB) batchRows(ctx context.Context, tx *sql.Tx) (*batchRows, error) {
+	entries, err := d.auditRows(ctx, tx, "complaint.submit")
+	if err != nil {
+		return nil, err
+	}
+	r := &batchRows{d: d, ctx: ctx, tx: tx, entries: entries,
+		events: d.rowsWriter(ctx, tx, "complaint_events", "complaint_id", "at", "actor", "action", "public", "note", "unit_id")}
+	r.events.steady, r.entries.rows.steady = d, d
+	return r, nil
 }
 
 func (r *batchRows) notice(user int64, kind string, caseID int64, text string, at time.Time) {
 	r.notices = append(r.notices, batchNotice{user: user, caseID: caseID, kind: kind, text: text, at: at})
 }
 
-// begin reads what the batch's audit entries need before any submission
-// runs: the chain's head (locked on PostgreSQL) and whether any webhook is
-// active. Adding a submission's rows then cannot fail: a submission is
-// refused before it adds any, or not at all.
-func (r *batchRows) begin() error {
-	lock := ""
-	if r.d.postgres {
-		lock = " FOR UPDATE"
-	}
-	if err := r.tx.QueryRowContext(r.ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`+lock).Scan(&r.head.seq, &r.head.hash); err != nil {
-		return shishi.Internal(err)
-	}
-	var n int
-	if err := r.tx.QueryRowContext(r.ctx, `SELECT count(*) FROM webhooks WHERE active = $1 AND deleted_at IS NULL`, true).Scan(&n); err != nil {
-		return shishi.Internal(err)
-	}
-	r.head.loaded, r.hooks = true, min(n, 1)
-	return nil
-}
-
-// audit chains an entry as appendAudit would, as the actor of ctx, with
-// its detail already marshalled.
-func (r *batchRows) audit(ctx context.Context, action, entity string, entityID int64, unitID *int64, detail []byte) {
+// audit chains a submission's entry as the actor of ctx, with its detail
+// already marshalled.
+func (r *batchRows) audit(ctx context.Context, entity string, entityID int64, unitID *int64, detail []byte) {
 	a := shishi.ActorFrom(ctx)
 	if a == nil {
 		a = &shishi.Actor{Login: "anonymous"}
 	}
-	e := r.d.auditEntry(a, r.head.seq, r.head.hash, action, entity, entityID, unitID, string(detail))
-	r.head.seq, r.head.hash, r.head.moved = e.Seq, e.Hash, true
-	r.entries.add(e.Seq, e.At, e.ActorID, e.ActorLogin, e.IP, e.Action, e.Entity, e.EntityID, e.UnitID, e.Detail, e.PrevHash, e.Hash)
-	if unitID != nil && r.hooks > 0 && shishi.WebhookEventSent(action) {
-		r.pending = append(r.pending, e)
-	}
+	r.entries.addAs(a, entity, entityID, unitID, string(detail))
 }
 
 // flush writes the rows in foreign-key order, the notices' mail jobs and
@@ -291,20 +270,7 @@ func (r *batchRows) flush() error {
 			}
 		}
 	}
-	if err := r.entries.flush(); err != nil {
-		return shishi.Internal(err)
-	}
-	for _, e := range r.pending {
-		if err := d.emitWebhooks(ctx, tx, auditEvent(e)); err != nil {
-			return err
-		}
-	}
-	if r.head.moved {
-		if _, err := tx.ExecContext(ctx, `UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1`, r.head.seq, r.head.hash); err != nil {
-			return shishi.Internal(err)
-		}
-	}
-	return nil
+	return r.entries.finish()
 }
 
 func (r *batchRows) close() {

@@ -183,18 +183,7 @@ func (d *DB) Ping(ctx context.Context) error { return d.db.PingContext(ctx) }
 // transaction, recording them in goose's version table; then it derives the
 // ledger figures that are stale or were never derived (after 0008).
 func (d *DB) Migrate(ctx context.Context) error {
-	dialect, dir := goose.DialectSQLite3, "migrations/sqlite"
-	if d.postgres {
-		dialect, dir = goose.DialectPostgres, "migrations/postgres"
-	}
-	sub, err := fs.Sub(migrations, dir)
-	if err != nil {
-		return err
-	}
-	// Out of order: migrations of modules built side by side land in
-	// number order on a fresh database, and a database that already ran a
-	// later number still gets an earlier one that arrived after it.
-	p, err := goose.NewProvider(dialect, d.db, sub, goose.WithAllowOutofOrder(true))
+	p, err := d.migrator()
 	if err != nil {
 		return fmt.Errorf("sqlstore: migrations: %w", err)
 	}
@@ -205,6 +194,22 @@ func (d *DB) Migrate(ctx context.Context) error {
 		return fmt.Errorf("sqlstore: ledger figures: %w", err)
 	}
 	return nil
+}
+
+// migrator is goose's provider of the dialect's embedded migrations.
+// Out of order: migrations of modules built side by side land in number
+// order on a fresh database, and a database that already ran a later
+// number still gets an earlier one that arrived after it.
+func (d *DB) migrator() (*goose.Provider, error) {
+	dialect, dir := goose.DialectSQLite3, "migrations/sqlite"
+	if d.postgres {
+		dialect, dir = goose.DialectPostgres, "migrations/postgres"
+	}
+	sub, err := fs.Sub(migrations, dir)
+	if err != nil {
+		return nil, err
+	}
+	return goose.NewProvider(dialect, d.db, sub, goose.WithAllowOutofOrder(true))
 }
 
 // writeWait bounds the wait at the write gate, as busy_timeout bounds

@@ -1,11 +1,6 @@
 package sqlstore
 
-import (
-	"context"
-	"io/fs"
-
-	"github.com/pressly/goose/v3"
-)
+import "context"
 
 // CountGeneration lets the tests see whether a write moved the list
 // totals' cache generation.
@@ -14,15 +9,7 @@ func CountGeneration(d *DB) uint64 { return d.counts.gen.Load() }
 // MigrateTo moves the schema up or down to version (tests of a migration's
 // data).
 func MigrateTo(ctx context.Context, d *DB, version int64) error {
-	dialect, dir := goose.DialectSQLite3, "migrations/sqlite"
-	if d.postgres {
-		dialect, dir = goose.DialectPostgres, "migrations/postgres"
-	}
-	sub, err := fs.Sub(migrations, dir)
-	if err != nil {
-		return err
-	}
-	p, err := goose.NewProvider(dialect, d.db, sub, goose.WithAllowOutofOrder(true))
+	p, err := d.migrator()
 	if err != nil {
 		return err
 	}

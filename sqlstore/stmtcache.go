@@ -44,13 +44,6 @@ func memoized[T any](ctx context.Context, tx *sql.Tx, key string, f func() (T, e
 	return v, nil
 }
 
-// auditHead is the last audit entry's sequence number and hash.
-type auditHead struct {
-	seq           int64
-	hash          string
-	loaded, moved bool
-}
-
 // batchOf is ctx's statement cache when it belongs to tx.
 func batchOf(ctx context.Context, tx *sql.Tx) *stmtCache {
 	c, _ := ctx.Value(stmtKey{}).(*stmtCache)

@@ -231,12 +231,7 @@ func (d *DB) TokenActor(ctx context.Context, token string) (*shishi.Actor, *shis
 	if !strings.HasPrefix(token, TokenPrefix) || len(token) > 128 {
 		return nil, nil, errBadToken
 	}
-	// The token with its user in one read: every API request comes here.
-	a := &shishi.Actor{}
-	var disabled bool
-	t, err := scanToken(withExtra{d.read().QueryRowContext(ctx, `SELECT t.id, t.user_id, t.name, t.scope, t.created_at, t.expires_at, t.last_used_at, t.revoked_at,
-		u.login, u.name, u.unit_id, u.disabled, u.totp_secret <> '' FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1`, secret.HashToken(token)),
-		[]any{&a.Login, &a.Name, &a.UnitID, &disabled, &a.TOTPEnrolled}})
+	t, err := scanToken(d.read().QueryRowContext(ctx, `SELECT `+tokenCols+` FROM api_tokens WHERE token_hash = $1`, secret.HashToken(token)))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil, errBadToken
 	} else if err != nil {
@@ -246,11 +241,8 @@ func (d *DB) TokenActor(ctx context.Context, token string) (*shishi.Actor, *shis
 	if t.RevokedAt != nil || (t.ExpiresAt != nil && now.After(*t.ExpiresAt)) {
 		return nil, nil, errBadToken
 	}
-	if disabled {
-		return nil, nil, errDisabled
-	}
-	a.UserID = t.UserID
-	if a.Grants, err = d.grants(ctx, d.read(), t.UserID); err != nil {
+	a, err := d.actorFor(ctx, t.UserID)
+	if err != nil {
 		return nil, nil, err
 	}
 	switch t.Scope {
