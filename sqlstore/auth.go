@@ -242,7 +242,7 @@ func (d *DB) actorFor(ctx context.Context, userID int64) (*shishi.Actor, error) 
 	var disabled bool
 	err := d.read().QueryRowContext(ctx, `SELECT login, name, unit_id, disabled, totp_secret <> '' FROM users WHERE id = $1`, userID).Scan(&a.Login, &a.Name, &a.UnitID, &disabled, &a.TOTPEnrolled)
 	if errors.Is(err, sql.ErrNoRows) || disabled {
-		return nil, errDisabled
+		return nil, shishi.Errorf(shishi.EUNAUTHORIZED, "账号不存在或已停用 / account missing or disabled")
 	} else if err != nil {
 		return nil, shishi.Internal(err)
 	}
@@ -251,8 +251,6 @@ func (d *DB) actorFor(ctx context.Context, userID int64) (*shishi.Actor, error) 
 	}
 	return a, nil
 }
-
-var errDisabled = shishi.Errorf(shishi.EUNAUTHORIZED, "账号不存在或已停用 / account missing or disabled")
 
 var errNoSession = shishi.Errorf(shishi.EUNAUTHORIZED, "请先登录 / please sign in")
 

@@ -107,17 +107,14 @@ func (s *submitter) write(batch []*submission) {
 		}
 	}()
 	leave, err := d.enterWrite(ctx)
-	if err == nil {
-		defer leave()
-	}
-	var tx *sql.Tx
-	if err == nil {
-		tx, err = d.db.BeginTx(ctx, nil)
-	}
 	if err != nil {
-		for _, p := range batch {
-			p.err = shishi.Internal(err)
-		}
+		s.fail(batch, err)
+		return
+	}
+	defer leave()
+	tx, err := d.db.BeginTx(ctx, nil)
+	if err != nil {
+		s.fail(batch, err)
 		return
 	}
 	defer tx.Rollback()

@@ -258,7 +258,7 @@ func (d *DB) UpdateUnit(ctx context.Context, id int64, version int64, p shishi.U
 			u.Name, u.NameEN, string(u.Kind), u.CreditCode, now, u.ID); err != nil {
 			return shishi.Internal(err)
 		}
-		if p.Name != nil && slices.ContainsFunc(changes, func(c shishi.UnitChange) bool { return c.Field == "name" }) {
+		if slices.ContainsFunc(changes, func(c shishi.UnitChange) bool { return c.Field == "name" }) {
 			// The list cards of its items name it.
 			var q args
 			if err := d.dropCards(ctx, tx, "i.lead_unit_id = "+q.add(u.ID)+" OR i.id IN (SELECT iu.item_id FROM item_units iu WHERE iu.unit_id = "+q.add(u.ID)+")", q); err != nil {
