@@ -9,7 +9,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"strconv"
 	"strings"
 
 	"github.com/shishi-edu/shishi"
@@ -381,87 +380,6 @@ func (d *DB) Submit(ctx context.Context, in shishi.ComplaintInput, files []*shis
 		}
 	}
 	return d.submissions().submit(ctx, &submission{in: in, sealed: sealed, files: files, cal: cal})
-}
-
-// submitTx files one submission in tx: the case and its files, written
-// at once; its first timeline line, the desk's notices and the audit
-// entry, added to the batch's rows (rows), which the writer flushes as
-// multi-row INSERTs before the commit. Everything that can refuse one
-// submission alone (the category, the unit, a tracking code taken) is
-// settled before those rows are added: a refused submission leaves none.
-func (d *DB) submitTx(ctx context.Context, tx *sql.Tx, p *submission, rows *batchRows) (*shishi.Receipt, error) {
-	in, sealed, files, cal := p.in, p.sealed, p.files, p.cal
-	cat, err := memoized(ctx, tx, "category:"+in.Category, func() (*shishi.ComplaintCategory, error) {
-		return d.category(ctx, on(ctx, tx), in.Category)
-	})
-	if err != nil {
-		return nil, err
-	}
-	if !cat.Active {
-		return nil, shishi.Invalid(shishi.FieldError{Field: "category", Message: "该类别已停用 / the category is no longer in use"})
-	}
-	unitID, path, err := d.resolveUnit(ctx, on(ctx, tx), in.UnitID, in.UnitCode, in.Place)
-	if err != nil {
-		return nil, err
-	}
-	// The desk is the top of the unit's tree: the column of the
-	// ministry (or of whichever authority runs this deployment).
-	desk, err := memoized(ctx, tx, "desk:"+path[:strings.IndexByte(path, '/')+1], func() (int64, error) {
-		var desk int64
-		if err := on(ctx, tx).QueryRowContext(ctx, `SELECT id FROM units WHERE parent_id IS NULL AND $1 LIKE path || '%'`, path).Scan(&desk); err != nil {
-			return 0, shishi.Internal(err)
-		}
-		return desk, nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	handlers, err := memoized(ctx, tx, "handlers:"+strconv.FormatInt(desk, 10), func() ([]int64, error) {
-		return d.staffAt(ctx, tx, desk, shishi.RoleHandler)
-	})
-	if err != nil {
-		return nil, err
-	}
-	now := d.now()
-	deadline := cal.Add(shishi.DateOf(now), cat.AcceptDays)
-	var rc *shishi.Receipt
-	for attempt := 0; ; attempt++ {
-		// A code already taken inserts nothing (no error: on PostgreSQL
-		// an error would end the batch's transaction) and is drawn again.
-		code, sec := newTracking()
-		var id int64
-		err := on(ctx, tx).QueryRowContext(ctx, `INSERT INTO complaints (code, secret_hash, category, unit_id, desk_unit_id, body, place,
-			anonymous, reporter_sealed, status, source, received_at, updated_at, deadline, warn_from)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13, $14) ON CONFLICT (code) DO NOTHING RETURNING id`,
-			code, secretHash(code, sec), cat.Code, unitID, desk, in.Body, in.Place, in.Anonymous || in.Reporter.Empty(), sealed,
-			string(shishi.ComplaintReceived), in.Source, now, string(deadline), string(shishi.WarnFrom(cal, deadline, cat.Warn(cat.AcceptDays)))).Scan(&id)
-		if errors.Is(err, sql.ErrNoRows) && attempt < 5 {
-			continue
-		}
-		if err != nil {
-			return nil, shishi.Internal(err)
-		}
-		rc = &shishi.Receipt{ID: id, Code: code, Secret: sec, Deadline: deadline}
-		break
-	}
-	for _, f := range files {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO complaint_files (complaint_id, hash, name, mime, size, public, at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-			rc.ID, f.Hash, cleanName(f.Name), f.Mime, f.Size, true, now); err != nil {
-			return nil, shishi.Internal(err)
-		}
-	}
-	// The audit entry names the case, never the reporter.
-	detail, err := json.Marshal(map[string]any{"code": rc.Code, "category": cat.Code, "anonymous": sealed == "", "files": len(files), "source": in.Source})
-	if err != nil {
-		return nil, shishi.Internal(err)
-	}
-	// From here nothing fails: the case's rows are added whole.
-	rows.events.add(rc.ID, now, "举报人 / reporter", "submit", true, "", (*int64)(nil))
-	for _, u := range handlers {
-		rows.notice(u, "complaint", rc.ID, "新举报件 "+rc.Code+"（"+cat.Name+"），请于 "+string(deadline)+" 前受理 / new complaint", now)
-	}
-	rows.audit(ctx, "complaint", rc.ID, &unitID, detail)
-	return rc, nil
 }
 
 // complaintEvent adds a line to a case's timeline.

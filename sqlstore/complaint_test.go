@@ -599,3 +599,82 @@ func TestComplaintGroupCommit(t *testing.T) {
 		t.Logf("%d submissions in %d transactions (largest %d)", okN.Load()+badN.Load(), batches, biggest)
 	})
 }
+
+// TestComplaintCodeTaken draws tracking codes that are already taken: the
+// writer draws again, within one batch and across batches, and a case that
+// finds no free code is refused alone, leaving no row.
+func TestComplaintCodeTaken(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, dsn string) {
+		w := newComplaintWorld(t, dsn)
+		ctx := context.Background()
+		in := func(n int) shishi.ComplaintInput {
+			return shishi.ComplaintInput{Category: "fees", UnitID: w.zz.ID, Anonymous: true, Body: fmt.Sprintf("重号测试第 %d 件：某校违规收费。", n)}
+		}
+		first, err := w.db.Submit(ctx, in(0), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Every second draw repeats the first case's code.
+		var mu sync.Mutex
+		draws := 0
+		restore := sqlstore.DrawTracking(func() (string, string) {
+			mu.Lock()
+			defer mu.Unlock()
+			draws++
+			if draws%2 == 1 {
+				return first.Code, "AAAA-BBBB-CCCC"
+			}
+			return fmt.Sprintf("JBT%07d", draws), fmt.Sprintf("SSSS-TTTT-%04d", draws)
+		})
+		var wg sync.WaitGroup
+		rcs := make([]*shishi.Receipt, 16)
+		errs := make([]error, len(rcs))
+		for i := range rcs {
+			wg.Add(1)
+			go func(i int) {
+				defer wg.Done()
+				var files []*shishi.Attachment
+				if i%4 == 0 {
+					files = []*shishi.Attachment{{Hash: strings.Repeat("cd", 32), Name: "a.pdf", Mime: "application/pdf", Size: 10}}
+				}
+				rcs[i], errs[i] = w.db.Submit(ctx, in(i+1), files)
+			}(i)
+		}
+		wg.Wait()
+		restore()
+		seen := map[string]bool{first.Code: true}
+		for i, rc := range rcs {
+			if errs[i] != nil {
+				t.Fatalf("submission %d: %v", i, errs[i])
+			}
+			if seen[rc.Code] {
+				t.Fatalf("code %s given twice", rc.Code)
+			}
+			seen[rc.Code] = true
+			p, err := w.db.Track(ctx, rc.Code, rc.Secret)
+			if err != nil || p.Code != rc.Code {
+				t.Fatalf("tracking %s: %+v %v", rc.Code, p, err)
+			}
+		}
+		if p, err := w.db.Track(ctx, first.Code, first.Secret); err != nil || p.Code != first.Code {
+			t.Fatalf("the first case after the collisions: %+v %v", p, err)
+		}
+		// A draw that never finds a free code refuses the case, and
+		// writes nothing of it.
+		restore = sqlstore.DrawTracking(func() (string, string) { return first.Code, "AAAA-BBBB-CCCC" })
+		defer restore()
+		if _, err := w.db.Submit(ctx, in(99), nil); code(err) != shishi.EINTERNAL {
+			t.Fatalf("no free code: %v", err)
+		}
+		var cases, events, audited int
+		w.db.SQL().QueryRow(`SELECT count(*) FROM complaints`).Scan(&cases)
+		w.db.SQL().QueryRow(`SELECT count(*) FROM complaint_events WHERE action = 'submit'`).Scan(&events)
+		w.db.SQL().QueryRow(`SELECT count(*) FROM audit_log WHERE action = 'complaint.submit'`).Scan(&audited)
+		if cases != 17 || events != 17 || audited != 17 {
+			t.Fatalf("%d cases, %d submit events, %d audit entries; want 17 each", cases, events, audited)
+		}
+		if b, _, err := w.db.VerifyAudit(ctx); err != nil || b != nil {
+			t.Fatalf("audit chain: %+v %v", b, err)
+		}
+	})
+}

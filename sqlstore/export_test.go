@@ -29,3 +29,11 @@ func MigrateTo(ctx context.Context, d *DB, version int64) error {
 func HoldWrite(d *DB) (release func(), err error) {
 	return d.enterWrite(context.Background())
 }
+
+// DrawTracking replaces the draw of tracking codes until restore is
+// called (tests of a code already taken).
+func DrawTracking(f func() (code, secret string)) (restore func()) {
+	old := drawTracking
+	drawTracking = f
+	return func() { drawTracking = old }
+}
