@@ -1,6 +1,9 @@
 package sqlstore
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // CountGeneration lets the tests see whether a write moved the list
 // totals' cache generation.
@@ -37,3 +40,14 @@ func DrawTracking(f func() (code, secret string)) (restore func()) {
 	drawTracking = f
 	return func() { drawTracking = old }
 }
+
+// Checkpoints sets the checkpointer's period and the log length that
+// starts the log again, for the databases opened until restore is called.
+func Checkpoints(every time.Duration, frames int) (restore func()) {
+	oldEvery, oldFrames := checkpointEvery, walRestartFrames
+	checkpointEvery, walRestartFrames = every, frames
+	return func() { checkpointEvery, walRestartFrames = oldEvery, oldFrames }
+}
+
+// WALRestarts is how often the checkpointer saw the log start again.
+func WALRestarts(d *DB) int64 { return d.walRestarts.Load() }
