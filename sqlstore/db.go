@@ -136,6 +136,10 @@ var checkpointEvery = 100 * time.Millisecond
 // so that the log starts again from its beginning.
 var walRestartFrames = 16384
 
+// catchUp is how short the last unheld pass must be before the
+// checkpointer holds the writers for its final one.
+const catchUp = 3 * time.Millisecond
+
 // checkpointer copies SQLite's write-ahead log back into the database
 // every checkpointEvery, in its own goroutine. SQLite's own checkpoint
 // runs inside the commit that fills the log past 1,000 pages, that is
@@ -149,10 +153,10 @@ var walRestartFrames = 16384
 // every frame is copied, and under a steady stream of commits the next
 // one always begins before the checkpoint ends: the log grew by 80 MB a
 // second under 64 clients, and every page read searched its index. So
-// once the log is longer than walRestartFrames the checkpointer takes
-// the write gate (enterWrite), copies the frames written meanwhile — a
-// few milliseconds' worth — and lets the next commit start the log
-// again. Other processes writing the same file are not held.
+// once the log is longer than walRestartFrames the checkpointer catches
+// up, takes the write gate (enterWrite), copies the frames written
+// meanwhile — a few milliseconds' worth — and lets the next commit start
+// the log again. Other processes writing the same file are not held.
 func (d *DB) checkpointer() {
 	defer d.checkpointed.Done()
 	t := time.NewTicker(checkpointEvery)
@@ -175,6 +179,15 @@ func (d *DB) checkpointer() {
 			last = frames
 			if frames < walRestartFrames {
 				continue
+			}
+			// Catch up first without holding anyone: each pass copies
+			// what was committed during the one before, until a pass is
+			// short; the writers are then held only for one such pass.
+			for range 8 {
+				start := time.Now()
+				if _, err := d.checkpoint(); err != nil || time.Since(start) < catchUp {
+					break
+				}
 			}
 			if leave, err := d.enterWrite(context.Background()); err == nil {
 				_, _ = d.checkpoint()
