@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
+	"database/sql/driver"
+	"errors"
 	"sync"
 	"time"
 
@@ -75,11 +77,7 @@ func (s *submitter) submit(ctx context.Context, p *submission) (*shishi.Receipt,
 
 func (s *submitter) run() {
 	defer s.wg.Done()
-	defer func() {
-		if s.conn != nil {
-			s.conn.Close()
-		}
-	}()
+	defer s.dropConn()
 	for {
 		var first *submission
 		select {
@@ -133,12 +131,23 @@ func (s *submitter) begin(ctx context.Context) (*sql.Tx, error) {
 		s.conn = c
 	}
 	tx, err := s.conn.BeginTx(ctx, nil)
-	if err != nil {
-		// A broken connection is replaced at the next batch.
-		s.conn.Close()
-		s.conn = nil
+	if errors.Is(err, driver.ErrBadConn) {
+		// A broken connection is replaced at the next batch; one that
+		// only met a lock held too long is kept.
+		s.dropConn()
 	}
 	return tx, err
+}
+
+// dropConn hands the writer's connection back to the pool with the
+// pool's settings.
+func (s *submitter) dropConn() {
+	if s.conn == nil {
+		return
+	}
+	_, _ = s.conn.ExecContext(context.Background(), "PRAGMA temp_store = DEFAULT")
+	s.conn.Close()
+	s.conn = nil
 }
 
 // write commits a batch: each submission settled alone (one refused

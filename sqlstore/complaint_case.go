@@ -146,7 +146,12 @@ func (d *DB) insertCases(ctx context.Context, tx *sql.Tx, cs []*pendingCase) err
 				}
 				stored[id] = true
 			}
-			if err := rows.Close(); err != nil {
+			// An error met while stepping must not read as codes taken.
+			err = rows.Err()
+			if cerr := rows.Close(); err == nil {
+				err = cerr
+			}
+			if err != nil {
 				return shishi.Internal(err)
 			}
 			rest = rest[n:]

@@ -600,78 +600,167 @@ func TestComplaintGroupCommit(t *testing.T) {
 	})
 }
 
-// TestComplaintCodeTaken draws tracking codes that are already taken: the
-// writer draws again, within one batch and across batches, and a case that
-// finds no free code is refused alone, leaving no row.
+// TestComplaintCodeTaken draws tracking codes that are already taken. A
+// first submission's draw holds the writer inside its batch while the next
+// batch queues in a known order; then the draws give a taken code so many
+// times. The writer draws again within one batch's multi-row INSERTs and
+// for a case with files under its savepoint; a case that finds no free
+// code in five draws is refused alone, its batch's others committed, and
+// leaves no row.
 func TestComplaintCodeTaken(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, dsn string) {
 		w := newComplaintWorld(t, dsn)
 		ctx := context.Background()
-		in := func(n int) shishi.ComplaintInput {
+		n := 0
+		in := func() shishi.ComplaintInput {
+			n++
 			return shishi.ComplaintInput{Category: "fees", UnitID: w.zz.ID, Anonymous: true, Body: fmt.Sprintf("重号测试第 %d 件：某校违规收费。", n)}
 		}
-		first, err := w.db.Submit(ctx, in(0), nil)
+		first, err := w.db.Submit(ctx, in(), nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		// Every second draw repeats the first case's code.
-		var mu sync.Mutex
-		draws := 0
-		restore := sqlstore.DrawTracking(func() (string, string) {
-			mu.Lock()
-			defer mu.Unlock()
+		type batch struct{ size, committed int }
+		var bmu sync.Mutex
+		var batches []batch
+		w.db.OnBatch = func(size, committed int) {
+			bmu.Lock()
+			defer bmu.Unlock()
+			batches = append(batches, batch{size, committed})
+		}
+		// The draw: the held one waits for its release and gives a
+		// fresh code; after it, the first `collide` draws give the first
+		// case's code.
+		var dmu sync.Mutex
+		var hold chan struct{}
+		entered := make(chan struct{}, 1)
+		collide, draws := 0, 0
+		fresh := func() (string, string) {
 			draws++
-			if draws%2 == 1 {
+			return fmt.Sprintf("JBT%07d", draws), fmt.Sprintf("SSSS-TTTT-%04d", draws)
+		}
+		restore := sqlstore.DrawTracking(func() (string, string) {
+			dmu.Lock()
+			h := hold
+			hold = nil
+			dmu.Unlock()
+			if h != nil {
+				entered <- struct{}{}
+				<-h
+			}
+			dmu.Lock()
+			defer dmu.Unlock()
+			if h == nil && collide > 0 {
+				collide--
 				return first.Code, "AAAA-BBBB-CCCC"
 			}
-			return fmt.Sprintf("JBT%07d", draws), fmt.Sprintf("SSSS-TTTT-%04d", draws)
+			return fresh()
 		})
-		var wg sync.WaitGroup
-		rcs := make([]*shishi.Receipt, 16)
-		errs := make([]error, len(rcs))
-		for i := range rcs {
-			wg.Add(1)
-			go func(i int) {
-				defer wg.Done()
-				var files []*shishi.Attachment
-				if i%4 == 0 {
-					files = []*shishi.Attachment{{Hash: strings.Repeat("cd", 32), Name: "a.pdf", Mime: "application/pdf", Size: 10}}
-				}
-				rcs[i], errs[i] = w.db.Submit(ctx, in(i+1), files)
-			}(i)
+		defer restore()
+		type result struct {
+			rc  *shishi.Receipt
+			err error
 		}
-		wg.Wait()
-		restore()
+		submit := func(files bool) chan result {
+			var fs []*shishi.Attachment
+			if files {
+				fs = []*shishi.Attachment{{Hash: strings.Repeat("cd", 32), Name: "a.pdf", Mime: "application/pdf", Size: 10}}
+			}
+			x, ch := in(), make(chan result, 1)
+			go func() {
+				rc, err := w.db.Submit(ctx, x, fs)
+				ch <- result{rc, err}
+			}()
+			return ch
+		}
+		// round queues subs (with files or not) in order behind a held
+		// batch, then lets the writer go with collide taken codes ahead.
+		round := func(collideN int, subs ...bool) []result {
+			t.Helper()
+			dmu.Lock()
+			h := make(chan struct{})
+			hold = h
+			dmu.Unlock()
+			held := submit(false)
+			<-entered
+			chans := make([]chan result, len(subs))
+			for i, files := range subs {
+				chans[i] = submit(files)
+				for deadline := time.Now().Add(10 * time.Second); sqlstore.Queued(w.db) < i+1; time.Sleep(time.Millisecond) {
+					if time.Now().After(deadline) {
+						t.Fatalf("submission %d never queued", i)
+					}
+				}
+			}
+			dmu.Lock()
+			collide = collideN
+			dmu.Unlock()
+			close(h)
+			if r := <-held; r.err != nil {
+				t.Fatalf("the held submission: %v", r.err)
+			}
+			out := make([]result, len(subs))
+			for i, ch := range chans {
+				out[i] = <-ch
+			}
+			bmu.Lock()
+			defer bmu.Unlock()
+			if last := batches[len(batches)-1]; last.size != len(subs) {
+				t.Fatalf("the queued submissions were written in a batch of %d, want %d", last.size, len(subs))
+			}
+			return out
+		}
 		seen := map[string]bool{first.Code: true}
-		for i, rc := range rcs {
-			if errs[i] != nil {
-				t.Fatalf("submission %d: %v", i, errs[i])
+		ok := func(rs []result) {
+			t.Helper()
+			for i, r := range rs {
+				if r.err != nil {
+					t.Fatalf("submission %d: %v", i, r.err)
+				}
+				if seen[r.rc.Code] {
+					t.Fatalf("code %s given twice", r.rc.Code)
+				}
+				seen[r.rc.Code] = true
+				if p, err := w.db.Track(ctx, r.rc.Code, r.rc.Secret); err != nil || p.Code != r.rc.Code {
+					t.Fatalf("tracking %s: %+v %v", r.rc.Code, p, err)
+				}
 			}
-			if seen[rc.Code] {
-				t.Fatalf("code %s given twice", rc.Code)
-			}
-			seen[rc.Code] = true
-			p, err := w.db.Track(ctx, rc.Code, rc.Secret)
-			if err != nil || p.Code != rc.Code {
-				t.Fatalf("tracking %s: %+v %v", rc.Code, p, err)
-			}
+		}
+		// Ten cases in one multi-row INSERT, twelve taken codes: all
+		// ten drawn again, then two of them once more.
+		ok(round(12, false, false, false, false, false, false, false, false, false, false))
+		// A case with files draws again under its savepoint.
+		ok(round(2, true, false, false))
+		// A case with files meets five taken codes: refused alone, its
+		// batch's three others committed.
+		rs := round(5, true, false, false, false)
+		if code(rs[0].err) != shishi.EINTERNAL {
+			t.Fatalf("a case with no free code: %+v %v", rs[0].rc, rs[0].err)
+		}
+		ok(rs[1:])
+		if b := batches[len(batches)-1]; b.committed != 3 {
+			t.Fatalf("batch %+v, want 3 committed", b)
 		}
 		if p, err := w.db.Track(ctx, first.Code, first.Secret); err != nil || p.Code != first.Code {
 			t.Fatalf("the first case after the collisions: %+v %v", p, err)
 		}
-		// A draw that never finds a free code refuses the case, and
-		// writes nothing of it.
-		restore = sqlstore.DrawTracking(func() (string, string) { return first.Code, "AAAA-BBBB-CCCC" })
-		defer restore()
-		if _, err := w.db.Submit(ctx, in(99), nil); code(err) != shishi.EINTERNAL {
+		// A case without files that never finds a free code.
+		dmu.Lock()
+		collide = 1 << 30
+		dmu.Unlock()
+		if _, err := w.db.Submit(ctx, in(), nil); code(err) != shishi.EINTERNAL {
 			t.Fatalf("no free code: %v", err)
 		}
-		var cases, events, audited int
+		// 1 + (1 + 10) + (1 + 3) + (1 + 3) cases, one of them with a file.
+		const want = 20
+		var cases, events, audited, notices, files int
 		w.db.SQL().QueryRow(`SELECT count(*) FROM complaints`).Scan(&cases)
 		w.db.SQL().QueryRow(`SELECT count(*) FROM complaint_events WHERE action = 'submit'`).Scan(&events)
 		w.db.SQL().QueryRow(`SELECT count(*) FROM audit_log WHERE action = 'complaint.submit'`).Scan(&audited)
-		if cases != 17 || events != 17 || audited != 17 {
-			t.Fatalf("%d cases, %d submit events, %d audit entries; want 17 each", cases, events, audited)
+		w.db.SQL().QueryRow(`SELECT count(*) FROM notices WHERE kind = 'complaint' AND user_id = $1`, w.desk.ID).Scan(&notices)
+		w.db.SQL().QueryRow(`SELECT count(*) FROM complaint_files`).Scan(&files)
+		if cases != want || events != want || audited != want || notices != want || files != 1 {
+			t.Fatalf("%d cases, %d submit events, %d audit entries, %d desk notices, %d files; want %d each and 1 file", cases, events, audited, notices, files, want)
 		}
 		if b, _, err := w.db.VerifyAudit(ctx); err != nil || b != nil {
 			t.Fatalf("audit chain: %+v %v", b, err)

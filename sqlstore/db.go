@@ -54,6 +54,7 @@ type DB struct {
 	checkpoints  chan struct{}
 	checkpointed sync.WaitGroup
 	walRestarts  atomic.Int64 // times the checkpointer saw the log start again
+	walHeld      atomic.Int64 // its passes with the write gate held
 	reads        readCache
 	counts       countCache
 	types        typeCache
@@ -159,8 +160,10 @@ const catchUp = 3 * time.Millisecond
 // the log again. Other processes writing the same file are not held.
 func (d *DB) checkpointer() {
 	defer d.checkpointed.Done()
-	t := time.NewTicker(checkpointEvery)
+	every, restartAt := checkpointEvery, walRestartFrames
+	t := time.NewTicker(every)
 	defer t.Stop()
+	ctx := context.Background()
 	last := 0
 	for {
 		select {
@@ -169,7 +172,7 @@ func (d *DB) checkpointer() {
 		case <-t.C:
 			// Errors (busy, closing) leave the pages in the log for the
 			// next tick.
-			frames, err := d.checkpoint()
+			frames, err := d.checkpoint(ctx, d.db)
 			if err != nil {
 				continue
 			}
@@ -177,7 +180,7 @@ func (d *DB) checkpointer() {
 				d.walRestarts.Add(1)
 			}
 			last = frames
-			if frames < walRestartFrames {
+			if frames < restartAt {
 				continue
 			}
 			// Catch up first without holding anyone: each pass copies
@@ -185,25 +188,50 @@ func (d *DB) checkpointer() {
 			// short; the writers are then held only for one such pass.
 			for range 8 {
 				start := time.Now()
-				if _, err := d.checkpoint(); err != nil || time.Since(start) < catchUp {
+				if _, err := d.checkpoint(ctx, d.db); err != nil || time.Since(start) < catchUp {
 					break
 				}
 			}
-			if leave, err := d.enterWrite(context.Background()); err == nil {
-				_, _ = d.checkpoint()
-				leave()
-			}
+			d.heldCheckpoint(ctx)
 		}
 	}
 }
 
-// checkpoint runs a PASSIVE checkpoint and returns the log's length in
-// frames.
-func (d *DB) checkpoint() (frames int, err error) {
-	var busy, copied int
-	err = d.db.QueryRow(`PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &frames, &copied)
-	return frames, err
+// heldCheckpoint runs one pass with the write gate held. Its connection
+// is taken before the gate: the writers must not wait on the pool's queue
+// behind the readers.
+func (d *DB) heldCheckpoint(ctx context.Context) {
+	c, err := d.db.Conn(ctx)
+	if err != nil {
+		return
+	}
+	defer c.Close()
+	leave, err := d.enterWrite(ctx)
+	if err != nil {
+		return
+	}
+	defer leave()
+	if _, err := d.checkpoint(ctx, c); err == nil {
+		d.walHeld.Add(1)
+	}
 }
+
+// checkpoint runs a PASSIVE checkpoint on db and returns the log's length
+// in frames. A checkpoint that could not run (busy) is an error.
+func (d *DB) checkpoint(ctx context.Context, db interface {
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}) (frames int, err error) {
+	var busy, copied int
+	if err = db.QueryRowContext(ctx, `PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &frames, &copied); err != nil {
+		return 0, err
+	}
+	if busy != 0 || frames < 0 {
+		return 0, errCheckpointBusy
+	}
+	return frames, nil
+}
+
+var errCheckpointBusy = errors.New("sqlstore: checkpoint busy")
 
 // IsPostgres reports whether dsn names a PostgreSQL server.
 func IsPostgres(dsn string) bool {

@@ -41,13 +41,23 @@ func DrawTracking(f func() (code, secret string)) (restore func()) {
 	return func() { drawTracking = old }
 }
 
-// Checkpoints sets the checkpointer's period and the log length that
-// starts the log again, for the databases opened until restore is called.
+// Checkpoints sets the checkpointer's period and the log length past
+// which it holds the writers, for the databases opened until restore is
+// called (a checkpointer reads both when its database opens).
 func Checkpoints(every time.Duration, frames int) (restore func()) {
 	oldEvery, oldFrames := checkpointEvery, walRestartFrames
 	checkpointEvery, walRestartFrames = every, frames
 	return func() { checkpointEvery, walRestartFrames = oldEvery, oldFrames }
 }
 
-// WALRestarts is how often the checkpointer saw the log start again.
-func WALRestarts(d *DB) int64 { return d.walRestarts.Load() }
+// WALRestarts is how often the checkpointer saw the log start again, and
+// how many of its passes held the writers.
+func WALRestarts(d *DB) (restarts, held int64) { return d.walRestarts.Load(), d.walHeld.Load() }
+
+// Queued is how many public submissions wait for the writer's next batch.
+func Queued(d *DB) int {
+	if d.submit == nil {
+		return 0
+	}
+	return len(d.submit.ch)
+}
