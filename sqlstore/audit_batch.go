@@ -39,12 +39,12 @@ func (d *DB) auditRows(ctx context.Context, tx *sql.Tx, action string) (*auditBa
 	if d.postgres {
 		lock = " FOR UPDATE"
 	}
-	if err := tx.QueryRowContext(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`+lock).Scan(&b.seq, &b.prev); err != nil {
+	if err := on(ctx, tx).QueryRowContext(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`+lock).Scan(&b.seq, &b.prev); err != nil {
 		return nil, shishi.Internal(err)
 	}
 	if shishi.WebhookEventSent(action) {
 		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM webhooks WHERE active = $1 AND deleted_at IS NULL`, true).Scan(&n); err != nil {
+		if err := on(ctx, tx).QueryRowContext(ctx, `SELECT count(*) FROM webhooks WHERE active = $1 AND deleted_at IS NULL`, true).Scan(&n); err != nil {
 			return nil, shishi.Internal(err)
 		}
 		b.hooks = n > 0
@@ -93,7 +93,7 @@ func (b *auditBatch) finish() error {
 	if !b.moved {
 		return nil
 	}
-	if _, err := b.tx.ExecContext(b.ctx, `UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1`, b.seq, b.prev); err != nil {
+	if _, err := on(b.ctx, b.tx).ExecContext(b.ctx, `UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1`, b.seq, b.prev); err != nil {
 		return shishi.Internal(err)
 	}
 	return nil

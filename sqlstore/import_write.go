@@ -156,7 +156,7 @@ func (d *DB) reserveIDs(ctx context.Context, tx *sql.Tx, table string, n int) ([
 	}
 	if !d.postgres {
 		var last int64
-		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(max(id), 0) FROM `+table).Scan(&last); err != nil {
+		if err := on(ctx, tx).QueryRowContext(ctx, `SELECT COALESCE(max(id), 0) FROM `+table).Scan(&last); err != nil {
 			return nil, shishi.Internal(err)
 		}
 		for i := 1; i <= n; i++ {
