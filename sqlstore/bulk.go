@@ -65,6 +65,17 @@ type rowsWriter struct {
 // steadySizes are the row counts of a steady writer's statements.
 var steadySizes = []int{64, 16, 4, 1}
 
+// steadySize is the largest steady row count of at most n rows of cols
+// parameters each within bulkParams.
+func steadySize(n, cols int) int {
+	for _, k := range steadySizes {
+		if k <= n && k*cols <= bulkParams {
+			return k
+		}
+	}
+	return 1
+}
+
 func (d *DB) rowsWriter(ctx context.Context, tx *sql.Tx, table string, cols ...string) *rowsWriter {
 	return &rowsWriter{ctx: ctx, tx: tx, postgres: d.postgres, head: "INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES ",
 		cols: len(cols), per: max(1, bulkParams/len(cols)), stmts: map[int]*sql.Stmt{}}
@@ -86,12 +97,7 @@ func (w *rowsWriter) flush() error {
 	for len(w.vals) > 0 {
 		n := min(w.per, len(w.vals)/w.cols)
 		if w.steady != nil {
-			for _, k := range steadySizes {
-				if k <= n && k*w.cols <= bulkParams {
-					n = k
-					break
-				}
-			}
+			n = steadySize(n, w.cols)
 		}
 		st, err := w.stmt(n)
 		if err != nil {

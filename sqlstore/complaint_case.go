@@ -119,13 +119,7 @@ func (d *DB) insertCases(ctx context.Context, tx *sql.Tx, cs []*pendingCase) err
 		}
 		stored := make(map[int64]bool, len(todo))
 		for rest := todo; len(rest) > 0; {
-			n := len(rest)
-			for _, k := range steadySizes {
-				if k <= n {
-					n = k
-					break
-				}
-			}
+			n := steadySize(len(rest), len(caseCols))
 			args := make([]any, 0, n*len(caseCols))
 			for _, c := range rest[:n] {
 				c.code, c.sec = drawTracking()

@@ -218,9 +218,7 @@ func (d *DB) heldCheckpoint(ctx context.Context) {
 
 // checkpoint runs a PASSIVE checkpoint on db and returns the log's length
 // in frames. A checkpoint that could not run (busy) is an error.
-func (d *DB) checkpoint(ctx context.Context, db interface {
-	QueryRowContext(context.Context, string, ...any) *sql.Row
-}) (frames int, err error) {
+func (d *DB) checkpoint(ctx context.Context, db queryer) (frames int, err error) {
 	var busy, copied int
 	if err = db.QueryRowContext(ctx, `PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &frames, &copied); err != nil {
 		return 0, err
