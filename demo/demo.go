@@ -10,6 +10,7 @@ import (
 	"crypto/rand"
 	"fmt"
 	"math/big"
+	"strings"
 
 	"github.com/shishi-edu/shishi"
 )
@@ -89,7 +90,7 @@ func Seed(ctx context.Context, units shishi.UnitService, users shishi.UserServic
 		if !ok {
 			return nil, fmt.Errorf("demo account %s: no unit %q", a.login, a.unit)
 		}
-		in := shishi.UserInput{Login: a.login, Name: a.name, UnitID: unitID, Password: Password()}
+		in := shishi.UserInput{Login: a.login, Name: a.name, UnitID: unitID, Password: Password(a.login)}
 		at := unitID
 		if a.grantAt != "" {
 			if at, ok = ids[a.grantAt]; !ok {
@@ -115,9 +116,11 @@ func count(s UnitSpec) int {
 	return n
 }
 
-// Password makes a random password that meets the policy: easy to read
-// aloud (no 0/O, 1/l), with upper and lower case, digits and a symbol.
-func Password() string {
+// Password makes a random password for login that meets the policy: easy
+// to read aloud (no 0/O, 1/l), with upper and lower case, digits and a
+// symbol, and never holding the login (a short login such as "pku" turned
+// up in about one draw in a few thousand, and the account was refused).
+func Password(login string) string {
 	const lower, upper, digits = "abcdefghijkmnpqrstuvwxyz", "ABCDEFGHJKLMNPQRSTUVWXYZ", "23456789"
 	pick := func(set string, n int) string {
 		b := make([]byte, n)
@@ -130,5 +133,10 @@ func Password() string {
 		}
 		return string(b)
 	}
-	return pick(upper, 1) + pick(lower, 4) + "-" + pick(digits, 4) + "-" + pick(lower, 3) + pick(upper, 1)
+	for {
+		pw := pick(upper, 1) + pick(lower, 4) + "-" + pick(digits, 4) + "-" + pick(lower, 3) + pick(upper, 1)
+		if login == "" || !strings.Contains(strings.ToLower(pw), strings.ToLower(login)) {
+			return pw
+		}
+	}
 }

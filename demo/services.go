@@ -133,7 +133,7 @@ func (s *servicesSeeder) user(login, name, unit string, roles ...shishi.Role) (*
 	if err != nil {
 		return nil, err
 	}
-	in := shishi.UserInput{Login: login, Name: name, UnitID: un.ID, Password: Password()}
+	in := shishi.UserInput{Login: login, Name: name, UnitID: un.ID, Password: Password(login)}
 	for _, r := range roles {
 		in.Grants = append(in.Grants, shishi.Grant{Role: r, UnitID: un.ID})
 	}

@@ -97,7 +97,7 @@ func SeedSupervision(ctx context.Context, svc SupervisionServices, progress func
 		if err != nil {
 			return err
 		}
-		u, err := svc.Users.CreateUser(ctx, shishi.UserInput{Login: x.login, Name: x.name, UnitID: uid, Password: Password()})
+		u, err := svc.Users.CreateUser(ctx, shishi.UserInput{Login: x.login, Name: x.name, UnitID: uid, Password: Password(x.login)})
 		if err != nil {
 			return fmt.Errorf("demo expert %s: %w", x.login, err)
 		}

@@ -105,7 +105,7 @@ func userAdd(ctx context.Context, args []string, stdin io.Reader, stdout io.Writ
 		}
 		in.Password = p
 	} else {
-		in.Password, generated = demo.Password(), true
+		in.Password, generated = demo.Password(in.Login), true
 	}
 	m, ctx, err := openAsSystem(ctx, c, stdout)
 	if err != nil {
