@@ -34,10 +34,11 @@ func randomCode(n int) string {
 }
 
 // newTracking returns a tracking code (JB + 8 characters, 40 bits: unique,
-// not secret) and a secret (12 characters, 60 bits, hashed at rest).
-func newTracking() (code, secret string) {
-	c, s := randomCode(8), randomCode(12)
-	return "JB" + c, s[:4] + "-" + s[4:8] + "-" + s[8:]
+// not secret) that begins with shared, and a secret (12 characters, 60
+// bits, hashed at rest).
+func newTracking(shared string) (code, secret string) {
+	c, s := randomCode(8-len(shared)), randomCode(12)
+	return "JB" + shared + c, s[:4] + "-" + s[4:8] + "-" + s[8:]
 }
 
 // normCode and normSecret accept what people type: spaces, dashes, lower case.

@@ -3,6 +3,7 @@ package sqlstore_test
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -639,7 +640,7 @@ func TestComplaintCodeTaken(t *testing.T) {
 			draws++
 			return fmt.Sprintf("JBT%07d", draws), fmt.Sprintf("SSSS-TTTT-%04d", draws)
 		}
-		restore := sqlstore.DrawTracking(func() (string, string) {
+		restore := sqlstore.DrawTracking(func(string) (string, string) {
 			dmu.Lock()
 			h := hold
 			hold = nil
@@ -764,6 +765,93 @@ func TestComplaintCodeTaken(t *testing.T) {
 		}
 		if b, _, err := w.db.VerifyAudit(ctx); err != nil || b != nil {
 			t.Fatalf("audit chain: %+v %v", b, err)
+		}
+	})
+}
+
+// trackingCode is a tracking code's form: JB and 8 characters of
+// Crockford's base32 without I, L, O and U.
+var trackingCode = regexp.MustCompile(`^JB[0-9A-HJKMNP-TV-Z]{8}$`)
+
+// TestComplaintBatchCodes: the cases of one batch get codes that begin
+// alike (JB and three characters), so that they land together in the
+// codes' index; the rest of each code is its own. A first submission's
+// draw holds the writer while twelve more queue into one batch.
+func TestComplaintBatchCodes(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, dsn string) {
+		w := newComplaintWorld(t, dsn)
+		ctx := context.Background()
+		var mu sync.Mutex
+		held, entered, hold := false, make(chan struct{}), make(chan struct{})
+		shares := map[string]int{}
+		restore := sqlstore.DrawTracking(func(shared string) (string, string) {
+			mu.Lock()
+			first := !held
+			held = true
+			shares[shared]++
+			mu.Unlock()
+			if first {
+				close(entered)
+				<-hold
+			}
+			return sqlstore.NewTracking(shared)
+		})
+		defer restore()
+		submit := func(i int) chan *shishi.Receipt {
+			ch := make(chan *shishi.Receipt, 1)
+			go func() {
+				rc, err := w.db.Submit(ctx, shishi.ComplaintInput{Category: "fees", UnitID: w.zz.ID, Anonymous: true,
+					Body: fmt.Sprintf("查询码测试第 %d 件：某校违规收费。", i)}, nil)
+				if err != nil {
+					t.Errorf("submission %d: %v", i, err)
+				}
+				ch <- rc
+			}()
+			return ch
+		}
+		firstCh := submit(0)
+		<-entered
+		const queued = 12
+		chans := make([]chan *shishi.Receipt, queued)
+		for i := range chans {
+			chans[i] = submit(i + 1)
+		}
+		for deadline := time.Now().Add(10 * time.Second); sqlstore.Queued(w.db) < queued; time.Sleep(time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("%d of %d submissions queued", sqlstore.Queued(w.db), queued)
+			}
+		}
+		close(hold)
+		first := <-firstCh
+		codes := map[string]bool{}
+		var prefix string
+		for i, ch := range chans {
+			rc := <-ch
+			if rc == nil {
+				t.FailNow()
+			}
+			if !trackingCode.MatchString(rc.Code) || codes[rc.Code] {
+				t.Fatalf("submission %d: code %q malformed or given twice", i+1, rc.Code)
+			}
+			codes[rc.Code] = true
+			if i == 0 {
+				prefix = rc.Code[:5]
+			} else if rc.Code[:5] != prefix {
+				t.Fatalf("one batch's codes begin %q and %q", prefix, rc.Code[:5])
+			}
+			got, err := w.db.Track(ctx, rc.Code, rc.Secret)
+			if err != nil || got.Code != rc.Code {
+				t.Fatalf("the reporter's view of %s: %+v %v", rc.Code, got, err)
+			}
+		}
+		// Thirteen codes drawn: the held batch's one with characters of
+		// its own, the twelve with the ones their batch drew once.
+		total := 0
+		for _, n := range shares {
+			total += n
+		}
+		if first == nil || !trackingCode.MatchString(first.Code) || shares[first.Code[2:5]] < 1 || shares[prefix[2:]] < queued || total != queued+1 {
+			t.Fatalf("first code %+v; shared characters drawn %v", first, shares)
 		}
 	})
 }

@@ -34,12 +34,16 @@ func HoldWrite(d *DB) (release func(), err error) {
 }
 
 // DrawTracking replaces the draw of tracking codes until restore is
-// called (tests of a code already taken).
-func DrawTracking(f func() (code, secret string)) (restore func()) {
+// called (tests of a code already taken); f hears the characters the
+// batch's codes share.
+func DrawTracking(f func(shared string) (code, secret string)) (restore func()) {
 	old := drawTracking
 	drawTracking = f
 	return func() { drawTracking = old }
 }
+
+// NewTracking is the draw DrawTracking replaces.
+var NewTracking = newTracking
 
 // Checkpoints sets the checkpointer's period and the log length past
 // which it holds the writers, for the databases opened until restore is
