@@ -252,7 +252,12 @@ func (q *quads) add(s, p, o string) { *q = append(*q, s+" <"+p+"> "+o+" .\n") }
 
 func (q quads) String() string {
 	sort.Strings(q)
+	n := 0
+	for _, l := range q {
+		n += len(l)
+	}
 	var b strings.Builder
+	b.Grow(n) // one allocation: growing was 6 % of bulk issuance's CPU
 	for i, l := range q {
 		if i > 0 && l == q[i-1] {
 			continue // a dataset is a set
