@@ -101,7 +101,9 @@ var drawTracking = newTracking
 const batchShared = 3
 
 // caseTries bounds the draws of one case's code: a code is taken with a
-// chance of one in a million at a million cases.
+// chance of one in a million at a million cases, and meets another of
+// its batch (the same prefix, 25 bits each) with one of 130,000 in a
+// batch of 256.
 const caseTries = 5
 
 // insertCases writes cs with ids taken ahead, in statements of a few

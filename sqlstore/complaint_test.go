@@ -775,83 +775,105 @@ var trackingCode = regexp.MustCompile(`^JB[0-9A-HJKMNP-TV-Z]{8}$`)
 
 // TestComplaintBatchCodes: the cases of one batch get codes that begin
 // alike (JB and three characters), so that they land together in the
-// codes' index; the rest of each code is its own. A first submission's
-// draw holds the writer while twelve more queue into one batch.
+// codes' index; the rest of each code is its own, and each batch draws
+// its characters anew. In each of three rounds a first submission's draw
+// holds the writer while six more queue into one batch.
 func TestComplaintBatchCodes(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, dsn string) {
 		w := newComplaintWorld(t, dsn)
 		ctx := context.Background()
 		var mu sync.Mutex
-		held, entered, hold := false, make(chan struct{}), make(chan struct{})
-		shares := map[string]int{}
+		var hold, entered chan struct{} // set for a round: its first draw waits
+		draws := map[string]int{}       // the shared characters each draw was given
 		restore := sqlstore.DrawTracking(func(shared string) (string, string) {
 			mu.Lock()
-			first := !held
-			held = true
-			shares[shared]++
+			h, e := hold, entered
+			hold = nil
+			draws[shared]++
 			mu.Unlock()
-			if first {
-				close(entered)
-				<-hold
+			if h != nil {
+				close(e)
+				<-h
 			}
 			return sqlstore.NewTracking(shared)
 		})
 		defer restore()
-		submit := func(i int) chan *shishi.Receipt {
-			ch := make(chan *shishi.Receipt, 1)
+		n := 0
+		submit := func() chan *shishi.Receipt {
+			n++
+			in, ch := shishi.ComplaintInput{Category: "fees", UnitID: w.zz.ID, Anonymous: true,
+				Body: fmt.Sprintf("查询码测试第 %d 件：某校违规收费。", n)}, make(chan *shishi.Receipt, 1)
 			go func() {
-				rc, err := w.db.Submit(ctx, shishi.ComplaintInput{Category: "fees", UnitID: w.zz.ID, Anonymous: true,
-					Body: fmt.Sprintf("查询码测试第 %d 件：某校违规收费。", i)}, nil)
+				rc, err := w.db.Submit(ctx, in, nil)
 				if err != nil {
-					t.Errorf("submission %d: %v", i, err)
+					t.Errorf("submission %q: %v", in.Body, err)
 				}
 				ch <- rc
 			}()
 			return ch
 		}
-		firstCh := submit(0)
-		<-entered
-		const queued = 12
-		chans := make([]chan *shishi.Receipt, queued)
-		for i := range chans {
-			chans[i] = submit(i + 1)
-		}
-		for deadline := time.Now().Add(10 * time.Second); sqlstore.Queued(w.db) < queued; time.Sleep(time.Millisecond) {
-			if time.Now().After(deadline) {
-				t.Fatalf("%d of %d submissions queued", sqlstore.Queued(w.db), queued)
-			}
-		}
-		close(hold)
-		first := <-firstCh
+		const queued, rounds = 6, 3
 		codes := map[string]bool{}
-		var prefix string
-		for i, ch := range chans {
-			rc := <-ch
-			if rc == nil {
-				t.FailNow()
+		var prefixes []string
+		for round := 0; round < rounds; round++ {
+			h, e := make(chan struct{}), make(chan struct{})
+			var once sync.Once
+			release := func() { once.Do(func() { close(h) }) }
+			t.Cleanup(release) // a failed round must not leave the writer held
+			mu.Lock()
+			hold, entered = h, e
+			mu.Unlock()
+			firstCh := submit()
+			select {
+			case <-e:
+			case <-time.After(10 * time.Second):
+				t.Fatalf("round %d: the first submission never reached its draw", round)
 			}
-			if !trackingCode.MatchString(rc.Code) || codes[rc.Code] {
-				t.Fatalf("submission %d: code %q malformed or given twice", i+1, rc.Code)
+			chans := make([]chan *shishi.Receipt, queued)
+			for i := range chans {
+				chans[i] = submit()
 			}
-			codes[rc.Code] = true
-			if i == 0 {
-				prefix = rc.Code[:5]
-			} else if rc.Code[:5] != prefix {
-				t.Fatalf("one batch's codes begin %q and %q", prefix, rc.Code[:5])
+			for deadline := time.Now().Add(10 * time.Second); sqlstore.Queued(w.db) < queued; time.Sleep(time.Millisecond) {
+				if time.Now().After(deadline) {
+					t.Fatalf("round %d: %d of %d submissions queued", round, sqlstore.Queued(w.db), queued)
+				}
 			}
-			got, err := w.db.Track(ctx, rc.Code, rc.Secret)
-			if err != nil || got.Code != rc.Code {
-				t.Fatalf("the reporter's view of %s: %+v %v", rc.Code, got, err)
+			release()
+			if rc := <-firstCh; rc == nil || !trackingCode.MatchString(rc.Code) {
+				t.Fatalf("round %d: the held submission's receipt %+v", round, rc)
 			}
+			var prefix string
+			for i, ch := range chans {
+				rc := <-ch
+				if rc == nil {
+					t.FailNow()
+				}
+				if !trackingCode.MatchString(rc.Code) || codes[rc.Code] {
+					t.Fatalf("round %d: code %q malformed or given twice", round, rc.Code)
+				}
+				codes[rc.Code] = true
+				if i == 0 {
+					prefix = rc.Code[:5]
+				} else if rc.Code[:5] != prefix {
+					t.Fatalf("round %d: one batch's codes begin %q and %q", round, prefix, rc.Code[:5])
+				}
+				if got, err := w.db.Track(ctx, rc.Code, rc.Secret); err != nil || got.Code != rc.Code {
+					t.Fatalf("the reporter's view of %s: %+v %v", rc.Code, got, err)
+				}
+			}
+			prefixes = append(prefixes, prefix)
 		}
-		// Thirteen codes drawn: the held batch's one with characters of
-		// its own, the twelve with the ones their batch drew once.
+		// Each batch drew its own characters: three batches of six with
+		// one prefix would be chance once in a billion.
+		if prefixes[0] == prefixes[1] && prefixes[1] == prefixes[2] {
+			t.Fatalf("three batches' codes all begin %q", prefixes[0])
+		}
 		total := 0
-		for _, n := range shares {
-			total += n
+		for _, k := range draws {
+			total += k
 		}
-		if first == nil || !trackingCode.MatchString(first.Code) || shares[first.Code[2:5]] < 1 || shares[prefix[2:]] < queued || total != queued+1 {
-			t.Fatalf("first code %+v; shared characters drawn %v", first, shares)
+		if total != rounds*(queued+1) {
+			t.Fatalf("%d codes drawn for %d cases: %v", total, rounds*(queued+1), draws)
 		}
 	})
 }

@@ -257,7 +257,7 @@ func (q quads) String() string {
 		n += len(l)
 	}
 	var b strings.Builder
-	b.Grow(n) // one allocation: growing was 6 % of bulk issuance's CPU
+	b.Grow(n) // one allocation: growing was 6.5 % of bulk issuance's CPU
 	for i, l := range q {
 		if i > 0 && l == q[i-1] {
 			continue // a dataset is a set
