@@ -29,6 +29,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/url"
@@ -175,7 +176,29 @@ func run() error {
 	if err != nil {
 		return err
 	}
+	// With a dataset, complaints go to one school and, in a second
+	// scenario, each to a unit drawn from the whole dataset: a national
+	// mix lands each case at its own place in the unit indexes. A
+	// generated dataset numbers its units 1…units (shishi gen); a unit
+	// that were not there would count as an error.
 	var seq atomic.Int64
+	units := 0
+	if data != "" {
+		us, err := srv.get("/api/v1/units?limit=1", office)
+		if err != nil {
+			return err
+		}
+		units = int(us["total"].(float64))
+	}
+	complaint := func(unit func() float64) vegeta.Targeter {
+		return func(t *vegeta.Target) error {
+			n := seq.Add(1)
+			t.Method, t.URL = "POST", srv.url+"/api/v1/complaints"
+			t.Header = http.Header{"Content-Type": {"application/json"}}
+			t.Body = mustJSON(map[string]any{"category": "fees", "unit_id": unit(), "anonymous": true, "body": fmt.Sprintf("压测举报 %d：某校违规收取资料费。", n)})
+			return nil
+		}
+	}
 	scen := []struct {
 		name string
 		tgt  vegeta.Targeter
@@ -206,21 +229,16 @@ func run() error {
 				"values": []map[string]any{{"target_id": it[1], "value": n}}})
 			return nil
 		}},
-		{scenComplaint, func(t *vegeta.Target) error {
-			n := seq.Add(1)
-			t.Method, t.URL = "POST", srv.url+"/api/v1/complaints"
-			t.Header = http.Header{"Content-Type": {"application/json"}}
-			t.Body = mustJSON(map[string]any{"category": "fees", "unit_id": srv.unit, "anonymous": true, "body": fmt.Sprintf("压测举报 %d：某校违规收取资料费。", n)})
-			return nil
-		}},
+		{scenComplaint, complaint(func() float64 { return srv.unit })},
+		{scenComplaintMix, complaint(func() float64 { return float64(1 + rand.IntN(units)) })},
 	}
 	for _, s := range scen {
-		if *only != "" && !strings.Contains(s.name, *only) {
+		if *only != "" && !strings.Contains(s.name, *only) || s.name == scenComplaintMix && units == 0 {
 			continue
 		}
 		r := attack(s.name, s.tgt, srv.pid())
 		r.base, r.baseRate = "hello", helloRate
-		if s.name == scenComplaint {
+		if s.name == scenComplaint || s.name == scenComplaintMix {
 			r.base, r.baseRate = "fsync", fsyncRate
 		}
 		results = append(results, r)
@@ -236,6 +254,9 @@ const (
 	scenCreate    = "item create"
 	scenFile      = "report filing"
 	scenComplaint = "complaint submission"
+	// scenComplaintMix sends each complaint to a unit drawn from the
+	// whole dataset (with -data only).
+	scenComplaintMix = "complaint submission, units at random"
 )
 
 func bearer(tok string) http.Header {
