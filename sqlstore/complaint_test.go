@@ -682,8 +682,15 @@ func TestComplaintCodeTaken(t *testing.T) {
 			h := make(chan struct{})
 			hold = h
 			dmu.Unlock()
+			var once sync.Once
+			release := func() { once.Do(func() { close(h) }) }
+			t.Cleanup(release) // a failed round must not leave the writer held
 			held := submit(false)
-			<-entered
+			select {
+			case <-entered:
+			case <-time.After(10 * time.Second):
+				t.Fatal("the held submission never reached its draw")
+			}
 			chans := make([]chan result, len(subs))
 			for i, files := range subs {
 				chans[i] = submit(files)
@@ -696,7 +703,7 @@ func TestComplaintCodeTaken(t *testing.T) {
 			dmu.Lock()
 			collide = collideN
 			dmu.Unlock()
-			close(h)
+			release()
 			if r := <-held; r.err != nil {
 				t.Fatalf("the held submission: %v", r.err)
 			}
