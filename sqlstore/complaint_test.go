@@ -682,23 +682,13 @@ func TestComplaintCodeTaken(t *testing.T) {
 			h := make(chan struct{})
 			hold = h
 			dmu.Unlock()
-			var once sync.Once
-			release := func() { once.Do(func() { close(h) }) }
-			t.Cleanup(release) // a failed round must not leave the writer held
+			release := releaseOnce(t, h)
 			held := submit(false)
-			select {
-			case <-entered:
-			case <-time.After(10 * time.Second):
-				t.Fatal("the held submission never reached its draw")
-			}
+			awaitHeld(t, entered)
 			chans := make([]chan result, len(subs))
 			for i, files := range subs {
 				chans[i] = submit(files)
-				for deadline := time.Now().Add(10 * time.Second); sqlstore.Queued(w.db) < i+1; time.Sleep(time.Millisecond) {
-					if time.Now().After(deadline) {
-						t.Fatalf("submission %d never queued", i)
-					}
-				}
+				awaitQueued(t, w.db, i+1)
 			}
 			dmu.Lock()
 			collide = collideN
@@ -776,6 +766,39 @@ func TestComplaintCodeTaken(t *testing.T) {
 	})
 }
 
+// The tests that hold the submission writer inside a draw of tracking
+// codes (TestComplaintCodeTaken, TestComplaintBatchCodes) share these.
+
+// releaseOnce returns what lets a writer held on h go: once, and at the
+// test's end too, so that a failed round never leaves it held (closing
+// the store would then wait for ever).
+func releaseOnce(t *testing.T, h chan struct{}) func() {
+	var once sync.Once
+	release := func() { once.Do(func() { close(h) }) }
+	t.Cleanup(release)
+	return release
+}
+
+// awaitHeld waits until the held submission has reached its draw.
+func awaitHeld(t *testing.T, entered <-chan struct{}) {
+	t.Helper()
+	select {
+	case <-entered:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the held submission never reached its draw")
+	}
+}
+
+// awaitQueued waits until n submissions wait for the writer.
+func awaitQueued(t *testing.T, db *sqlstore.DB, n int) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); sqlstore.Queued(db) < n; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of %d submissions queued", sqlstore.Queued(db), n)
+		}
+	}
+}
+
 // trackingCode is a tracking code's form: JB and 8 characters of
 // Crockford's base32 without I, L, O and U.
 var trackingCode = regexp.MustCompile(`^JB[0-9A-HJKMNP-TV-Z]{8}$`)
@@ -824,27 +847,17 @@ func TestComplaintBatchCodes(t *testing.T) {
 		var prefixes []string
 		for round := 0; round < rounds; round++ {
 			h, e := make(chan struct{}), make(chan struct{})
-			var once sync.Once
-			release := func() { once.Do(func() { close(h) }) }
-			t.Cleanup(release) // a failed round must not leave the writer held
+			release := releaseOnce(t, h)
 			mu.Lock()
 			hold, entered = h, e
 			mu.Unlock()
 			firstCh := submit()
-			select {
-			case <-e:
-			case <-time.After(10 * time.Second):
-				t.Fatalf("round %d: the first submission never reached its draw", round)
-			}
+			awaitHeld(t, e)
 			chans := make([]chan *shishi.Receipt, queued)
 			for i := range chans {
 				chans[i] = submit()
 			}
-			for deadline := time.Now().Add(10 * time.Second); sqlstore.Queued(w.db) < queued; time.Sleep(time.Millisecond) {
-				if time.Now().After(deadline) {
-					t.Fatalf("round %d: %d of %d submissions queued", round, sqlstore.Queued(w.db), queued)
-				}
-			}
+			awaitQueued(t, w.db, queued)
 			release()
 			if rc := <-firstCh; rc == nil || !trackingCode.MatchString(rc.Code) {
 				t.Fatalf("round %d: the held submission's receipt %+v", round, rc)
