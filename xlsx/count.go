@@ -75,11 +75,17 @@ func countLines(r io.Reader) (int, error) {
 	}
 }
 
-// countRowTags counts "<row" and "<x:row" (any prefix) start tags.
+// countRowTags counts "<row" and "<x:row" (any prefix) start tags whose
+// name is shorter than maxTagName bytes.
 func countRowTags(r io.Reader) (int, error) { return countRowTagsBy(r, 64<<10) }
 
+// maxTagName bounds the tag names countRowTagsBy reads: a longer one is no
+// row tag, whole or cut by a chunk's end, so a chunk never carries more than
+// this into the next.
+const maxTagName = 64
+
 // countRowTagsBy reads chunks of size bytes; a tag cut by a chunk's end is
-// read with the next.
+// read with the next. The count does not depend on size.
 func countRowTagsBy(r io.Reader, size int) (int, error) {
 	buf := make([]byte, size)
 	n, carry := 0, []byte(nil)
@@ -97,13 +103,16 @@ func countRowTagsBy(r io.Reader, size int) (int, error) {
 			name := chunk[i:]
 			c := bytes.IndexAny(name, " />")
 			if c < 0 {
-				// Cut at the chunk's end: read it with the next chunk.
-				if len(name) < 64 {
+				// Cut at the chunk's end: read it with the next chunk,
+				// unless it is already too long to be a row tag; a '<'
+				// inside it is still read.
+				if len(name) < maxTagName {
 					carry = append([]byte(nil), chunk[start:]...)
+					break
 				}
-				break
+				continue
 			}
-			if name = name[:c]; string(name) == "row" || bytes.HasSuffix(name, []byte(":row")) {
+			if name = name[:c]; c < maxTagName && (string(name) == "row" || bytes.HasSuffix(name, []byte(":row"))) {
 				n++
 			}
 		}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"testing/iotest"
 )
@@ -65,6 +66,30 @@ func TestEstimateRows(t *testing.T) {
 	os.WriteFile(p4, []byte("PK\x03\x04 not a zip"), 0o600)
 	if _, err := EstimateRows(p4); err == nil {
 		t.Fatal("a broken zip was counted")
+	}
+}
+
+// TestCountRowTagsLongNames: a tag name of maxTagName bytes or more is no
+// row tag whether a chunk's end cuts it or not, and a '<' inside such a
+// name is still read (the fuzzer found both: a 60-byte prefix before
+// ":row" counted whole and not in chunks).
+func TestCountRowTagsLongNames(t *testing.T) {
+	long := strings.Repeat("0", 60)
+	for _, c := range []struct {
+		text string
+		want int
+	}{
+		{"<" + long + ":row ", 0},
+		{"<" + long[:50] + ":row ", 1},
+		{"<" + long + "<row r=\"1\">", 1},
+		{"<" + long + long + "<x:row/><row>", 2},
+	} {
+		for _, size := range []int{1, 7, 55, 64, len(c.text) + 64} {
+			got, err := countRowTagsBy(iotest.OneByteReader(strings.NewReader(c.text)), size)
+			if err != nil || got != c.want {
+				t.Errorf("%q in chunks of %d: %d (%v), want %d", c.text, size, got, err, c.want)
+			}
+		}
 	}
 }
 
