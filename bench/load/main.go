@@ -53,7 +53,7 @@ var (
 	iters     = flag.Int("iters", 50, "iterations of each store probe (with -data)")
 	only      = flag.String("only", "", "run only the HTTP scenarios whose name contains this (and skip the store probes)")
 	storeOnly = flag.Bool("store-only", false, "with -data: run the store probes only, on the dataset in place (it writes to it)")
-	pacedFlag = flag.Bool("paced", true, "also run the query and the list paced at the rate their targets ask for, to measure their latency at that load")
+	pacedFlag = flag.Bool("paced", true, "also run the query and the list paced at the rate their targets ask for, to measure their latency at that load (with -cpuprofile, the profile then holds both runs)")
 	profile   = flag.String("cpuprofile", "", "write the server's CPU profile to this file (SHISHI_CPUPROFILE)")
 )
 
@@ -251,7 +251,7 @@ func run() error {
 		// rate their target asks for: 64 saturating clients measure the
 		// queue in front of two shared cores (Little's law), and the paced
 		// run measures the latency a user sees at the required load.
-		if want, ok := pacedShare[s.name]; ok && *pacedFlag {
+		if want, ok := pacedShare[s.name]; ok && *pacedFlag && want*helloRate >= 1 {
 			p := attack(s.name+paced, s.tgt, srv.pid(), want*helloRate)
 			p.base, p.baseRate, p.pacedAt = "hello", helloRate, want*helloRate
 			results = append(results, p)
@@ -292,17 +292,27 @@ var pacedShare = map[string]float64{scenCert: 0.25, scenList: 0.06}
 // paced ends the name of a scenario's paced run.
 const paced = ", paced at its target's rate"
 
+// maxPacedWorkers bounds the requests a paced run keeps in flight.
+const maxPacedWorkers = 1024
+
 // attack runs one scenario with a fixed pool of workers for the duration,
 // sampling the server's memory when pid is set. rate 0 sends as fast as
 // the workers can; otherwise vegeta paces the requests at rate a second,
 // with at most the same workers in flight.
 func attack(name string, tgt vegeta.Targeter, pid int, rate float64) result {
 	if rate > 0 {
-		fmt.Fprintf(os.Stderr, "%-34s %s at %.0f/s, at most %d clients …\n", name, *duration, rate, *clients)
+		fmt.Fprintf(os.Stderr, "%-34s %s at %.0f/s (open: up to %d in flight) …\n", name, *duration, rate, maxPacedWorkers)
 	} else {
 		fmt.Fprintf(os.Stderr, "%-34s %s with %d clients …\n", name, *duration, *clients)
 	}
-	a := vegeta.NewAttacker(vegeta.Workers(uint64(*clients)), vegeta.MaxWorkers(uint64(*clients)), vegeta.KeepAlive(true),
+	// Paced, the attack is open: vegeta starts another worker rather than
+	// wait for a free one (up to maxPacedWorkers), so a stalled server
+	// shows in the latencies instead of in requests sent late.
+	most := uint64(*clients)
+	if rate > 0 {
+		most = maxPacedWorkers
+	}
+	a := vegeta.NewAttacker(vegeta.Workers(uint64(*clients)), vegeta.MaxWorkers(most), vegeta.KeepAlive(true),
 		vegeta.Timeout(30*time.Second), vegeta.Connections(*clients*2))
 	r := result{name: name}
 	done := make(chan struct{})

@@ -67,13 +67,13 @@ func printTargets(rs []result, store []row, hello, fsync float64) {
 		}
 		errs := int(float64(r.m.Requests) * (1 - r.m.Success))
 		met, note := pacedVerdict(r.m.Rate, r.pacedAt, errs, r.m.Latencies.P99, limit)
-		rows = append(rows, row{target, fmt.Sprintf("%.0f req/s, p50 %.1f ms, p99 %.1f ms, %d errors", r.m.Throughput, ms(r.m.Latencies.P50), ms(r.m.Latencies.P99), errs),
-			fmt.Sprintf("paced at %.0f/s (hello %.0f/s)", r.pacedAt, hello), fmt.Sprintf("%.3f×", r.m.Throughput/hello), met, note})
+		rows = append(rows, row{target, fmt.Sprintf("sent %.0f/s, answered %.0f req/s, p50 %.1f ms, p99 %.1f ms, %d errors", r.m.Rate, r.m.Throughput, ms(r.m.Latencies.P50), ms(r.m.Latencies.P99), errs),
+			fmt.Sprintf("asked %.0f/s (hello %.0f/s)", r.pacedAt, hello), fmt.Sprintf("%.3f×", r.m.Throughput/hello), met, note})
 	}
 	httpRow(scenCert, "public certificate query: ≥ 25 % of hello, p99 < 10 ms", hello, 0.25, "hello", 10*time.Millisecond)
-	pacedRow(scenCert, fmt.Sprintf("the query paced at 25 %% of hello, at most %d clients: its p99 at the rate the target asks for (no target of its own)", *clients), 10*time.Millisecond)
+	pacedRow(scenCert, fmt.Sprintf("the query paced at 25 %% of hello, open (up to %d in flight): its p99 at the rate the target asks for (no target of its own)", maxPacedWorkers), 10*time.Millisecond)
 	httpRow(scenList, "item list page of 50 with filters (HTTP): ≥ 6 % of hello, p99 < 20 ms", hello, 0.06, "hello", 20*time.Millisecond)
-	pacedRow(scenList, fmt.Sprintf("the list paced at 6 %% of hello, at most %d clients: its p99 at the rate the target asks for (no target of its own)", *clients), 20*time.Millisecond)
+	pacedRow(scenList, fmt.Sprintf("the list paced at 6 %% of hello, open (up to %d in flight): its p99 at the rate the target asks for (no target of its own)", maxPacedWorkers), 20*time.Millisecond)
 	httpRow(scenComplaint, "complaint submission, 64 clients: ≥ 2× fsync, zero errors (every complaint to one school)", fsync, 2, "fsync", 0)
 	httpRow(scenComplaintMix, "the same, each complaint to a unit drawn from the whole dataset (a national mix)", fsync, 2, "fsync", 0)
 	for _, n := range []string{scenCreate, scenFile} {
@@ -115,9 +115,11 @@ func shortBy(ratio, want float64, errs int, p99, limit time.Duration) string {
 	return strings.Join(parts, "; ")
 }
 
-// pacedVerdict judges a paced run: its p99 counts only if vegeta kept
-// pace (sent at least 98 % of the rate asked for: a server that cannot
-// keep up makes the pacer fall behind) and no request failed.
+// pacedVerdict judges a paced run: its p99 counts only if vegeta sent at
+// least 98 % of the rate asked for, on average over the run, and no
+// request failed. The run is open (see attack), so a server that stalls
+// shows in the latencies; the average only catches a pacer that fell
+// behind for good.
 func pacedVerdict(sent, asked float64, errs int, p99, limit time.Duration) (met, note string) {
 	var parts []string
 	if sent < 0.98*asked {
