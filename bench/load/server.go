@@ -14,8 +14,11 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // server is `shishi serve --demo` on a free loopback port.
@@ -47,10 +50,20 @@ func startServer(bin, data string, dataset bool) (*server, error) {
 	if *profile != "" {
 		s.cmd.Env = append(s.cmd.Env, "SHISHI_CPUPROFILE="+*profile)
 	}
-	var out bytes.Buffer
-	s.cmd.Stdout, s.cmd.Stderr = &out, &out
+	// The server's output (an access-log line a request) goes through a
+	// pipe, as to a log collector, drained in large reads; only its last
+	// lines are kept, to show if it fails to start. Kept whole in a
+	// growing buffer, it reached hundreds of megabytes over a run, and
+	// while the buffer was copied to a larger one nobody read the pipe and
+	// the server's requests waited on their log lines.
+	out, err := drain(s.cmd)
+	if err != nil {
+		return nil, err
+	}
 	fmt.Fprintln(os.Stderr, "starting", strings.Join(s.cmd.Args, " "), "(seeding the demo takes a while) …")
-	if err := s.cmd.Start(); err != nil {
+	err = s.cmd.Start()
+	s.cmd.Stdout.(*os.File).Close() // the child holds its own copy
+	if err != nil {
 		return nil, err
 	}
 	for end := time.Now().Add(5 * time.Minute); time.Now().Before(end); time.Sleep(100 * time.Millisecond) {
@@ -72,6 +85,57 @@ func startServer(bin, data string, dataset bool) (*server, error) {
 }
 
 func (s *server) pid() int { return s.cmd.Process.Pid }
+
+// drain gives cmd a pipe for its output, of 1 MiB where Linux allows it
+// (a collector's socket buffer absorbs a slow read the same way), read
+// by a goroutine 1 MiB at a time. It returns the last 16 KiB read.
+func drain(cmd *exec.Cmd) (*tail, error) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		return nil, err
+	}
+	unix.FcntlInt(w.Fd(), unix.F_SETPIPE_SZ, 1<<20) // best effort: the default is 64 KiB
+	cmd.Stdout, cmd.Stderr = w, w
+	t := &tail{max: 16 << 10}
+	go func() {
+		defer r.Close()
+		buf := make([]byte, 1<<20)
+		for {
+			n, err := r.Read(buf)
+			t.Write(buf[:n])
+			if err != nil {
+				return
+			}
+		}
+	}()
+	return t, nil
+}
+
+// tail is an io.Writer that keeps the last max bytes written to it.
+type tail struct {
+	mu  sync.Mutex
+	max int
+	b   []byte
+}
+
+func (t *tail) Write(p []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.b = append(t.b, p...)
+	if len(t.b) > 2*t.max {
+		t.b = append(t.b[:0], t.b[len(t.b)-t.max:]...)
+	}
+	return len(p), nil
+}
+
+func (t *tail) String() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if len(t.b) > t.max {
+		return string(t.b[len(t.b)-t.max:])
+	}
+	return string(t.b)
+}
 
 // settle waits (at most five minutes) until the server has been idle for
 // two seconds: a server starting on a dataset runs its periodic jobs at
