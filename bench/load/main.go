@@ -292,8 +292,10 @@ var pacedShare = map[string]float64{scenCert: 0.25, scenList: 0.06}
 // paced ends the name of a scenario's paced run.
 const paced = ", paced at its target's rate"
 
-// maxPacedWorkers bounds the requests a paced run keeps in flight.
-const maxPacedWorkers = 1024
+// maxPacedWorkers bounds the requests a paced run keeps in flight: four
+// times the saturating clients, so that a stall shows in the latencies
+// without a burst of new connections.
+const maxPacedWorkers = 256
 
 // attack runs one scenario with a fixed pool of workers for the duration,
 // sampling the server's memory when pid is set. rate 0 sends as fast as
@@ -308,12 +310,15 @@ func attack(name string, tgt vegeta.Targeter, pid int, rate float64) result {
 	// Paced, the attack is open: vegeta starts another worker rather than
 	// wait for a free one (up to maxPacedWorkers), so a stalled server
 	// shows in the latencies instead of in requests sent late.
-	most := uint64(*clients)
+	// Each worker keeps its connection: closed ones pile up in TIME_WAIT
+	// and, paced, a stall that started many workers ran the loopback out
+	// of ports.
+	most := *clients
 	if rate > 0 {
 		most = maxPacedWorkers
 	}
-	a := vegeta.NewAttacker(vegeta.Workers(uint64(*clients)), vegeta.MaxWorkers(most), vegeta.KeepAlive(true),
-		vegeta.Timeout(30*time.Second), vegeta.Connections(*clients*2))
+	a := vegeta.NewAttacker(vegeta.Workers(uint64(*clients)), vegeta.MaxWorkers(uint64(most)), vegeta.KeepAlive(true),
+		vegeta.Timeout(30*time.Second), vegeta.Connections(max(most, *clients*2)))
 	r := result{name: name}
 	done := make(chan struct{})
 	if pid > 0 {
