@@ -297,22 +297,21 @@ const paced = ", paced at its target's rate"
 // without a burst of new connections.
 const maxPacedWorkers = 256
 
-// attack runs one scenario with a fixed pool of workers for the duration,
-// sampling the server's memory when pid is set. rate 0 sends as fast as
-// the workers can; otherwise vegeta paces the requests at rate a second,
-// with at most the same workers in flight.
+// attack runs one scenario for the duration, sampling the server's memory
+// when pid is set. rate 0 sends as fast as a fixed pool of -clients
+// workers can; otherwise vegeta paces the requests at rate a second, open
+// (up to maxPacedWorkers in flight).
 func attack(name string, tgt vegeta.Targeter, pid int, rate float64) result {
 	if rate > 0 {
 		fmt.Fprintf(os.Stderr, "%-34s %s at %.0f/s (open: up to %d in flight) …\n", name, *duration, rate, maxPacedWorkers)
 	} else {
 		fmt.Fprintf(os.Stderr, "%-34s %s with %d clients …\n", name, *duration, *clients)
 	}
-	// Paced, the attack is open: vegeta starts another worker rather than
-	// wait for a free one (up to maxPacedWorkers), so a stalled server
-	// shows in the latencies instead of in requests sent late.
-	// Each worker keeps its connection: closed ones pile up in TIME_WAIT
-	// and, paced, a stall that started many workers ran the loopback out
-	// of ports.
+	// Paced, vegeta starts another worker rather than wait for a free one,
+	// so a stalled server shows in the latencies instead of in requests
+	// sent late. Each worker keeps its connection: closed ones pile up in
+	// TIME_WAIT, and a stall that started many workers ran the loopback
+	// out of ports.
 	most := *clients
 	if rate > 0 {
 		most = maxPacedWorkers
@@ -413,7 +412,7 @@ func print(rs []result, helloRate, fsyncRate float64) {
 	fmt.Println("| scenario | requests | req/s | p50 ms | p99 ms | errors | ratio to baseline | server RSS MiB (start / max / end) |")
 	fmt.Println("|---|---:|---:|---:|---:|---:|---|---|")
 	for _, r := range rs {
-		errs := int(float64(r.m.Requests) * (1 - r.m.Success))
+		errs := failed(&r.m)
 		ratio := "—"
 		if r.base != "" {
 			ratio = fmt.Sprintf("%.2f× %s (%.0f/s)", r.m.Throughput/r.baseRate, r.base, r.baseRate)

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	vegeta "github.com/tsenart/vegeta/v12/lib"
 )
 
 // row is one line of the targets table.
@@ -53,7 +55,7 @@ func printTargets(rs []result, store []row, hello, fsync float64) {
 		if !ok {
 			return
 		}
-		errs := int(float64(r.m.Requests) * (1 - r.m.Success))
+		errs := failed(&r.m)
 		ratio := r.m.Throughput / base
 		note := shortBy(ratio, want, errs, r.m.Latencies.P99, p99)
 		ok = note == ""
@@ -65,7 +67,7 @@ func printTargets(rs []result, store []row, hello, fsync float64) {
 		if !ok {
 			return
 		}
-		errs := int(float64(r.m.Requests) * (1 - r.m.Success))
+		errs := failed(&r.m)
 		met, note := pacedVerdict(r.m.Rate, r.pacedAt, errs, r.m.Latencies.P99, limit)
 		rows = append(rows, row{target, fmt.Sprintf("sent %.0f/s, answered %.0f req/s, p50 %.1f ms, p99 %.1f ms, %d errors", r.m.Rate, r.m.Throughput, ms(r.m.Latencies.P50), ms(r.m.Latencies.P99), errs),
 			fmt.Sprintf("asked %.0f/s (hello %.0f/s)", r.pacedAt, hello), fmt.Sprintf("%.3f×", r.m.Throughput/hello), met, note})
@@ -106,14 +108,24 @@ func shortBy(ratio, want float64, errs int, p99, limit time.Duration) string {
 	if ratio < want {
 		parts = append(parts, fmt.Sprintf("ratio %.2f of the %.2f× wanted", ratio/want, want))
 	}
+	return strings.Join(append(parts, misses(errs, p99, limit)...), "; ")
+}
+
+// misses names the errors and a p99 at or over its limit (limit 0: none),
+// the parts every HTTP row is judged on.
+func misses(errs int, p99, limit time.Duration) []string {
+	var parts []string
 	if errs > 0 {
 		parts = append(parts, fmt.Sprintf("%d errors", errs))
 	}
 	if limit > 0 && p99 >= limit {
 		parts = append(parts, fmt.Sprintf("p99 %.2f× the %g ms", float64(p99)/float64(limit), float64(limit)/float64(time.Millisecond)))
 	}
-	return strings.Join(parts, "; ")
+	return parts
 }
+
+// failed is the number of requests of a run that did not succeed.
+func failed(m *vegeta.Metrics) int { return int(float64(m.Requests) * (1 - m.Success)) }
 
 // pacedVerdict judges a paced run: its p99 counts only if vegeta sent at
 // least 98 % of the rate asked for, on average over the run, and no
@@ -125,13 +137,7 @@ func pacedVerdict(sent, asked float64, errs int, p99, limit time.Duration) (met,
 	if sent < 0.98*asked {
 		parts = append(parts, fmt.Sprintf("sent %.0f/s of the %.0f/s asked", sent, asked))
 	}
-	if errs > 0 {
-		parts = append(parts, fmt.Sprintf("%d errors", errs))
-	}
-	if p99 >= limit {
-		parts = append(parts, fmt.Sprintf("p99 %.2f× the %g ms", float64(p99)/float64(limit), float64(limit)/float64(time.Millisecond)))
-	}
-	if len(parts) > 0 {
+	if parts = append(parts, misses(errs, p99, limit)...); len(parts) > 0 {
 		return "p99 **no**", strings.Join(parts, "; ")
 	}
 	return "p99 yes", ""
